@@ -1,0 +1,58 @@
+import type { Message } from './messages/message.js';
+import type { Logger } from './logger.js';
+
+/**
+ * What an adapter hands the core for every slash command, direct message or mention.
+ * Adapters translate platform payloads into this and nothing more.
+ */
+export interface CommandEvent {
+  platform: string; // 'slack' | 'discord' | 'console'
+  /** 'brief' and 'ask' are the slash commands; 'briefbot' is the admin command; 'message' is a DM or a mention (free text). */
+  command: 'brief' | 'ask' | 'briefbot' | 'message';
+  /** The command's argument text, or the whole message (mentions of the bot removed). */
+  text: string;
+  user: string;
+  channel: string;
+  isDirect: boolean;
+  /** The target string of the conversation this came from, e.g. 'slack:C0123', 'discord:123', 'console'. */
+  target: string;
+  /** The target string of the user's own DM with the bot, for personal subscriptions, e.g. 'slack:U0123', 'discord:user:123'. */
+  userTarget: string;
+  /** Whether the platform says this user may subscribe this channel (Slack: a member of it; Discord: Manage Channels). */
+  canManageChannel?: boolean;
+  /** When canManageChannel is false: why, in words for the user. */
+  permissionHint?: string;
+}
+
+export interface Reply {
+  message: Message;
+  /** Shown to the asker only where the platform can (Slack ephemeral, Discord ephemeral flag). */
+  ephemeral?: boolean;
+}
+
+/** What adapters may call. The core never imports an adapter; adapters import only these public types. */
+export interface Core {
+  handle(event: CommandEvent): Promise<Reply>;
+  /** Names of the brief definitions (for autocomplete and help). */
+  briefNames(): string[];
+  log: Logger;
+}
+
+export interface PostResult {
+  /** Platform ids of the messages sent (one per part when the message was split). */
+  ids: string[];
+}
+
+export interface Adapter {
+  readonly platform: string;
+  start(core: Core): Promise<void>;
+  /**
+   * Sends a message to a target of this platform. Throws DeliveryError (src/errors.ts):
+   * retryable for 429/5xx/timeouts (after the adapter's own short waits), permanent when
+   * the channel is gone or closed to the bot.
+   */
+  post(target: string, message: Message): Promise<PostResult>;
+  stop(): Promise<void>;
+  /** True while connected (health checks). */
+  isConnected?(): boolean;
+}

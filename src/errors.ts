@@ -1,0 +1,39 @@
+/**
+ * Errors that the bot expects and explains (bad input, platform refusals) carry a
+ * stable code and whether trying again can help. Anything else is a bug and is
+ * logged with its stack.
+ */
+export class BriefbotError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  constructor(code: string, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'BriefbotError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/**
+ * A failed post to a platform. `permanent` means the target itself is gone or
+ * closed to the bot (channel deleted, archived, no access): retrying cannot help
+ * and the subscription should be disabled. `retryAfterMs` comes from the platform.
+ */
+export class DeliveryError extends BriefbotError {
+  readonly permanent: boolean;
+  readonly retryAfterMs?: number;
+  constructor(
+    code: string,
+    message: string,
+    options: { retryable?: boolean; permanent?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(code, message, { retryable: options.retryable, cause: options.cause });
+    this.name = 'DeliveryError';
+    this.permanent = options.permanent ?? false;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

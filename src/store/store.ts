@@ -1,0 +1,80 @@
+import type { Summary } from '../summarize/summary.js';
+import type { SubscriptionStore, DeliveryLedger, SourceStore, RunCoordinatorStore } from './schedule-types.js';
+
+/** Where an article's date came from: the page or feed said so, or we fell back. */
+export type DateSource = 'page' | 'feed' | 'file-mtime' | 'ingest-time';
+
+export interface ArticleInput {
+  title: string;
+  /** Site or publication name ("BBC News", "example.com"). */
+  source: string;
+  url?: string;
+  /** ISO 8601. */
+  publishedAt: string;
+  publishedAtSource: DateSource;
+  language?: string;
+  /** Cleaned body, one paragraph per line. */
+  body: string;
+}
+
+export interface Article extends ArticleInput {
+  id: number;
+  ingestedAt: string;
+}
+
+/** Per-sentence analysis computed once at ingest, so answers and briefs don't redo it. */
+export interface AnalysedSentence {
+  text: string;
+  /** Bitmask of AnswerKind flags (src/nlp/kinds.ts) the sentence can answer. */
+  kinds: number;
+}
+
+export interface ArticleAnalysis {
+  sentences: AnalysedSentence[];
+  summary: Summary;
+}
+
+export type AddResult = { status: 'added'; id: number } | { status: 'duplicate'; id: number; reason: 'url' | 'body' };
+
+export interface ArticleWithSummary extends Article {
+  summary: Summary;
+}
+
+export interface SentenceRow {
+  articleId: number;
+  index: number;
+  text: string;
+  kinds: number;
+}
+
+export interface ArticleStore {
+  /** Adds one article and its sentences atomically, or reports the duplicate it matched. */
+  add(input: ArticleInput, analysis: ArticleAnalysis): AddResult;
+  get(id: number): Article | undefined;
+  count(): number;
+  /** Articles published in [since, until), newest first, with their stored summaries. */
+  inWindow(since: Date, until: Date, limit?: number): ArticleWithSummary[];
+  /** Sentences of an article in order. */
+  sentences(articleId: number): SentenceRow[];
+  /** Number of stored sentences containing each (stemmed) term: the document frequency used to weigh terms. */
+  termFrequencies(terms: string[]): Map<string, number>;
+  totalSentences(): number;
+  /**
+   * Candidate sentences for a set of stemmed terms, best BM25 first. Terms are words,
+   * never query syntax: the store quotes them.
+   */
+  searchSentences(terms: string[], limit: number): (SentenceRow & { rank: number })[];
+  /** The naive baseline the benchmarks compare against: every term OR-ed, BM25 top-k. */
+  searchSentencesNaive(terms: string[], limit: number): (SentenceRow & { rank: number })[];
+}
+
+export interface Store {
+  readonly articles: ArticleStore;
+  readonly subscriptions: SubscriptionStore;
+  readonly deliveries: DeliveryLedger;
+  readonly sources: SourceStore;
+  readonly coordination: RunCoordinatorStore;
+  /** True when the store answers a trivial query (health checks). */
+  ping(): boolean;
+  close(): void;
+}
