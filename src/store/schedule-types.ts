@@ -1,6 +1,6 @@
 /**
  * Store interfaces for subscriptions, the delivery ledger, feed sources and run
- * coordination. (Owned by the scheduling work; shapes may grow.)
+ * coordination. Implemented by src/store/sqlite/schedule.ts.
  */
 export interface Subscription {
   brief: string;
@@ -13,55 +13,110 @@ export interface Subscription {
 }
 
 export interface SubscriptionStore {
+  /** Adds or re-enables a subscription ('exists' when an active one was already there). */
   add(sub: { brief: string; target: string; subscribedBy: string; now: Date }): 'added' | 'exists';
   remove(brief: string, target: string): boolean;
+  /** Every subscription, disabled ones included (they carry disabledAt). */
   list(filter?: { brief?: string; target?: string }): Subscription[];
   disable(brief: string, target: string, reason: string, now: Date): void;
 }
 
 export type DeliveryStatus = 'claimed' | 'delivered' | 'failed' | 'skipped';
 
-export interface Delivery {
+export interface DeliveryKey {
   brief: string;
+  /** The scheduled instant of the run, ISO 8601 UTC. */
   slot: string;
   target: string;
+}
+
+export interface Delivery extends DeliveryKey {
   status: DeliveryStatus;
   attempts: number;
   late: boolean;
+  /** For 'failed': true when no further attempt will be made. */
+  final: boolean;
   error?: string;
+  owner?: string;
+  leaseUntil?: string;
   updatedAt: string;
 }
 
+/** One scheduled run of a brief: the message is built once and stored, so every target (and a resumed run) posts the same brief. */
+export interface BriefRun {
+  brief: string;
+  slot: string;
+  /** 'built': message (or null for an empty window) is stored; 'skipped': missed outside the grace window. */
+  status: 'built' | 'skipped';
+  /** JSON of the Message, or undefined when the window held nothing to post. */
+  message?: string;
+  /** The targets the run was for, fixed when it was built. */
+  targets: string[];
+  late: boolean;
+  note?: string;
+  createdAt: string;
+}
+
 export interface DeliveryLedger {
-  /** Claims (brief, slot, target) for `owner`; false when another claim is live or it is already done. */
-  claim(key: { brief: string; slot: string; target: string }, owner: string, now: Date, leaseMs: number): boolean;
-  complete(key: { brief: string; slot: string; target: string }, now: Date): void;
-  fail(key: { brief: string; slot: string; target: string }, error: string, final: boolean, now: Date): void;
+  /**
+   * Claims (brief, slot, target) for `owner` and counts an attempt; false when another
+   * owner's claim is live or the delivery is done (delivered, skipped, failed for good).
+   * The same owner may re-claim to renew its lease.
+   */
+  claim(key: DeliveryKey, owner: string, now: Date, leaseMs: number, opts?: { late?: boolean }): boolean;
+  complete(key: DeliveryKey, now: Date): void;
+  /** Records a failed attempt; `final` means no more attempts. Ignored when the delivery is already done. */
+  fail(key: DeliveryKey, error: string, final: boolean, now: Date): void;
+  /** Marks a delivery as deliberately not made (e.g. missed outside the grace window). */
+  skip(key: DeliveryKey, reason: string, now: Date): void;
+  get(key: DeliveryKey): Delivery | undefined;
+  forSlot(brief: string, slot: string): Delivery[];
   recent(limit: number): Delivery[];
+  /** Stores a run unless one exists for (brief, slot); returns the stored one (first writer wins). */
+  recordRun(run: Omit<BriefRun, 'createdAt'>, now: Date): BriefRun;
+  getRun(brief: string, slot: string): BriefRun | undefined;
+  /** Runs of a brief with slot >= sinceSlot, oldest first. */
+  runsSince(brief: string, sinceSlot: string): BriefRun[];
+  /** The latest built run before `beforeSlot` (for "since previous run" windows). */
+  previousRun(brief: string, beforeSlot: string): BriefRun | undefined;
 }
 
 export interface SourceRecord {
   url: string;
   kind: 'feed' | 'folder';
   addedBy?: string;
+  addedAt?: string;
   etag?: string;
   lastModified?: string;
+  lastPollAt?: string;
   lastSuccessAt?: string;
   lastErrorAt?: string;
   lastError?: string;
   failures: number;
   articles: number;
   nextPollAt?: string;
+  /** False until the first successful poll: that poll marks the back catalogue as seen. */
+  primed: boolean;
 }
 
 export interface SourceStore {
-  upsert(source: { url: string; kind: 'feed' | 'folder'; addedBy?: string }): void;
+  /** Adds a source (keeps an existing one as it is); returns whether it was new. */
+  upsert(source: { url: string; kind: 'feed' | 'folder'; addedBy?: string; now?: Date }): boolean;
   list(): SourceRecord[];
   get(url: string): SourceRecord | undefined;
-  update(url: string, patch: Partial<SourceRecord>): void;
+  update(url: string, patch: Partial<Omit<SourceRecord, 'url' | 'kind'>>): void;
+  remove(url: string): boolean;
+  /** Items (feed GUIDs/links, folder file keys) already handled, so each is ingested once. */
+  seen(url: string, itemKey: string): string | undefined;
+  /** Records an item with a fingerprint (a date or content hash); returns true when new or changed. */
+  markSeen(url: string, itemKey: string, fingerprint: string, now: Date): boolean;
 }
 
 export interface RunCoordinatorStore {
   /** True for exactly one caller per key while the ttl lasts (node-cron's runCoordinator). */
   shouldRun(key: string, ttlMs: number): boolean;
+  /** Records that a scheduler instance is alive (catch-up uses the last beat to know how long it was down). */
+  heartbeat(owner: string, now: Date): void;
+  /** The latest heartbeat of any instance, if ever. */
+  lastHeartbeat(): Date | undefined;
 }

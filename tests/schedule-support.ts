@@ -1,0 +1,89 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate } from '../src/store/sqlite/migration.js';
+import { SCHEDULE_MIGRATIONS, createScheduleStores } from '../src/store/sqlite/schedule.js';
+import type { Store, ArticleStore } from '../src/store/store.js';
+import type { Message } from '../src/messages/message.js';
+import type { Logger } from '../src/logger.js';
+
+/** A temp dir holding real SQLite files; `open()` gives a Store over the schedule tables (articles are not used here). */
+export function tempStores() {
+  const dir = mkdtempSync(join(tmpdir(), 'briefbot-sched-'));
+  const dbs: Database.Database[] = [];
+  const file = join(dir, 'briefbot.db');
+  return {
+    dir,
+    file,
+    open(): Store {
+      const db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      migrate(db, SCHEDULE_MIGRATIONS);
+      dbs.push(db);
+      const noArticles = new Proxy({} as ArticleStore, {
+        get() {
+          throw new Error('articles are not used in schedule tests');
+        },
+      });
+      return {
+        articles: noArticles,
+        ...createScheduleStores(db),
+        ping: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
+        close: () => db.close(),
+      };
+    },
+    cleanup() {
+      for (const db of dbs) if (db.open) db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Posted {
+  target: string;
+  message: Message;
+  at: string;
+}
+
+/** A recording adapter: every post is recorded; `behaviour` decides per call whether it succeeds, throws or hangs. */
+export function recordingAdapter(behaviour?: (target: string, n: number) => Promise<void> | void) {
+  const posted: Posted[] = [];
+  const calls = new Map<string, number>();
+  return {
+    posted,
+    adapter: {
+      async post(target: string, message: Message) {
+        const n = (calls.get(target) ?? 0) + 1;
+        calls.set(target, n);
+        if (behaviour) await behaviour(target, n);
+        posted.push({ target, message, at: new Date().toISOString() });
+        return { ids: [String(posted.length)] };
+      },
+    },
+  };
+}
+
+export interface LogLine {
+  level: string;
+  obj: unknown;
+  msg?: string;
+}
+
+export function capturingLogger(lines: LogLine[] = []): Logger & { lines: LogLine[] } {
+  const make = (bindings: Record<string, unknown>): Logger & { lines: LogLine[] } => {
+    const rec = (level: string) => (obj: object | string, msg?: string) => {
+      lines.push({ level, obj: typeof obj === 'string' ? obj : { ...bindings, ...obj }, msg: typeof obj === 'string' ? obj : msg });
+    };
+    return {
+      lines,
+      debug: rec('debug'),
+      info: rec('info'),
+      warn: rec('warn'),
+      error: rec('error'),
+      child: (b) => make({ ...bindings, ...b }),
+    };
+  };
+  return make({});
+}
