@@ -1,0 +1,20 @@
+/** Quality evaluations: `npm run eval -- <extract|summarize|ask> [options]`. */
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { defaultData } from './common.js';
+import { runExtract } from './extract.js';
+
+const program = new Command('eval').description('briefbot quality evaluations on the shared development sets');
+
+program
+  .command('extract')
+  .description('main-text extraction F1 on the article-extraction-benchmark pages (readability alone as baseline)')
+  .option('--data <dir>', 'folder with pages/<id>.html and truth.jsonl', defaultData('extraction'))
+  .option('--out <file>', 'write {id, body} per line')
+  .option('--json', 'print the figures as one JSON object')
+  .option('--pages', 'also print per-page precision and recall, worst first')
+  .action((o: { data: string; out?: string; json?: boolean; pages?: boolean }) => {
+    runExtract({ ...o, data: resolve(o.data), out: o.out && resolve(o.out) });
+  });
+
+await program.parseAsync(process.argv);
