@@ -56,16 +56,16 @@ export interface ArticleStore {
   inWindow(since: Date, until: Date, limit?: number): ArticleWithSummary[];
   /** Sentences of an article in order. */
   sentences(articleId: number): SentenceRow[];
-  /** Number of stored sentences containing each (stemmed) term: the document frequency used to weigh terms. */
-  termFrequencies(terms: string[]): Map<string, number>;
+  /** Number of stored sentences containing each word (after the index's stemming): the document frequency used to weigh words. */
+  termFrequencies(words: string[]): Map<string, number>;
   totalSentences(): number;
   /**
-   * Candidate sentences for a set of stemmed terms, best BM25 first. Terms are words,
-   * never query syntax: the store quotes them.
+   * Candidate sentences holding any of the words, best BM25 first. Words are lowercased
+   * words as typed (the index stems them), never query syntax: the store quotes them.
    */
-  searchSentences(terms: string[], limit: number): (SentenceRow & { rank: number })[];
-  /** The naive baseline the benchmarks compare against: every term OR-ed, BM25 top-k. */
-  searchSentencesNaive(terms: string[], limit: number): (SentenceRow & { rank: number })[];
+  searchSentences(words: string[], limit: number): (SentenceRow & { rank: number })[];
+  /** The naive baseline the benchmarks compare against: every word OR-ed, BM25 top-k over all sentences. */
+  searchSentencesNaive(words: string[], limit: number): (SentenceRow & { rank: number })[];
 }
 
 export interface Store {

@@ -1,0 +1,199 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BriefbotError, errorMessage } from '../errors.js';
+import type { ArticleInput, Store } from '../store/store.js';
+import { analyseArticle } from './analyse.js';
+import { cleanLines } from './clean.js';
+import { charsetFromContentType, decodeText } from './decode.js';
+import { looksLikeFeed, parseFeed } from './feed.js';
+import { DEFAULT_MAX_BYTES, safeFetch, type Fetcher } from './fetch.js';
+import { extractHtml } from './html.js';
+import type { ParsedArticle } from './parsed.js';
+import { parseTextArticle } from './text.js';
+import { guessLanguage } from '../nlp/language.js';
+
+export interface IngestOptions {
+  /** Largest file or page read, in bytes (default 5 MB). */
+  maxBytes?: number;
+  /** Let URLs reach private and loopback addresses (local testing only). */
+  allowPrivate?: boolean;
+  fetch?: Fetcher;
+  now?: () => Date;
+}
+
+/** One article read from an input, or why it could not be read. */
+export type ReadResult = { input: string; article: ArticleInput } | { input: string; error: BriefbotError };
+
+export type IngestResult =
+  | { input: string; status: 'added'; id: number; title: string }
+  | { input: string; status: 'duplicate'; id: number; title: string; reason: 'url' | 'body' }
+  | { input: string; status: 'error'; code: string; error: string };
+
+export interface IngestReport {
+  results: IngestResult[];
+  added: number;
+  duplicates: number;
+  errors: number;
+}
+
+const isUrl = (s: string) => /^https?:\/\//i.test(s);
+
+/** Reads every article from files, folders (recursively) and URLs, without storing them. */
+export async function* readInputs(inputs: string[], options: IngestOptions = {}): AsyncGenerator<ReadResult> {
+  for (const input of inputs) {
+    try {
+      if (isUrl(input)) yield* readUrl(input, options);
+      else yield* readPath(input, options);
+    } catch (err) {
+      yield { input, error: asBriefbotError(err) };
+    }
+  }
+}
+
+/** Stores one already-read article (analysis included), or reports the duplicate it matches. */
+export function storeArticle(store: Store, article: ArticleInput, input = article.url ?? article.title): IngestResult {
+  const result = store.articles.add(article, analyseArticle(article));
+  return result.status === 'added'
+    ? { input, status: 'added', id: result.id, title: article.title }
+    : { input, status: 'duplicate', id: result.id, title: article.title, reason: result.reason };
+}
+
+export async function ingestInputs(store: Store, inputs: string[], options: IngestOptions = {}): Promise<IngestReport> {
+  const results: IngestResult[] = [];
+  for await (const r of readInputs(inputs, options)) {
+    if ('error' in r) results.push({ input: r.input, status: 'error', code: r.error.code, error: r.error.message });
+    else {
+      try {
+        results.push(storeArticle(store, r.article, r.input));
+      } catch (err) {
+        const e = asBriefbotError(err);
+        results.push({ input: r.input, status: 'error', code: e.code, error: e.message });
+      }
+    }
+  }
+  return summarise(results);
+}
+
+export function summarise(results: IngestResult[]): IngestReport {
+  return {
+    results,
+    added: results.filter((r) => r.status === 'added').length,
+    duplicates: results.filter((r) => r.status === 'duplicate').length,
+    errors: results.filter((r) => r.status === 'error').length,
+  };
+}
+
+async function* readPath(path: string, options: IngestOptions): AsyncGenerator<ReadResult> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new BriefbotError('not_found', 'no such file or folder');
+  }
+  if (info.isDirectory()) {
+    const entries = (await readdir(path, { withFileTypes: true })).filter((e) => !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const child = join(path, e.name);
+      try {
+        yield* readPath(child, options);
+      } catch (err) {
+        yield { input: child, error: asBriefbotError(err) };
+      }
+    }
+    return;
+  }
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (info.size > maxBytes) throw new BriefbotError('too_large', `${formatMb(info.size)} is over the ${formatMb(maxBytes)} limit`);
+  const text = decodeText(await readFile(path));
+  const fallback = {
+    source: basename(path),
+    url: pathToFileURL(resolve(path)).href,
+    date: { publishedAt: info.mtime.toISOString(), publishedAtSource: 'file-mtime' as const },
+  };
+  yield* parseDocument(path, text, extname(path).toLowerCase(), fallback);
+}
+
+async function* readUrl(url: string, options: IngestOptions): AsyncGenerator<ReadResult> {
+  const fetcher = options.fetch ?? safeFetch;
+  const page = await fetcher(url, { allowPrivate: options.allowPrivate, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES });
+  const text = decodeText(page.bytes, charsetFromContentType(page.contentType));
+  const now = (options.now ?? (() => new Date()))();
+  const kind = /json/.test(page.contentType ?? '') ? '.json' : /xml|rss|atom/.test(page.contentType ?? '') ? '.xml' : /html/.test(page.contentType ?? '') ? '.html' : '';
+  yield* parseDocument(url, text, kind, {
+    source: new URL(page.url).hostname.replace(/^www\./, ''),
+    url: page.url,
+    date: { publishedAt: now.toISOString(), publishedAtSource: 'ingest-time' as const },
+  });
+}
+
+interface Fallback {
+  source: string;
+  url: string;
+  date: Pick<ArticleInput, 'publishedAt' | 'publishedAtSource'>;
+}
+
+function* parseDocument(input: string, text: string, ext: string, fallback: Fallback): Generator<ReadResult> {
+  if (!text.trim()) throw new BriefbotError('empty', 'the input holds no text');
+  if (ext === '.xml' || ext === '.rss' || ext === '.atom' || ((ext === '.json' || ext === '') && looksLikeFeed(text)) || looksLikeFeed(text)) {
+    const feed = parseFeed(text);
+    if (feed.items.length === 0) throw new BriefbotError('empty_feed', 'the feed has no items');
+    for (const [i, item] of feed.items.entries()) {
+      const label = item.url ?? `${input}#${i + 1}`;
+      try {
+        // Feed items without a date fall back to the fetch or file time, never to another item's.
+        yield { input: label, article: finish(item, { ...fallback, url: '' }) };
+      } catch (err) {
+        yield { input: label, error: asBriefbotError(err) };
+      }
+    }
+    return;
+  }
+  const parsed = ext === '.html' || ext === '.htm' || /^\s*(?:<!doctype html|<html[\s>])/i.test(text) ? fromHtml(text, fallback.url) : parseTextArticle(text);
+  yield { input, article: finish(parsed, fallback) };
+}
+
+function fromHtml(html: string, url: string): ParsedArticle {
+  const page = extractHtml(html, url);
+  const lines = page.body.split('\n');
+  const title = page.title ?? lines.shift() ?? '';
+  const date = page.publishedAt ? new Date(page.publishedAt) : undefined;
+  const valid = date && !Number.isNaN(date.getTime());
+  return {
+    title,
+    body: lines.join('\n'),
+    source: page.siteName,
+    publishedAt: valid ? date.toISOString() : undefined,
+    publishedAtSource: valid ? 'page' : undefined,
+    language: page.lang,
+  };
+}
+
+/** Cleans page noise and fills what the input did not say (source, URL, date, language). */
+function finish(parsed: ParsedArticle, fallback: Fallback): ArticleInput {
+  const body = cleanLines(parsed.body.split('\n')).join('\n');
+  const title = parsed.title.replace(/\s+/g, ' ').trim();
+  if (!body && !title) throw new BriefbotError('empty', 'no article text left after removing page noise');
+  if (!body) throw new BriefbotError('no_body', `"${title}" has a headline but no story text`);
+  return {
+    title: title || body.split('\n')[0],
+    source: parsed.source || fallback.source,
+    url: parsed.url || fallback.url || undefined,
+    publishedAt: parsed.publishedAt ?? fallback.date.publishedAt,
+    publishedAtSource: parsed.publishedAtSource ?? fallback.date.publishedAtSource,
+    language: parsed.language?.toLowerCase().split(/[-_]/)[0] ?? guessLanguage(body),
+    body,
+  };
+}
+
+function asBriefbotError(err: unknown): BriefbotError {
+  if (err instanceof BriefbotError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === 'EACCES') return new BriefbotError('unreadable', 'permission denied');
+  if (code === 'EISDIR' || code === 'ENOENT') return new BriefbotError('not_found', 'no such file');
+  return new BriefbotError('failed', errorMessage(err));
+}
+
+function formatMb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
