@@ -1,0 +1,28 @@
+import type { CommandEvent, Reply } from '../adapter.js';
+import { ask, type AskResult } from '../ask/answer.js';
+import { message } from '../messages/message.js';
+import type { CommandDeps } from './deps.js';
+
+/** The answer as a message: the sentence verbatim, then where it comes from. */
+export function answerMessage(result: AskResult, storedArticles: number): ReturnType<typeof message> {
+  const a = result.answer;
+  if (!a) {
+    return message([
+      { type: 'paragraph', text: `I have no answer to “${result.question.trim()}” in the ${storedArticles} stored ${storedArticles === 1 ? 'article' : 'articles'}.` },
+      { type: 'context', text: 'Try other words, or /brief to see what is in the news.' },
+    ]);
+  }
+  return message([
+    { type: 'quote', text: a.sentence },
+    { type: 'source', title: a.article.title, source: a.article.source, url: a.article.url, publishedAt: a.article.publishedAt },
+  ]);
+}
+
+export async function handleAsk(event: CommandEvent, deps: CommandDeps): Promise<Reply> {
+  const question = event.text.trim();
+  if (!question) {
+    return { message: message([{ type: 'paragraph', text: 'Ask me a question about the news, for example: /ask trade figure?' }]), ephemeral: true };
+  }
+  const result = ask(deps.store, question, { now: deps.now() });
+  return { message: answerMessage(result, deps.store.articles.count()), ephemeral: !event.isDirect };
+}
