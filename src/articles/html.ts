@@ -31,11 +31,11 @@ export function extractHtml(html: string, url?: string): ExtractedHtml {
   let body = '';
   let article: ReturnType<Readability['parse']> = null;
   try {
-    article = new Readability(doc, { charThreshold: 500 }).parse();
+    article = new Readability(doc, { charThreshold: 500, keepClasses: true }).parse();
   } catch {
     article = null;
   }
-  if (article?.content) body = htmlToLines(article.content);
+  if (article?.content) body = htmlToLines(article.content, meta);
   if (!body) body = fallbackText(parse(html));
   void url;
   return {
@@ -62,19 +62,40 @@ export function clean(text: string): string {
   return text.replace(/[\s\u00a0\u200b\u200c\u200d\ufeff]+/g, ' ').trim();
 }
 
+/** One output line with what the walk learned about it. */
+export interface Line {
+  text: string;
+  /** Characters of the line that sit inside links. */
+  linkChars: number;
+  /** Characters inside <time> elements. */
+  timeChars: number;
+}
+
+const isWordChar = (c: string | undefined) => !!c && /[\p{L}\p{N}]/u.test(c);
+
 /** Lines of an element tree: block elements and <br> end a line; cells are separated by a space. */
-export function elementLines(root: Node, skip: (el: Element) => boolean = () => false): string[] {
-  const lines: string[] = [];
+export function elementLines(root: Node, skip: (el: Element) => boolean = () => false): Line[] {
+  const lines: Line[] = [];
   let current = '';
+  let linkChars = 0;
+  let timeChars = 0;
+  let inLink = 0;
+  let inTime = 0;
   const flush = () => {
     const t = clean(current);
-    if (t) lines.push(t);
+    if (t) lines.push({ text: t, linkChars, timeChars });
     current = '';
+    linkChars = 0;
+    timeChars = 0;
   };
   const walk = (node: Node) => {
     for (let child = node.firstChild; child; child = child.nextSibling) {
       if (child.nodeType === 3) {
-        current += child.nodeValue ?? '';
+        const v = child.nodeValue ?? '';
+        const n = v.replace(/\s+/g, '').length;
+        if (inLink) linkChars += n;
+        if (inTime) timeChars += n;
+        current += v;
         continue;
       }
       if (child.nodeType !== 1) continue;
@@ -89,7 +110,15 @@ export function elementLines(root: Node, skip: (el: Element) => boolean = () => 
       const block = BLOCK.has(tag);
       if (block) flush();
       else if (CELL.has(tag)) current += ' ';
+      // Text written without spaces (CJK) runs straight into a link; keep the word boundary the markup implies.
+      const spaced = tag === 'A' && isWordChar(current.at(-1));
+      if (spaced) current += ' ';
+      if (tag === 'A') inLink++;
+      if (tag === 'TIME') inTime++;
       walk(el);
+      if (tag === 'A') inLink--;
+      if (tag === 'TIME') inTime--;
+      if (tag === 'A' && isWordChar(nextChar(el))) current += ' ';
       if (block) flush();
       else if (CELL.has(tag)) current += ' ';
     }
@@ -99,21 +128,69 @@ export function elementLines(root: Node, skip: (el: Element) => boolean = () => 
   return lines;
 }
 
-function htmlToLines(content: string): string {
+function nextChar(el: Element): string | undefined {
+  const n = el.nextSibling;
+  return n && n.nodeType === 3 ? (n.nodeValue ?? '')[0] : undefined;
+}
+
+/**
+ * Class and id words of page furniture that Readability's candidate often keeps:
+ * captions and credits, bylines and dates, share and follow widgets, related-story
+ * boxes, newsletters, comments, author bios.
+ */
+const FURNITURE =
+  /(?:^|[\s_-])(?:caption|credits?|byline|author|authors|bio|share|sharing|social|related|newsletter|promo|advert|advertisement|ads?|sponsor|sponsored|subscribe|subscription|comments?|breadcrumbs?|timestamp|dateline|date|published|tags?|toolbar|recommended|recirc|more-stories|read-more|disclaimer|copyright|gallery|featured-image|image-credit|photo-credit)(?=$|[\s_-])/i;
+
+function textLength(el: Element): number {
+  return (el.textContent ?? '').replace(/\s+/g, '').length;
+}
+
+/** Removes figures, captions and furniture blocks, sparing any block that holds much of the story. */
+function pruneFurniture(root: Element): void {
+  const total = Math.max(1, textLength(root));
+  for (const el of Array.from(root.querySelectorAll('figure, figcaption, picture, aside'))) el.remove();
+  for (const el of Array.from(root.querySelectorAll('[class], [id]'))) {
+    if (!el.isConnected) continue;
+    const words = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
+    if (!FURNITURE.test(words)) continue;
+    if (textLength(el) > total * 0.3) continue;
+    el.remove();
+  }
+}
+
+/** A short line that is all link: navigation, "more from", related headlines. */
+function isLinkLine(l: Line): boolean {
+  const chars = l.text.replace(/\s+/g, '').length;
+  return chars > 0 && l.linkChars / chars >= 0.9 && l.text.split(' ').length <= 25;
+}
+
+function isTimeLine(l: Line): boolean {
+  const chars = l.text.replace(/\s+/g, '').length;
+  return chars > 0 && l.timeChars / chars >= 0.5;
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+function htmlToLines(content: string, meta: Meta): string {
   const doc = parse(`<!doctype html><html><body>${content}</body></html>`);
-  return elementLines(doc.body).join('\n');
+  pruneFurniture(doc.body);
+  const lines = elementLines(doc.body).filter((l) => !isLinkLine(l) && !isTimeLine(l));
+  return lines.map((l) => l.text).join('\n');
 }
 
 function fallbackText(doc: Doc): string {
   const root = doc.querySelector('article') ?? doc.querySelector('main') ?? doc.body ?? doc.documentElement;
   if (!root) return '';
-  return elementLines(root, (el) => /^(NAV|HEADER|FOOTER|ASIDE|FORM)$/i.test(el.tagName)).join('\n');
+  return elementLines(root, (el) => /^(NAV|HEADER|FOOTER|ASIDE|FORM)$/i.test(el.tagName))
+    .map((l) => l.text)
+    .join('\n');
 }
 
 // ---------- metadata ----------
 
 interface Meta {
   title?: string;
+  description?: string;
   byline?: string;
   siteName?: string;
   publishedAt?: string;
@@ -173,6 +250,7 @@ function readMetadata(doc: Doc): Meta {
   const lang = str(doc.documentElement?.getAttribute('lang')) ?? metaContent(doc, 'og:locale', 'content-language');
   return {
     title,
+    description: metaContent(doc, 'og:description', 'description', 'twitter:description'),
     byline: metaContent(doc, 'author', 'article:author', 'byl', 'parsely-author') ?? ldAuthor(article?.author),
     siteName: metaContent(doc, 'og:site_name', 'application-name') ?? str((article?.publisher as Record<string, unknown> | undefined)?.name),
     publishedAt:
