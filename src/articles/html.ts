@@ -169,12 +169,60 @@ function isTimeLine(l: Line): boolean {
   return chars > 0 && l.timeChars / chars >= 0.5;
 }
 
-const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
+
+const SOCIAL = /^(?:facebook|twitter|whatsapp|pinterest|pint|pin|linkedin|reddit|telegram|tumblr|email|e-mail|mail|print|messenger|sms|flipboard|copy|link|share|tweet|x|vk|line|baixar|download|save)$/i;
+
+/** "Advertisement" as pages print it above ad slots, in the languages news pages are commonly written in. */
+const AD_LABEL =
+  /^(?:advertisement|advertisements|advert|ad|ads|sponsored|anzeige|werbung|publicidad|publicité|publicite|pubblicità|publicidade|reclame|advertentie|reklama|реклама|iklan|광고|广告|広告|إعلان)$/iu;
+
+const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
+const DATE_TOKEN = new RegExp(String.raw`^(?:${MONTH}|\d{1,4}(?:st|nd|rd|th)?|\d{1,2}:\d{2}(?::\d{2})?|[ap]\.?m\.?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|at|on|of|updated|published|posted|first|last|modified|gmt|utc|[ecmp][sd]t)$`, 'i');
+
+/** A line that is a date or time stamp, possibly labelled ("First Published: Tuesday, November 19, 2019 08:38 AM"). */
+function isDateLine(text: string): boolean {
+  const words = text.split(/[\s,|:;/]+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  if (!words.length || words.length > 12) return false;
+  const dateWords = words.filter((w) => DATE_TOKEN.test(w.replace(/[^\p{L}\p{N}:.]/gu, ''))).length;
+  return dateWords / words.length >= 0.75 && /\d/.test(text);
+}
+
+/** "Posted on March 30, 2015 by Admin", "By A and B on Monday, November 18th, 2019 at 11:08 a.m." */
+function isPostedLine(text: string): boolean {
+  return wordCount(text) <= 20 && /^(?:posted|published|updated|by)\b/i.test(text) && new RegExp(`\\b(?:${MONTH}|\\d{4})\\b`, 'i').test(text) && !/[.!?]["”’]?$/.test(text.replace(/\b[ap]\.m\.$/i, ''));
+}
+
+/**
+ * Lines of page furniture recognisable from their text alone, whatever the markup:
+ * share bars, ad labels, photo credits and captions with credits, "contributed to
+ * this report" notes, citation and copyright notices, filing and tag lines.
+ */
+export function isFurnitureLine(text: string): boolean {
+  const t = text.trim();
+  const words = wordCount(t);
+  const tokens = t.split(/[\s|·•,/]+/).filter(Boolean);
+  if (tokens.length && tokens.length <= 8 && tokens.every((w) => SOCIAL.test(w.replace(/[^\p{L}-]/gu, '')))) return true;
+  if (AD_LABEL.test(t.replace(/[^\p{L}\p{N}]+/gu, ''))) return true;
+  if (words <= 4 && /\bcomments?\b/i.test(t)) return true;
+  if (/^(?:\(?(?:image|photo|picture|credit|source|foto|bild)s?(?: credit)?\s*[:.…]|credit\.\.\.|\(image:)/i.test(t)) return true;
+  if (/\((?:photos?|images?|pictured|credit)\b[^()]*\)$/i.test(t) && words <= 60) return true;
+  if (/^(?:getty images|getty|ap photo|reuters|afp|shutterstock)$/i.test(t)) return true;
+  if (words <= 25 && /\bcontributed (?:to this report|reporting)\b/i.test(t)) return true;
+  if (/^citation:/i.test(t) || /\bsubject to copyright\b|\ball rights reserved\b/i.test(t) || /^(?:©|copyright\b)/i.test(t)) return true;
+  if (/^(?:filed under|posted in|tags?|tagged|categories|category)\s*:/i.test(t)) return true;
+  if (words <= 10 && /^(?:related|see also|also on|also read|read more|more)\s*:/i.test(t)) return true;
+  if (/^(?:read more|read next|see more|show more|load more|more from [\p{L} ]+)$/iu.test(t)) return true;
+  if (/^(?:[a-z0-9-]+\.)+(?:com|org|net|co\.uk|in|de|fr|br|ru)$/i.test(t)) return true;
+  if (words <= 10 && /\bshare (?:it|this)\b/i.test(t) && /[?!]/.test(t)) return true;
+  if (isDateLine(t) || isPostedLine(t)) return true;
+  return false;
+}
 
 function htmlToLines(content: string, meta: Meta): string {
   const doc = parse(`<!doctype html><html><body>${content}</body></html>`);
   pruneFurniture(doc.body);
-  const lines = elementLines(doc.body).filter((l) => !isLinkLine(l) && !isTimeLine(l));
+  const lines = elementLines(doc.body).filter((l) => !isLinkLine(l) && !isTimeLine(l) && !isFurnitureLine(l.text));
   return lines.map((l) => l.text).join('\n');
 }
 
