@@ -202,8 +202,8 @@ function ledger(db: Database.Database): DeliveryLedger {
      VALUES (?, ?, ?, 'claimed', 1, ?, ?, ?, ?)`,
   );
   const takeClaim = db.prepare(
-    `UPDATE deliveries SET status = 'claimed', attempts = attempts + 1, owner = ?, lease_until = ?, updated_at = ?
-     WHERE brief = ? AND slot = ? AND target = ?`,
+    `UPDATE deliveries SET status = 'claimed', attempts = attempts + 1, owner = ?, lease_until = ?, updated_at = ?,
+       late = MAX(late, ?) WHERE brief = ? AND slot = ? AND target = ?`,
   );
   const complete = db.prepare(
     `UPDATE deliveries SET status = 'delivered', error = NULL, lease_until = NULL, updated_at = ?
@@ -230,7 +230,7 @@ function ledger(db: Database.Database): DeliveryLedger {
     if (status === 'delivered' || status === 'skipped') return false;
     if (status === 'failed' && Number(row.final) === 1) return false;
     if (status === 'claimed' && row.owner !== owner && String(row.lease_until) > nowIso) return false;
-    takeClaim.run(owner, leaseIso, nowIso, key.brief, key.slot, key.target);
+    takeClaim.run(owner, leaseIso, nowIso, late ? 1 : 0, key.brief, key.slot, key.target);
     return true;
   });
   const insertRun = db.prepare(

@@ -1,0 +1,175 @@
+import { BriefbotError, DeliveryError, errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { message, type Message } from '../messages/message.js';
+import type { Store } from '../store/store.js';
+import type { DeliveryKey } from '../store/schedule-types.js';
+
+/** What the scheduler needs of an adapter: only posting. */
+export interface Poster {
+  post(target: string, message: Message): Promise<unknown>;
+}
+
+export interface RetryPolicy {
+  /** Most posts per (brief, slot, target), counting the first (default 5). */
+  maxAttempts: number;
+  /** First back-off; doubles each attempt (default 2 s). */
+  baseMs: number;
+  /** Longest single wait, retryAfterMs included (default 10 min). */
+  maxMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseMs: 2_000, maxMs: 10 * 60_000 };
+
+export interface DeliveryMetrics {
+  inc(labels: { status: 'delivered' | 'retry' | 'failed' | 'skipped' }): void;
+}
+
+export interface DeliverContext {
+  store: Store;
+  adapters: Map<string, Poster>;
+  owner: string;
+  now: () => Date;
+  log: Logger;
+  leaseMs: number;
+  retry: RetryPolicy;
+  /** Aborted by stop(): back-off waits end early and the delivery is left for the next start. */
+  signal: AbortSignal;
+  metrics?: DeliveryMetrics;
+}
+
+export type DeliveryOutcome = 'delivered' | 'not-claimed' | 'failed' | 'retry-later';
+
+/** 'console' → 'console'; 'slack:C1' → 'slack'; 'discord:user:1' → 'discord'. */
+export function platformOf(target: string): string {
+  const i = target.indexOf(':');
+  return i < 0 ? target : target.slice(0, i);
+}
+
+/** Back-off before attempt n+1 after n failed attempts: base·2^(n-1), capped; the platform's retryAfterMs wins when given. */
+export function retryDelay(failedAttempts: number, err: unknown, policy: RetryPolicy): number {
+  const retryAfter = err instanceof DeliveryError ? err.retryAfterMs : undefined;
+  const ms = retryAfter !== undefined && retryAfter >= 0 ? retryAfter : policy.baseMs * 2 ** Math.max(0, failedAttempts - 1);
+  return Math.min(ms, policy.maxMs);
+}
+
+/** Permanent: the target is gone or closed to the bot. Unknown errors are retried (bounded): they may be transient. */
+function classify(err: unknown): 'permanent' | 'retryable' | 'final' {
+  if (err instanceof DeliveryError && err.permanent) return 'permanent';
+  if (err instanceof BriefbotError) return err.retryable ? 'retryable' : 'final';
+  return 'retryable';
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Delivers one (brief, slot, target): claim in the ledger, post, complete. Retryable
+ * failures back off and try again up to the policy's limit; a permanent one disables
+ * the subscription and tells whoever subscribed it. Never throws.
+ */
+export async function deliverToTarget(
+  ctx: DeliverContext,
+  key: DeliveryKey,
+  msg: Message,
+  info: { title: string; late: boolean },
+): Promise<DeliveryOutcome> {
+  const log = ctx.log.child({ brief: key.brief, slot: key.slot, target: key.target });
+  for (;;) {
+    if (!ctx.store.deliveries.claim(key, ctx.owner, ctx.now(), ctx.leaseMs, { late: info.late })) return 'not-claimed';
+    const attempts = ctx.store.deliveries.get(key)?.attempts ?? 1;
+    const adapter = ctx.adapters.get(platformOf(key.target));
+    if (!adapter) {
+      const reason = `no ${platformOf(key.target)} adapter is running (is it configured?)`;
+      ctx.store.deliveries.fail(key, reason, true, ctx.now());
+      ctx.metrics?.inc({ status: 'failed' });
+      log.error({ attempts }, `brief not delivered: ${reason}`);
+      return 'failed';
+    }
+    try {
+      await adapter.post(key.target, msg);
+      ctx.store.deliveries.complete(key, ctx.now());
+      ctx.metrics?.inc({ status: 'delivered' });
+      log.info({ attempts, late: info.late }, 'brief delivered');
+      return 'delivered';
+    } catch (err) {
+      const kind = classify(err);
+      const reason = describe(err);
+      if (kind === 'retryable' && attempts < ctx.retry.maxAttempts) {
+        ctx.store.deliveries.fail(key, reason, false, ctx.now());
+        ctx.metrics?.inc({ status: 'retry' });
+        const wait = retryDelay(attempts, err, ctx.retry);
+        log.warn({ attempts, waitMs: wait, err: reason }, 'delivery failed; retrying');
+        if (!(await sleep(wait, ctx.signal))) {
+          log.warn({ attempts }, 'shutting down during a retry wait; the next start resumes this delivery');
+          return 'retry-later';
+        }
+        continue;
+      }
+      ctx.store.deliveries.fail(key, reason, true, ctx.now());
+      ctx.metrics?.inc({ status: 'failed' });
+      if (kind === 'permanent') {
+        log.error({ attempts, err: reason }, 'delivery failed permanently');
+        await disableAndNotify(ctx, key, info.title, reason, log);
+      } else {
+        log.error({ attempts, err: reason }, kind === 'retryable' ? 'delivery failed; out of retries' : 'delivery failed');
+      }
+      return 'failed';
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof BriefbotError) return `${err.code}: ${err.message}`;
+  return errorMessage(err);
+}
+
+/** The plain-text notice a subscriber gets when their subscription is switched off. */
+export function disabledNotice(brief: string, title: string, target: string, reason: string): Message {
+  return message(
+    [
+      { type: 'paragraph', text: `I could not post the "${title}" brief (${brief}) to ${target}, so I have stopped sending it there.` },
+      { type: 'paragraph', text: `What went wrong: ${reason}` },
+      {
+        type: 'paragraph',
+        text:
+          `How to fix it: check that the channel still exists and that the bot can post in it ` +
+          `(Slack: invite the bot with /invite; Discord: give it View Channel and Send Messages), ` +
+          `then run "/briefbot subscribe ${brief}" in that channel again.`,
+      },
+    ],
+    'Brief subscription disabled',
+  );
+}
+
+async function disableAndNotify(ctx: DeliverContext, key: DeliveryKey, title: string, reason: string, log: Logger): Promise<void> {
+  const sub = ctx.store.subscriptions.list({ brief: key.brief, target: key.target }).find((s) => !s.disabledAt);
+  if (!sub) {
+    log.error({ err: reason }, 'a target named in the brief definition file cannot be reached; fix or remove it in the file');
+    return;
+  }
+  ctx.store.subscriptions.disable(key.brief, key.target, reason, ctx.now());
+  log.warn({ subscribedBy: sub.subscribedBy }, 'subscription disabled');
+  if (sub.subscribedBy === key.target) return; // a personal subscription whose DM is gone: nobody left to tell
+  const adapter = ctx.adapters.get(platformOf(sub.subscribedBy));
+  if (!adapter) {
+    log.error({ subscribedBy: sub.subscribedBy }, 'cannot tell the subscriber: no adapter for their platform');
+    return;
+  }
+  try {
+    await adapter.post(sub.subscribedBy, disabledNotice(key.brief, title, key.target, reason));
+  } catch (err) {
+    log.error({ subscribedBy: sub.subscribedBy, err: errorMessage(err) }, 'could not tell the subscriber that their subscription was disabled');
+  }
+}
