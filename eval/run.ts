@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { defaultData } from './common.js';
 import { runExtract } from './extract.js';
+import { runSummarize } from './summarize.js';
 
 const program = new Command('eval').description('briefbot quality evaluations on the shared development sets');
 
@@ -15,6 +16,19 @@ program
   .option('--pages', 'also print per-page precision and recall, worst first')
   .action((o: { data: string; out?: string; json?: boolean; pages?: boolean }) => {
     runExtract({ ...o, data: resolve(o.data), out: o.out && resolve(o.out) });
+  });
+
+program
+  .command('summarize')
+  .description('ROUGE-1/2/Lsum of the summarizer against reference highlights, with Lead-3 from the same run')
+  .option('--data <file>', 'JSONL rows {id, article, reference}', defaultData('summarization/cnndm-dev.jsonl'))
+  .option('--sentences <n>', 'sentences per summary', (v) => Number.parseInt(v, 10), 3)
+  .option('--format <kind>', 'auto | tokenized (lowercased CNN/DM release) | natural', 'auto')
+  .option('--limit <n>', 'only the first n rows', (v) => Number.parseInt(v, 10))
+  .option('--out <file>', 'write {id, summary, lead3, rouge} per line')
+  .option('--json', 'print the figures as one JSON object')
+  .action((o: { data: string; sentences: number; format: 'auto' | 'tokenized' | 'natural'; limit?: number; out?: string; json?: boolean }) => {
+    runSummarize({ ...o, data: resolve(o.data), out: o.out && resolve(o.out) });
   });
 
 await program.parseAsync(process.argv);
