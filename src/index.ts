@@ -5,3 +5,4 @@ export { message, fallbackText } from './messages/message.js';
 export { splitMessage, truncate, type MessageLimits } from './messages/split.js';
 export { BriefbotError, DeliveryError, errorMessage } from './errors.js';
 export type { Logger } from './logger.js';
+export { renderText } from './messages/render-text.js';

@@ -1,0 +1,121 @@
+/**
+ * `npm start`: wires config, store, core, adapters and scheduler. It lives outside
+ * src/ because it is the one place that knows both the core and the adapters.
+ */
+import { existsSync } from 'node:fs';
+import { createConsoleAdapter } from '../adapters/console/index.js';
+import { createDiscordAdapter, validateDiscordConfig } from '../adapters/discord/index.js';
+import { createSlackAdapter, validateSlackConfig } from '../adapters/slack/index.js';
+import type { Adapter } from '../src/adapter.js';
+import { ingestInputs } from '../src/articles/ingest.js';
+import { buildBrief } from '../src/briefing/build.js';
+import { formatDefinitionErrors, formatInZone, loadBriefDefinitions } from '../src/briefing/load-definitions.js';
+import { ConfigError, loadConfig, type Config } from '../src/config.js';
+import { createCore } from '../src/core.js';
+import { errorMessage } from '../src/errors.js';
+import { createLogger, type Logger } from '../src/logger.js';
+import { createScheduler } from '../src/schedule/scheduler.js';
+import { openSqliteStore } from '../src/store/sqlite/index.js';
+
+export interface Running {
+  stop(): Promise<void>;
+}
+
+function adapterProblems(cfg: Config): string[] {
+  return [
+    ...(cfg.slack ? validateSlackConfig(cfg.slack) : []),
+    ...(cfg.discord ? validateDiscordConfig(cfg.discord) : []),
+  ];
+}
+
+export async function start(cfg: Config, log: Logger, io = { input: process.stdin, output: process.stdout }): Promise<Running> {
+  const store = openSqliteStore(cfg.dbPath);
+  if (cfg.loadSamples && store.articles.count() === 0 && existsSync(cfg.samplesDir)) {
+    const report = await ingestInputs(store, [cfg.samplesDir], { maxBytes: cfg.maxBytes });
+    log.info({ added: report.added, errors: report.errors }, `store was empty: loaded ${report.added} sample articles from ${cfg.samplesDir}`);
+  }
+
+  const loaded = existsSync(cfg.briefsDir) ? loadBriefDefinitions(cfg.briefsDir) : { briefs: [], errors: [] };
+  for (const line of formatDefinitionErrors(loaded.errors)) log.error(line);
+  const briefs = loaded.briefs;
+
+  const core = createCore({ store, briefs: () => briefs, log, admins: cfg.admins });
+
+  const adapters: Adapter[] = [];
+  const consoleOn = cfg.console === 'on' || (cfg.console === 'auto' && !cfg.slack && !cfg.discord);
+  if (consoleOn) adapters.push(createConsoleAdapter({ input: io.input, output: io.output }));
+  if (cfg.slack) adapters.push(createSlackAdapter({ ...cfg.slack, admins: cfg.admins, logger: log.child({ adapter: 'slack' }) }));
+  if (cfg.discord) adapters.push(createDiscordAdapter({ ...cfg.discord, admins: cfg.admins, logger: log.child({ adapter: 'discord' }) }));
+
+  for (const a of adapters) {
+    await a.start(core);
+    log.info({ adapter: a.platform }, `${a.platform} adapter started`);
+  }
+
+  const scheduler = createScheduler({
+    store,
+    briefs,
+    adapters: new Map(adapters.map((a) => [a.platform, a])),
+    buildBrief,
+    log,
+    graceMs: cfg.catchUpGraceMs,
+  });
+  await scheduler.start();
+  for (const run of scheduler.nextRuns()) {
+    const brief = briefs.find((b) => b.name === run.brief);
+    log.info({ brief: run.brief, at: run.at.toISOString() }, `next brief "${run.brief}" due ${brief ? formatInZone(run.at, brief.timezone) : run.at.toISOString()}`);
+  }
+  if (consoleOn) {
+    const next = scheduler.nextRuns().sort((a, b) => a.at.getTime() - b.at.getTime())[0];
+    const brief = next && briefs.find((b) => b.name === next.brief);
+    io.output.write(
+      `briefbot is ready: ${store.articles.count()} articles stored.${next && brief ? ` Next brief "${next.brief}" is due ${formatInZone(next.at, brief.timezone)}.` : ''}\nType /help, /brief [topic], /ask <question>, or just ask a question.\n`,
+    );
+  }
+
+  // Timers and sockets keep the process up; this keeps it up even when there are none (stdin closed, no briefs).
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  return {
+    async stop() {
+      clearInterval(keepAlive);
+      await scheduler.stop();
+      for (const a of adapters) await a.stop().catch((err) => log.error({ err, adapter: a.platform }, 'adapter stop failed'));
+      store.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let cfg: Config;
+  try {
+    cfg = loadConfig();
+    const problems = adapterProblems(cfg);
+    if (problems.length) throw new ConfigError(problems);
+  } catch (err) {
+    process.stderr.write(`briefbot: ${errorMessage(err)}\n`);
+    process.exit(2);
+  }
+  const log = createLogger(cfg.logLevel);
+  let running: Running;
+  try {
+    running = await start(cfg, log);
+  } catch (err) {
+    log.error({ err }, 'start-up failed');
+    process.stderr.write(`briefbot: could not start: ${errorMessage(err)}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing deliveries in flight');
+    await running.stop();
+    log.info('stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (kept running)'));
+}
+
+if (process.argv[1]?.endsWith('bin/start.ts')) await main();

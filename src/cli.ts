@@ -1,0 +1,192 @@
+import { createInterface } from 'node:readline';
+import { Command, InvalidArgumentError } from 'commander';
+import { analyseArticle } from './articles/analyse.js';
+import { ingestInputs, readInputs, type IngestOptions } from './articles/ingest.js';
+import { ask } from './ask/answer.js';
+import { buildBrief } from './briefing/build.js';
+import { checkBriefs, parseDuration } from './briefing/load-definitions.js';
+import { answerMessage } from './commands/ask.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { BriefbotError, errorMessage } from './errors.js';
+import { renderText } from './messages/render-text.js';
+import { openSqliteStore } from './store/sqlite/index.js';
+import type { Store } from './store/store.js';
+
+/**
+ * The `briefbot` command line. Expected failures (bad input, bad config) print one
+ * line naming the input and the reason; only bugs print a stack.
+ */
+function config(): Config {
+  return loadConfig();
+}
+
+function withStore<T>(dbOption: string | undefined, fn: (store: Store) => T | Promise<T>): Promise<T> {
+  const store = openSqliteStore(dbOption ?? config().dbPath);
+  return Promise.resolve(fn(store)).finally(() => store.close());
+}
+
+function ingestOptions(opts: { maxBytes?: number; allowPrivate?: boolean }): IngestOptions {
+  const cfg = config();
+  return { maxBytes: opts.maxBytes ?? cfg.maxBytes, allowPrivate: opts.allowPrivate ?? cfg.allowPrivateUrls };
+}
+
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+};
+const duration = (v: string) => {
+  const ms = parseDuration(v);
+  if (ms === undefined) throw new InvalidArgumentError('must be a duration like 24h, 90m or 7d');
+  return ms;
+};
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const fail = (input: string, reason: string) => process.stderr.write(`briefbot: ${input}: ${reason}\n`);
+
+export function buildCli(): Command {
+  const program = new Command('briefbot')
+    .description('News briefs and cited answers, from the command line. `npm start` runs the bot itself.')
+    .showHelpAfterError();
+
+  program
+    .command('ingest')
+    .description('store articles from text/Markdown/HTML files, folders (recursively), feeds (RSS, Atom, JSON Feed) and http(s) URLs')
+    .argument('<inputs...>', 'files, folders or URLs')
+    .option('--db <path>', 'SQLite file (default: BRIEFBOT_DB or ./data/briefbot.db)')
+    .option('--max-bytes <n>', 'largest file or page to read', positiveInt)
+    .option('--allow-private', 'let URLs reach private and loopback addresses (local testing)')
+    .action(async (inputs: string[], opts) => {
+      const report = await withStore(opts.db, (store) => ingestInputs(store, inputs, ingestOptions(opts)));
+      for (const r of report.results) {
+        if (r.status === 'added') process.stdout.write(`added      #${r.id} ${r.title}\n`);
+        else if (r.status === 'duplicate') process.stdout.write(`skipped    #${r.id} ${r.title} (duplicate ${r.reason === 'url' ? 'URL' : 'text'})\n`);
+        else fail(r.input, r.error);
+      }
+      process.stdout.write(`${report.added} added, ${report.duplicates} skipped as duplicates, ${report.errors} failed\n`);
+      if (report.errors > 0) process.exitCode = 1;
+    });
+
+  program
+    .command('extract')
+    .description('print each article exactly as it would be stored (cleaned), without storing it')
+    .argument('<inputs...>', 'files, folders or URLs')
+    .option('--json', 'one JSON object per article: {input, title, source, url, publishedAt, body}')
+    .option('--max-bytes <n>', 'largest file or page to read', positiveInt)
+    .option('--allow-private', 'let URLs reach private and loopback addresses (local testing)')
+    .action(async (inputs: string[], opts) => {
+      let first = true;
+      for await (const r of readInputs(inputs, ingestOptions(opts))) {
+        if ('error' in r) {
+          fail(r.input, r.error.message);
+          process.exitCode = 1;
+          continue;
+        }
+        const a = r.article;
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ input: r.input, title: a.title, source: a.source, url: a.url ?? null, publishedAt: a.publishedAt, body: a.body })}\n`);
+        } else {
+          if (!first) process.stdout.write('\n---\n\n');
+          first = false;
+          process.stdout.write(`Title:  ${a.title}\nSource: ${a.source}\nURL:    ${a.url ?? '-'}\nDate:   ${a.publishedAt} (${a.publishedAtSource})\n\n${a.body}\n`);
+        }
+      }
+    });
+
+  program
+    .command('summarize')
+    .description('the sentences that carry each story, verbatim, and its key figures')
+    .argument('<inputs...>', 'files, folders or URLs')
+    .option('--sentences <n>', 'sentences per summary', positiveInt, 3)
+    .option('--json', 'one JSON object per article')
+    .action(async (inputs: string[], opts) => {
+      for await (const r of readInputs(inputs, ingestOptions({}))) {
+        if ('error' in r) {
+          fail(r.input, r.error.message);
+          process.exitCode = 1;
+          continue;
+        }
+        const { summarizeSentences } = await import('./summarize/summarize.js');
+        const sentences = analyseArticle(r.article).sentences.slice(1).map((s) => s.text);
+        const summary = summarizeSentences(sentences, { title: r.article.title, sentences: opts.sentences });
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ input: r.input, title: r.article.title, sentences: summary.sentences, figures: summary.figures.map(({ measure, value, kind }) => ({ measure: measure ?? null, value, kind })) })}\n`);
+        } else {
+          process.stdout.write(`${r.article.title}\n${summary.sentences.map((s) => `  ${s}`).join('\n')}\n`);
+          for (const f of summary.figures) process.stdout.write(`  Key figure: ${f.measure ? `${f.measure}: ` : ''}${f.value}\n`);
+          process.stdout.write('\n');
+        }
+      }
+    });
+
+  program
+    .command('brief')
+    .description('build a brief of the stored stories in a time window')
+    .option('--since <duration>', 'how far back', duration, 24 * 3_600_000)
+    .option('--topic <keyword>', 'only stories mentioning it (repeatable)', collect)
+    .option('--source <name>', 'only stories from this source name or host (repeatable)', collect)
+    .option('--max <n>', 'most stories', positiveInt, 5)
+    .option('--db <path>', 'SQLite file')
+    .option('--json', 'print the neutral message as JSON')
+    .action(async (opts) => {
+      await withStore(opts.db, (store) => {
+        const until = new Date();
+        const brief = buildBrief(store, { since: new Date(until.getTime() - opts.since), until, topics: opts.topic, sources: opts.source, maxStories: opts.max });
+        if (opts.json) process.stdout.write(`${JSON.stringify(brief)}\n`);
+        else process.stdout.write(`${brief ? renderText(brief) : 'No stories in that window.'}\n`);
+      });
+    });
+
+  program
+    .command('ask')
+    .description('the stored sentence that answers a question, with its source; with no question, one question per line from stdin')
+    .argument('[question...]', 'the question')
+    .option('--db <path>', 'SQLite file')
+    .option('--json', 'print {question, answer, alternatives} (JSON lines when reading stdin)')
+    .action(async (words: string[], opts) => {
+      await withStore(opts.db, async (store) => {
+        const answerOne = (q: string) => {
+          const result = ask(store, q);
+          if (opts.json) return JSON.stringify(result);
+          return renderText(answerMessage(result, store.articles.count()));
+        };
+        if (words.length > 0) {
+          process.stdout.write(`${answerOne(words.join(' '))}\n`);
+          return;
+        }
+        const rl = createInterface({ input: process.stdin, terminal: false });
+        for await (const line of rl) {
+          if (!line.trim()) continue;
+          // One answer per line, so outputs stay aligned with inputs.
+          process.stdout.write(`${opts.json ? answerOne(line) : answerOne(line).replace(/\n/g, ' ')}\n`);
+        }
+      });
+    });
+
+  const briefs = program.command('briefs').description('brief definitions');
+  briefs
+    .command('check')
+    .description('validate the brief definitions and show when each runs next')
+    .argument('[dir]', 'folder of brief definitions (default: BRIEFBOT_BRIEFS_DIR or ./briefs)')
+    .action((dir: string | undefined) => {
+      const result = checkBriefs(dir ?? config().briefsDir);
+      for (const line of result.lines) process.stdout.write(`${line}\n`);
+      if (!result.ok) process.exitCode = 1;
+    });
+
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof ConfigError) process.stderr.write(`briefbot: ${err.message}\n`);
+    else if (err instanceof BriefbotError) process.stderr.write(`briefbot: ${err.message}\n`);
+    else process.stderr.write(`briefbot: unexpected error: ${err instanceof Error ? err.stack : errorMessage(err)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/src/cli.ts')) {
+  await runCli(process.argv);
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { parseDuration } from './briefing/load-definitions.js';
+
+/**
+ * The environment, validated once at start-up. The only module that reads
+ * process.env; every problem is reported at once, by variable name.
+ */
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+const bool = (dflt: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? dflt : ['true', '1', 'yes'].includes(v)));
+const port = z.coerce.number().int().min(0).max(65535);
+const duration = (dflt: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const ms = parseDuration(v || dflt);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 2h, 90m or 1d` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+const url = z.string().url().optional();
+
+const schema = z
+  .object({
+    BRIEFBOT_DB: z.string().default('./data/briefbot.db'),
+    BRIEFBOT_BRIEFS_DIR: z.string().default('./briefs'),
+    BRIEFBOT_SAMPLES_DIR: z.string().default('./samples'),
+    BRIEFBOT_LOAD_SAMPLES: bool(true),
+    BRIEFBOT_CONSOLE: z.enum(['auto', 'true', 'false']).default('auto'),
+    BRIEFBOT_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+    BRIEFBOT_ALLOW_PRIVATE_URLS: bool(false),
+    BRIEFBOT_ADMINS: list,
+    BRIEFBOT_SOURCES: list,
+    BRIEFBOT_CATCHUP_GRACE: duration('2h'),
+    BRIEFBOT_SOURCE_POLL: duration('15m'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HEALTH_PORT: port.optional(),
+    HEALTH_HOST: z.string().default('127.0.0.1'),
+    SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    SLACK_APP_TOKEN: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
+    SLACK_API_URL: url,
+    SLACK_PORT: port.default(3000),
+    SLACK_HOST: z.string().default('0.0.0.0'),
+    DISCORD_TOKEN: z.string().min(1).optional(),
+    DISCORD_APPLICATION_ID: z.string().regex(/^\d+$/, 'must be the numeric application id').optional(),
+    DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'must be a numeric guild id').optional(),
+    DISCORD_API_URL: url,
+    DISCORD_SUBSCRIBE_ROLE: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+      problem('SLACK_SIGNING_SECRET', 'set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) with SLACK_BOT_TOKEN');
+    }
+    if (!env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)) {
+      problem('SLACK_BOT_TOKEN', 'is missing: SLACK_SIGNING_SECRET/SLACK_APP_TOKEN are set, but the bot needs its xoxb- token too');
+    }
+    if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) problem('DISCORD_APPLICATION_ID', 'is required with DISCORD_TOKEN');
+    if (!env.DISCORD_TOKEN && env.DISCORD_APPLICATION_ID) problem('DISCORD_TOKEN', 'is missing: DISCORD_APPLICATION_ID is set, but the bot needs its token too');
+  });
+
+export type Env = z.output<typeof schema>;
+
+export interface Config {
+  dbPath: string;
+  briefsDir: string;
+  samplesDir: string;
+  loadSamples: boolean;
+  console: 'auto' | 'on' | 'off';
+  maxBytes: number;
+  allowPrivateUrls: boolean;
+  admins: string[];
+  sources: string[];
+  catchUpGraceMs: number;
+  sourcePollMs: number;
+  logLevel: string;
+  health?: { port: number; host: string };
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; port: number; host: string };
+  discord?: { token: string; applicationId: string; guildId?: string; apiUrl?: string; subscribeRole?: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const trimmed = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(trimmed);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    dbPath: e.BRIEFBOT_DB,
+    briefsDir: e.BRIEFBOT_BRIEFS_DIR,
+    samplesDir: e.BRIEFBOT_SAMPLES_DIR,
+    loadSamples: e.BRIEFBOT_LOAD_SAMPLES,
+    console: e.BRIEFBOT_CONSOLE === 'true' ? 'on' : e.BRIEFBOT_CONSOLE === 'false' ? 'off' : 'auto',
+    maxBytes: e.BRIEFBOT_MAX_BYTES,
+    allowPrivateUrls: e.BRIEFBOT_ALLOW_PRIVATE_URLS,
+    admins: e.BRIEFBOT_ADMINS,
+    sources: e.BRIEFBOT_SOURCES,
+    catchUpGraceMs: e.BRIEFBOT_CATCHUP_GRACE,
+    sourcePollMs: e.BRIEFBOT_SOURCE_POLL,
+    logLevel: e.LOG_LEVEL,
+    health: e.HEALTH_PORT !== undefined ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : undefined,
+    slack: e.SLACK_BOT_TOKEN
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, port: e.SLACK_PORT, host: e.SLACK_HOST }
+      : undefined,
+    discord:
+      e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl: e.DISCORD_API_URL, subscribeRole: e.DISCORD_SUBSCRIBE_ROLE }
+        : undefined,
+  };
+}
