@@ -1,0 +1,59 @@
+import type { Logger } from '../../src/index.js';
+
+/** What the Discord adapter needs; src/config.ts maps the environment onto it. */
+export interface DiscordAdapterConfig {
+  /** DISCORD_TOKEN: the bot token. */
+  token: string;
+  /** DISCORD_APPLICATION_ID: the application (client) id, for registering slash commands. */
+  applicationId: string;
+  /** DISCORD_GUILD_ID: register commands in this guild only (instant; for development). Otherwise global. */
+  guildId?: string;
+  /** DISCORD_API_URL: REST base, e.g. a REST proxy shared by shards; discord.js appends /v10/... */
+  apiUrl?: string;
+  /** DISCORD_SUBSCRIBE_ROLE: members with a role of this name (or id) may subscribe channels. */
+  subscribeRole?: string;
+  /** BRIEFBOT_ADMINS: users who may subscribe any channel ('discord:<id>', 'discord:user:<id>' or a bare id). */
+  admins?: string[];
+  logger?: Logger;
+  /** How long an interaction may wait for the core before it is deferred. Discord allows 3 s in all. */
+  deferAfterMs?: number;
+}
+
+export const DEFAULT_DEFER_AFTER_MS = 1500;
+
+const SNOWFLAKE = /^\d{17,20}$/;
+
+/** Everything wrong with a config, each naming the environment variable to fix. Empty when usable. */
+export function validateDiscordConfig(cfg: Partial<DiscordAdapterConfig>): string[] {
+  const problems: string[] = [];
+  if (!cfg.token || cfg.token.trim() === '') problems.push('DISCORD_TOKEN is not set: copy the bot token from the Developer Portal (Bot → Reset Token).');
+  else if (/\s/.test(cfg.token)) problems.push('DISCORD_TOKEN contains whitespace: paste the token alone, without "Bot " or quotes.');
+  if (!cfg.applicationId) problems.push('DISCORD_APPLICATION_ID is not set: copy the Application ID from the Developer Portal (General Information).');
+  else if (!SNOWFLAKE.test(cfg.applicationId)) problems.push(`DISCORD_APPLICATION_ID must be a numeric Discord id (17–20 digits), got "${cfg.applicationId}".`);
+  if (cfg.guildId !== undefined && cfg.guildId !== '' && !SNOWFLAKE.test(cfg.guildId)) {
+    problems.push(`DISCORD_GUILD_ID must be a numeric Discord id (17–20 digits), got "${cfg.guildId}".`);
+  }
+  if (cfg.apiUrl !== undefined && cfg.apiUrl !== '') {
+    let ok = false;
+    try {
+      const u = new URL(cfg.apiUrl);
+      ok = u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      ok = false;
+    }
+    if (!ok) problems.push(`DISCORD_API_URL must be an http(s) URL such as https://discord.com/api, got "${cfg.apiUrl}".`);
+  }
+  if (cfg.deferAfterMs !== undefined && !(Number.isFinite(cfg.deferAfterMs) && cfg.deferAfterMs >= 0 && cfg.deferAfterMs <= 2500)) {
+    problems.push('deferAfterMs must be between 0 and 2500 ms: Discord drops interactions not answered within 3 s.');
+  }
+  for (const a of cfg.admins ?? []) {
+    if (a.startsWith('discord:') && adminUserId(a) === undefined) problems.push(`BRIEFBOT_ADMINS entry "${a}" is not a Discord user id (discord:<id>).`);
+  }
+  return problems;
+}
+
+/** The Discord user id named by an admins entry, or undefined for other platforms' entries. */
+export function adminUserId(entry: string): string | undefined {
+  const m = /^(?:discord:(?:user:)?)?(\d{17,20})$/.exec(entry.trim());
+  return m ? m[1] : undefined;
+}
