@@ -1,0 +1,174 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { BriefbotError, DeliveryError, type Adapter, type Core, type Message, type PostResult } from '../../src/index.js';
+import { boltLogger, quietLogger } from './bolt-logger.js';
+import { apiBase, slackAdmins, slackMode, validateSlackConfig, type SlackAdapterConfig } from './config.js';
+import { platformErrorCode, slackHint, toDeliveryError } from './errors.js';
+import { registerListeners, type ListenerContext } from './listeners.js';
+import { parseTarget } from './incoming.js';
+import { postArgs, renderMessage } from './render.js';
+
+export interface SlackAdapter extends Adapter {
+  readonly platform: 'slack';
+  readonly mode: 'http' | 'socket';
+  /** Where the HTTP receiver listens (HTTP mode, after start). */
+  address(): { host: string; port: number } | undefined;
+}
+
+/**
+ * The Slack side of briefbot: a Bolt app that turns slash commands, DMs, mentions
+ * and button presses into CommandEvents for the core, and neutral Messages into
+ * Block Kit. HTTP mode when only a signing secret is set, Socket Mode whenever an
+ * app token is set.
+ */
+export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
+  const problems = validateSlackConfig(config);
+  if (problems.length) throw new BriefbotError('slack_config', `Slack is not configured correctly:\n- ${problems.join('\n- ')}`);
+
+  const log = (config.logger ?? quietLogger).child({ adapter: 'slack' });
+  const mode = slackMode(config);
+  const bLog = boltLogger(log);
+  const clientOptions = {
+    slackApiUrl: apiBase(config.apiUrl),
+    timeout: config.apiTimeoutMs ?? 10_000,
+    // A few quick retries, then the scheduler's own backoff takes over: Bolt's default
+    // (ten retries over thirty minutes) would hold one brief's delivery for half an hour.
+    retryConfig: { retries: config.apiRetries ?? 2, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: false },
+  };
+
+  let socketReceiver: SocketModeReceiver | undefined;
+  let httpReceiver: HTTPReceiver | undefined;
+  if (mode === 'socket') {
+    socketReceiver = new SocketModeReceiver({
+      appToken: config.appToken as string,
+      logger: bLog,
+      logLevel: LogLevel.INFO,
+      installerOptions: { clientOptions: { ...clientOptions, retryConfig: { ...clientOptions.retryConfig } } },
+    });
+  } else {
+    httpReceiver = new HTTPReceiver({
+      signingSecret: config.signingSecret as string,
+      logger: bLog,
+      logLevel: LogLevel.INFO,
+      port: config.port ?? 3000,
+    });
+  }
+
+  const app = new App({
+    token: config.botToken,
+    receiver: socketReceiver ?? httpReceiver,
+    logger: bLog,
+    logLevel: LogLevel.INFO,
+    clientOptions,
+    deferInitialization: true,
+  });
+  app.error(async (err) => {
+    log.error({ err: err.message, code: err.code }, 'unhandled error in a Slack listener');
+  });
+
+  let core: Core | undefined;
+  let server: Server | undefined;
+  let connected = false;
+  let started = false;
+  const inFlight = new Set<Promise<unknown>>();
+
+  const ctx: ListenerContext = {
+    log,
+    admins: slackAdmins(config.admins),
+    configuredBotUserId: config.botUserId,
+    core: () => {
+      if (!core) throw new BriefbotError('slack_not_started', 'The Slack adapter received an event before start()');
+      return core;
+    },
+    track: (p) => {
+      inFlight.add(p);
+      p.finally(() => inFlight.delete(p)).catch(() => {});
+      return p;
+    },
+    post: (target, msg, extra) => post(target, msg, extra),
+  };
+  registerListeners(app, ctx);
+
+  async function post(target: string, msg: Message, extra?: { firstPartContext?: string }): Promise<PostResult> {
+    const channel = parseTarget(target);
+    if (!channel) {
+      throw new DeliveryError('slack_bad_target', `"${target}" is not a Slack target (expected slack:C0123 for a channel or slack:U0123 for a DM)`, {
+        permanent: true,
+      });
+    }
+    const payloads = renderMessage(msg, extra?.firstPartContext ? 1 : 0);
+    if (extra?.firstPartContext && payloads[0]) {
+      payloads[0].blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: extra.firstPartContext }] });
+    }
+    const ids: string[] = [];
+    for (const [i, payload] of payloads.entries()) {
+      try {
+        const res = await app.client.chat.postMessage(postArgs(channel, payload));
+        ids.push(String(res.ts ?? ''));
+      } catch (err) {
+        const d = toDeliveryError(err, target);
+        if (i === 0) throw d;
+        throw new DeliveryError(d.code, `${d.message} (after ${i} of ${payloads.length} parts were posted)`, {
+          permanent: d.permanent,
+          retryable: d.retryable,
+          retryAfterMs: d.retryAfterMs,
+          cause: err,
+        });
+      }
+    }
+    return { ids };
+  }
+
+  return {
+    platform: 'slack',
+    mode,
+    async start(c: Core): Promise<void> {
+      if (started) throw new BriefbotError('slack_already_started', 'The Slack adapter is already started');
+      core = c;
+      try {
+        await app.init();
+      } catch (err) {
+        const code = platformErrorCode(err);
+        const why = code ? `${code}${slackHint(code) ? `: ${slackHint(code)}` : ''}` : (err as Error).message;
+        throw new BriefbotError('slack_auth', `Slack refused SLACK_BOT_TOKEN at start-up (${why})`, { cause: err });
+      }
+      if (socketReceiver) {
+        const client = socketReceiver.client;
+        client.on('connected', () => (connected = true));
+        client.on('disconnected', () => (connected = false));
+        client.on('reconnecting', () => (connected = false));
+        await app.start();
+        connected = true;
+        log.info({ mode }, 'connected to Slack (Socket Mode)');
+      } else {
+        server = (await app.start({ port: config.port ?? 3000, host: config.host })) as unknown as Server;
+        connected = true;
+        const a = server.address() as AddressInfo;
+        log.info({ mode, host: a.address, port: a.port }, 'listening for Slack at /slack/events');
+      }
+      started = true;
+    },
+    async stop(): Promise<void> {
+      if (!started) return;
+      started = false;
+      if (socketReceiver) {
+        await socketReceiver.client.disconnect();
+      } else if (server) {
+        const closing = app.stop();
+        server.closeIdleConnections();
+        await closing;
+        server = undefined;
+      }
+      connected = false;
+      // Answers already being worked on still reach the user: wait for them.
+      await Promise.allSettled([...inFlight]);
+    },
+    post: (target, msg) => post(target, msg),
+    isConnected: () => connected,
+    address() {
+      const a = server?.address();
+      return a && typeof a === 'object' ? { host: a.address, port: a.port } : undefined;
+    },
+  };
+}
