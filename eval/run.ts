@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { defaultData } from './common.js';
 import { runExtract } from './extract.js';
 import { runSummarize } from './summarize.js';
+import { runAsk } from './ask.js';
 
 const program = new Command('eval').description('briefbot quality evaluations on the shared development sets');
 
@@ -29,6 +30,19 @@ program
   .option('--json', 'print the figures as one JSON object')
   .action((o: { data: string; sentences: number; format: 'auto' | 'tokenized' | 'natural'; limit?: number; out?: string; json?: boolean }) => {
     runSummarize({ ...o, data: resolve(o.data), out: o.out && resolve(o.out) });
+  });
+
+program
+  .command('ask')
+  .description('top-1 answer sentences over a store of every paragraph/passage, with the FTS5 BM25 baseline from the same store')
+  .option('--squad <file>', 'SQuAD v1.1 JSON (e.g. ../shared/eval/qa/squad-dev.json)')
+  .option('--realtimeqa <file>', 'RealTimeQA JSONL (e.g. ../shared/eval/qa/realtimeqa-dev.jsonl)')
+  .option('--limit <n>', 'only the first n questions', (v) => Number.parseInt(v, 10))
+  .option('--out <file>', 'write per-question results as JSONL')
+  .option('--json', 'print the figures as one JSON object')
+  .action((o: { squad?: string; realtimeqa?: string; limit?: number; out?: string; json?: boolean }) => {
+    if (!o.squad === !o.realtimeqa) program.error('give exactly one of --squad <file.json> or --realtimeqa <file.jsonl>');
+    runAsk({ ...o, squad: o.squad && resolve(o.squad), realtimeqa: o.realtimeqa && resolve(o.realtimeqa), out: o.out && resolve(o.out) });
   });
 
 await program.parseAsync(process.argv);
