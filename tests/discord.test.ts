@@ -449,3 +449,49 @@ describe('validateDiscordConfig', () => {
     expect(() => createDiscordAdapter({ token: '', applicationId: APP })).toThrow(/DISCORD_TOKEN/);
   });
 });
+
+describe('Discord adapter start-up failures', () => {
+  it('says DISCORD_TOKEN is wrong when Discord rejects it, and leaves nothing running', async () => {
+    const other = await FakeDiscord.start({ token: TOKEN, applicationId: APP, bot: BOT, guilds: [guild] });
+    const bad = createDiscordAdapter({ token: 'not-the-token', applicationId: APP, guildId: GUILD, apiUrl: other.apiUrl });
+    try {
+      await expect(bad.start(silentCore())).rejects.toThrow(/DISCORD_TOKEN/);
+      expect(bad.isConnected?.()).toBe(false);
+      expect(other.gatewayLog).toEqual([]);
+    } finally {
+      await bad.stop();
+      await other.close();
+    }
+  });
+
+  it('explains a guild it cannot register commands in', async () => {
+    const other = await FakeDiscord.start({ token: TOKEN, applicationId: APP, bot: BOT, guilds: [guild] });
+    const wrongGuild = createDiscordAdapter({ token: TOKEN, applicationId: APP, guildId: '999999999999999999', apiUrl: other.apiUrl });
+    try {
+      await expect(wrongGuild.start(silentCore())).rejects.toThrow(/DISCORD_GUILD_ID 999999999999999999: Missing Access/);
+      expect(wrongGuild.isConnected?.()).toBe(false);
+    } finally {
+      await wrongGuild.stop();
+      await other.close();
+    }
+  });
+
+  it('registers global commands when no guild is configured', async () => {
+    const other = await FakeDiscord.start({ token: TOKEN, applicationId: APP, bot: BOT, guilds: [guild] });
+    const global = createDiscordAdapter({ token: TOKEN, applicationId: APP, apiUrl: other.apiUrl });
+    try {
+      await global.start(silentCore());
+      await global.start(silentCore()).catch(() => undefined); // a second start is refused, not a second client
+      expect(other.requestsTo('PUT', /commands$/).map((r) => r.path)).toEqual([`/v10/applications/${APP}/commands`]);
+      expect(other.commands.get('global')?.map((c) => c.name)).toEqual(['brief', 'ask', 'briefbot']);
+    } finally {
+      await global.stop();
+      await other.close();
+    }
+  });
+});
+
+function silentCore(): Core {
+  const log = { debug() {}, info() {}, warn() {}, error() {}, child: () => log };
+  return { log, briefNames: () => [], handle: async () => ({ message: message([{ type: 'paragraph', text: 'ok' }]) }) };
+}

@@ -369,7 +369,7 @@ function safePermissions<T>(f: () => T | null): T | undefined {
 function startFailure(err: unknown, config: DiscordAdapterConfig): string {
   const msg = errorMessage(err);
   const code = discordCode(err);
-  if (/TokenInvalid|401|Unauthorized/i.test(msg)) return `Discord rejected DISCORD_TOKEN (${msg}). Reset the token in the Developer Portal and set it again.`;
+  if (/TokenInvalid|invalid token|401|Unauthorized/i.test(msg)) return `Discord rejected DISCORD_TOKEN (${msg}). Reset the token in the Developer Portal and set it again.`;
   if (/disallowed intents/i.test(msg)) return `Discord refused the gateway intents (${msg}).`;
   if (code === 50001 && config.guildId) {
     return `Could not register commands in DISCORD_GUILD_ID ${config.guildId}: Missing Access. Invite the bot to that server with the applications.commands scope.`;
