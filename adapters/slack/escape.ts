@@ -8,6 +8,8 @@
 /** Zero-width joiner: invisible, but stops Slack from reading `@here` as a mention. */
 const ZWJ = '\u200D';
 
+const MAX_URL = 1000;
+
 const BROADCAST_WORDS = /@(here|channel|everyone)\b/gi;
 
 /** Breaks `@here`, `@channel`, `@everyone` without changing what a reader sees. */
@@ -46,6 +48,8 @@ export function safeUrl(raw: string | undefined): string | undefined {
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  // A link longer than this would crowd the text out of a 3,000-character section.
+  if (url.href.length > MAX_URL) return undefined;
   return url.href
     .replace(/\|/g, '%7C')
     .replace(/</g, '%3C')

@@ -74,7 +74,8 @@ function fitEscaped(raw: string, max: number, render: (raw: string) => string = 
   let out = render(raw);
   let room = raw.length;
   while (out.length > max && room > 1) {
-    room = Math.max(1, room - Math.max(1, Math.ceil((out.length - max) / 2)));
+    // Escaping grows text unevenly: shrink in proportion to the overshoot.
+    room = Math.max(1, Math.min(room - 1, Math.floor((room * max) / out.length)));
     out = render(truncate(raw, room));
   }
   return out;
@@ -99,8 +100,9 @@ function storyBlocks(b: Extract<Block, { type: 'story' }>): SlackBlock[] {
   const title = `*${mrkdwnLink(truncate(b.title, 300), b.url)}*`;
   const figure = b.figure ? `\n*Key figure:* ${escapeMrkdwn(truncate(b.figure, 300))}` : '';
   const room = SLACK_LIMITS.sectionText - title.length - figure.length - 1;
-  const summary = fitEscaped(b.summary, room);
-  const blocks: SlackBlock[] = [{ type: 'section', text: mrkdwn(`${title}\n${summary}${figure}`) }];
+  const summary = fitEscaped(b.summary, Math.max(room, 200));
+  // Pathological titles and figures can still overrun; cut the markup safely as a last resort.
+  const blocks: SlackBlock[] = [{ type: 'section', text: mrkdwn(clampMarkup(`${title}\n${summary}${figure}`, SLACK_LIMITS.sectionText)) }];
   const small: string[] = [];
   if (b.sources.length) {
     small.push(`Sources: ${b.sources.map((s) => mrkdwnLink(truncate(s.label, 200), s.url)).join(' · ')}`);
