@@ -28,7 +28,7 @@ export interface SlackAdapterConfig {
 export type SlackMode = 'socket' | 'http';
 
 /** Socket Mode whenever an app token is given: it needs no public URL, so it is the safer reading of "both set". */
-export function slackMode(cfg: Pick<SlackAdapterConfig, 'appToken'>): SlackMode {
+export function slackMode(cfg: Partial<SlackAdapterConfig>): SlackMode {
   return cfg.appToken ? 'socket' : 'http';
 }
 
