@@ -12,6 +12,7 @@ const APP = '111111111111111111';
 const GUILD = '222222222222222222';
 const CHANNEL = '333333333333333331';
 const NO_EMBED_CHANNEL = '333333333333333332';
+const NO_SEND_CHANNEL = '333333333333333333';
 const BOT: FakeUser = { id: '444444444444444444', username: 'briefbot', bot: true };
 const ALICE: FakeUser = { id: '555555555555555551', username: 'alice' };
 const BOB: FakeUser = { id: '555555555555555552', username: 'bob' };
@@ -21,6 +22,7 @@ const DEFER_AFTER_MS = 150;
 
 const MANAGE_CHANNELS = 1n << 4n;
 const EMBED_LINKS = 1n << 14n;
+const SEND_MESSAGES = 1n << 11n;
 
 const guild: FakeGuild = {
   id: GUILD,
@@ -35,6 +37,7 @@ const guild: FakeGuild = {
     { id: CHANNEL, name: 'general' },
     // The bot may talk here but not embed links.
     { id: NO_EMBED_CHANNEL, name: 'plain', overwrites: [{ id: BOT_ROLE, type: 0, allow: '0', deny: EMBED_LINKS.toString() }, { id: GUILD, type: 0, allow: '0', deny: EMBED_LINKS.toString() }] },
+    { id: NO_SEND_CHANNEL, name: 'announcements', overwrites: [{ id: GUILD, type: 0, allow: '0', deny: SEND_MESSAGES.toString() }] },
   ],
   members: [
     { user: ALICE, roles: [] },
@@ -252,6 +255,19 @@ describe('Discord adapter against a fake Discord', () => {
     expect(sent.body.embeds).toEqual([]);
     expect(sent.body.content).toContain('5.7 billion ringgit');
     expect(lastEvent()).toMatchObject({ canManageChannel: false, permissionHint: expect.stringContaining('Manage Channels') });
+  });
+
+  it('DMs the user who mentioned it in a channel it cannot post in, naming the missing permission', async () => {
+    const count = core.events.length;
+    fake.guildMessage({ guildId: GUILD, channelId: NO_SEND_CHANNEL, user: ALICE, content: `<@${BOT.id}> trade figure?` });
+    const dm = fake.dmChannelFor(ALICE.id);
+    const sent = await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/v10/channels/${dm}/messages` && /announcements|333333333333333333/.test(r.body?.content ?? ''));
+    expect(sent.body.content).toBe(
+      `You mentioned me in <#${NO_SEND_CHANNEL}>, but I can't post in this channel: I'm missing Send Messages here. Ask a server admin to grant briefbot that permission in this channel's settings (Permissions), then try again.`,
+    );
+    expect(sent.body.allowed_mentions).toEqual({ parse: [] });
+    expect(fake.requestsTo('POST', new RegExp(`^/v10/channels/${NO_SEND_CHANNEL}/messages$`))).toEqual([]);
+    expect(core.events.length).toBe(count);
   });
 
   it('tells who may subscribe a channel: Manage Channels, the subscribe role, or an admin', async () => {

@@ -5,6 +5,7 @@ import {
   GuildMember,
   MessageFlags,
   Partials,
+  PermissionFlagsBits,
   Routes,
   Status,
   type AutocompleteInteraction,
@@ -256,6 +257,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
       userTarget: `discord:user:${m.author.id}`,
     };
     let plainText = false;
+    // Discord requires Read Message History to send a reply (message_reference); without it, just post.
+    let asReply = !isDirect;
     if (isDirect) {
       event.canManageChannel = true;
     } else if (m.inGuild()) {
@@ -277,6 +280,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
         return;
       }
       plainText = missing.includes('Embed Links');
+      if (mine && !mine.has(PermissionFlagsBits.ReadMessageHistory)) asReply = false;
     }
     // "briefbot is typing…" while the core works; purely cosmetic, so failures are ignored.
     requireClient().rest.post(Routes.channelTyping(m.channelId)).catch(() => undefined);
@@ -285,7 +289,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
       ? renderPlainText(reply.message).map((content) => ({ content, embeds: [] }))
       : renderMessage(reply.message);
     try {
-      await sendPayloads(m.channelId, payloads, isDirect ? undefined : m.id);
+      await sendPayloads(m.channelId, payloads, asReply ? m.id : undefined);
     } catch (err) {
       const code = discordCode(err);
       log.error({ err, channel: m.channelId, code }, 'could not answer a message');
