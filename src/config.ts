@@ -56,18 +56,21 @@ const schema = z
     DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'must be a numeric guild id').optional(),
     DISCORD_API_URL: url,
     DISCORD_SUBSCRIBE_ROLE: z.string().optional(),
-  })
-  .superRefine((env, ctx) => {
-    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
-      problem('SLACK_SIGNING_SECRET', 'set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) with SLACK_BOT_TOKEN');
-    }
-    if (!env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)) {
-      problem('SLACK_BOT_TOKEN', 'is missing: SLACK_SIGNING_SECRET/SLACK_APP_TOKEN are set, but the bot needs its xoxb- token too');
-    }
-    if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) problem('DISCORD_APPLICATION_ID', 'is required with DISCORD_TOKEN');
-    if (!env.DISCORD_TOKEN && env.DISCORD_APPLICATION_ID) problem('DISCORD_TOKEN', 'is missing: DISCORD_APPLICATION_ID is set, but the bot needs its token too');
   });
+
+/** Rules across variables, checked on the raw environment so they are reported alongside per-variable problems. */
+function crossProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+    problems.push('SLACK_SIGNING_SECRET: set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) with SLACK_BOT_TOKEN');
+  }
+  if (!env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN)) {
+    problems.push('SLACK_BOT_TOKEN: is missing: SLACK_SIGNING_SECRET/SLACK_APP_TOKEN are set, but the bot needs its xoxb- token too');
+  }
+  if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) problems.push('DISCORD_APPLICATION_ID: is required with DISCORD_TOKEN');
+  if (!env.DISCORD_TOKEN && env.DISCORD_APPLICATION_ID) problems.push('DISCORD_TOKEN: is missing: DISCORD_APPLICATION_ID is set, but the bot needs its token too');
+  return problems;
+}
 
 export type Env = z.output<typeof schema>;
 
@@ -99,9 +102,8 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const trimmed = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(trimmed);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
-  }
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)), ...crossProblems(trimmed)];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     dbPath: e.BRIEFBOT_DB,

@@ -34,7 +34,7 @@ export function selectStories(store: Store, options: BriefOptions): Story[] {
     const lead = group[0];
     const ageHours = Math.max(0, (until - Date.parse(lead.publishedAt)) / 3_600_000);
     const distinctSources = new Set(group.map((a) => a.source)).size;
-    const importance = Math.max(...group.map((a) => a.summary.weight)) * (1 + 0.5 * (distinctSources - 1));
+    const importance = Math.max(...group.map((a) => a.summary.weight)) * distinctSources;
     const figure = group.flatMap((a) => a.summary.figures)[0];
     const summary = lead.summary.sentences.find((s) => s !== lead.title) ?? lead.body.split('\n')[0];
     return {

@@ -37,6 +37,7 @@ function textLength(b: Block): number {
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   const room = text.slice(0, Math.max(0, max - 1));
+  if (/\s/.test(text[room.length] ?? '')) return `${room.trimEnd()}…`;
   const sentenceEnd = Math.max(room.lastIndexOf('. '), room.lastIndexOf('! '), room.lastIndexOf('? '));
   if (sentenceEnd > max * 0.6) return room.slice(0, sentenceEnd + 1);
   const space = room.lastIndexOf(' ');
