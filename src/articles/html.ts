@@ -27,25 +27,46 @@ function parse(html: string): Doc {
 
 export function extractHtml(html: string, url?: string): ExtractedHtml {
   const meta = readMetadata(parse(html));
-  const doc = parse(html);
-  let body = '';
   let article: ReturnType<Readability['parse']> = null;
   try {
-    article = new Readability(doc, { charThreshold: 500, keepClasses: true }).parse();
+    // Readability rewrites the document it is given, so it gets its own parse. Classes are kept for pruneFurniture.
+    article = new Readability(parse(html), { charThreshold: 500, keepClasses: true }).parse();
   } catch {
     article = null;
   }
-  if (article?.content) body = htmlToLines(article.content, meta);
-  if (!body) body = fallbackText(parse(html));
-  void url;
-  return {
-    ...(meta.title || article?.title ? { title: meta.title || clean(article?.title ?? '') } : {}),
-    body,
-    ...(meta.byline || article?.byline ? { byline: meta.byline || clean(article?.byline ?? '') } : {}),
-    ...(meta.siteName || article?.siteName ? { siteName: meta.siteName || clean(article?.siteName ?? '') } : {}),
-    ...(meta.publishedAt || article?.publishedTime ? { publishedAt: meta.publishedAt || clean(article?.publishedTime ?? '') } : {}),
-    ...(meta.lang || article?.lang ? { lang: meta.lang || clean(article?.lang ?? '') } : {}),
-  };
+  const body = (article?.content && htmlToLines(article.content)) || fallbackText(parse(html));
+  const out: ExtractedHtml = { body };
+  // og:title and JSON-LD headline name the story alone; Readability's title strips the " | Site" suffix of <title>.
+  const title = pick(meta.title, article?.title, meta.documentTitle);
+  // Bylines are names: not profile URLs, without the leading "By".
+  const byline = [meta.byline, article?.byline]
+    .map((v) => (v ? clean(v).replace(/^by\s+/i, '') : ''))
+    .find((v) => v && !/^https?:\/\//i.test(v));
+  const siteName = pick(meta.siteName, article?.siteName, hostOf(url));
+  const publishedAt = pick(meta.publishedAt, article?.publishedTime);
+  const lang = pick(meta.lang, article?.lang);
+  if (title) out.title = title;
+  if (byline) out.byline = byline;
+  if (siteName) out.siteName = siteName;
+  if (publishedAt) out.publishedAt = publishedAt;
+  if (lang) out.lang = lang;
+  return out;
+}
+
+function pick(...values: (string | null | undefined)[]): string | undefined {
+  for (const v of values) {
+    const c = v ? clean(v) : '';
+    if (c) return c;
+  }
+  return undefined;
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).hostname.replace(/^www\./, '') || undefined : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------- HTML → paragraph lines ----------
@@ -219,7 +240,7 @@ export function isFurnitureLine(text: string): boolean {
   return false;
 }
 
-function htmlToLines(content: string, meta: Meta): string {
+function htmlToLines(content: string): string {
   const doc = parse(`<!doctype html><html><body>${content}</body></html>`);
   pruneFurniture(doc.body);
   const lines = elementLines(doc.body).filter((l) => !isLinkLine(l) && !isTimeLine(l) && !isFurnitureLine(l.text));
@@ -238,7 +259,7 @@ function fallbackText(doc: Doc): string {
 
 interface Meta {
   title?: string;
-  description?: string;
+  documentTitle?: string;
   byline?: string;
   siteName?: string;
   publishedAt?: string;
@@ -294,12 +315,15 @@ function readMetadata(doc: Doc): Meta {
   const ld = jsonLd(doc);
   const article = ld.find((o) => typeof o.datePublished === 'string' || typeof o.headline === 'string');
   const timeEl = doc.querySelector('time[datetime]');
-  const title = metaContent(doc, 'og:title', 'twitter:title') ?? str(article?.headline) ?? str(doc.querySelector('title')?.textContent);
+  const title = metaContent(doc, 'og:title', 'twitter:title') ?? str(article?.headline);
   const lang = str(doc.documentElement?.getAttribute('lang')) ?? metaContent(doc, 'og:locale', 'content-language');
   return {
     title,
-    description: metaContent(doc, 'og:description', 'description', 'twitter:description'),
-    byline: metaContent(doc, 'author', 'article:author', 'byl', 'parsely-author') ?? ldAuthor(article?.author),
+    documentTitle: str(doc.querySelector('title')?.textContent),
+    // article:author is often a profile URL, not a name.
+    byline: [metaContent(doc, 'author', 'byl', 'parsely-author'), ldAuthor(article?.author), metaContent(doc, 'article:author')].find(
+      (v) => v && !/^https?:\/\//i.test(v),
+    ),
     siteName: metaContent(doc, 'og:site_name', 'application-name') ?? str((article?.publisher as Record<string, unknown> | undefined)?.name),
     publishedAt:
       metaContent(doc, 'article:published_time', 'og:article:published_time', 'datepublished', 'date', 'pubdate', 'publishdate', 'dc.date.issued', 'dc.date') ??
