@@ -8,6 +8,9 @@ import { needsChannelPermission, normaliseIncoming, parseTarget } from '../adapt
 import { toDeliveryError } from '../adapters/slack/errors.js';
 import { blockProblems } from './fakes/slack/fake-slack.js';
 import { SeenKeys } from '../adapters/slack/dedupe.js';
+import { SLASH_COMMANDS } from '../adapters/slack/listeners.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 
 const ZWJ = '\u200D';
 
@@ -206,5 +209,20 @@ describe('delivery errors', () => {
   it('reads the wait from a rate limit the WebClient gave up on', () => {
     const d = toDeliveryError(new Error('A rate limit was exceeded (url: x, retry-after: 30)'), 'slack:C1');
     expect([d.code, d.retryable, d.retryAfterMs]).toEqual(['slack_rate_limited', true, 30000]);
+  });
+});
+
+describe('manifest.yaml', () => {
+  const manifest = parse(readFileSync(new URL('../adapters/slack/manifest.yaml', import.meta.url), 'utf8'));
+
+  it('declares exactly the commands and events the adapter listens to', () => {
+    expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(SLASH_COMMANDS.map((c) => `/${c}`));
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.im']);
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+  });
+
+  it('asks for the scopes the adapter uses and no more', () => {
+    expect(manifest.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'channels:read', 'chat:write', 'chat:write.public', 'commands', 'groups:read', 'im:history']);
   });
 });

@@ -401,6 +401,33 @@ describe('Slack adapter, start-up', () => {
   });
 });
 
+describe('Slack adapter, start-up problems', () => {
+  it('names SLACK_APP_TOKEN when Slack refuses it', async () => {
+    const fake = await startFakeSlack({ botToken: 'xoxb-1', appToken: 'xapp-right' });
+    try {
+      const adapter = createSlackAdapter({ botToken: 'xoxb-1', appToken: 'xapp-wrong', apiUrl: fake.apiUrl });
+      await expect(adapter.start(fixture.core)).rejects.toThrow('Slack refused SLACK_APP_TOKEN when opening the Socket Mode connection (invalid_auth)');
+      expect(fake.callsTo('apps.connections.open').map((c) => c.error)).toEqual(['invalid_auth']);
+      expect(fake.socketCount).toBe(0);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('names SLACK_PORT when the port is taken', async () => {
+    const fake = await startFakeSlack({ botToken: 'xoxb-1' });
+    const first = createSlackAdapter({ botToken: 'xoxb-1', signingSecret: 's', apiUrl: fake.apiUrl, port: 0, host: '127.0.0.1' });
+    try {
+      await first.start(fixture.core);
+      const second = createSlackAdapter({ botToken: 'xoxb-1', signingSecret: 's', apiUrl: fake.apiUrl, port: first.address()!.port, host: '127.0.0.1' });
+      await expect(second.start(fixture.core)).rejects.toThrow(`SLACK_PORT: 127.0.0.1:${first.address()!.port} is already in use`);
+    } finally {
+      await first.stop();
+      await fake.close();
+    }
+  });
+});
+
 function twentyStoryBrief(): Message {
   const blocks: Block[] = [{ type: 'paragraph', text: 'Twenty stories from overnight.' }];
   for (let i = 1; i <= 20; i++) {

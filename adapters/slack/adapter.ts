@@ -138,11 +138,35 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         client.on('connected', () => (connected = true));
         client.on('disconnected', () => (connected = false));
         client.on('reconnecting', () => (connected = false));
-        await app.start();
+        try {
+          await app.start();
+        } catch (err) {
+          await client.disconnect().catch(() => {});
+          const code = platformErrorCode(err);
+          throw new BriefbotError(
+            'slack_socket',
+            code
+              ? `Slack refused SLACK_APP_TOKEN when opening the Socket Mode connection (${code}): it must be an app-level token (xapp-…) with connections:write`
+              : `Could not open the Socket Mode connection to Slack: ${(err as Error).message}`,
+            { cause: err },
+          );
+        }
         connected = true;
         log.info({ mode }, 'connected to Slack (Socket Mode)');
       } else {
-        server = (await app.start({ port: config.port ?? 3000, host: config.host })) as unknown as Server;
+        try {
+          server = (await app.start({ port: config.port ?? 3000, host: config.host })) as unknown as Server;
+        } catch (err) {
+          const e = err as NodeJS.ErrnoException;
+          const where = `${config.host ?? '*'}:${config.port ?? 3000}`;
+          throw new BriefbotError(
+            'slack_listen',
+            e.code === 'EADDRINUSE'
+              ? `SLACK_PORT: ${where} is already in use; pick another SLACK_PORT`
+              : `Could not listen for Slack on ${where} (SLACK_HOST/SLACK_PORT): ${e.message}`,
+            { cause: err },
+          );
+        }
         connected = true;
         const a = server.address() as AddressInfo;
         log.info({ mode, host: a.address, port: a.port }, 'listening for Slack at /slack/events');

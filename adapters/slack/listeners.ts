@@ -26,7 +26,9 @@ export interface ListenerContext {
   post(target: string, msg: Message, extra?: { firstPartContext?: string }): Promise<PostResult>;
 }
 
-type SlashName = 'brief' | 'ask' | 'briefbot';
+/** The slash commands the bot answers; manifest.yaml declares the same three. */
+export const SLASH_COMMANDS = ['brief', 'ask', 'briefbot'] as const;
+type SlashName = (typeof SLASH_COMMANDS)[number];
 
 /**
  * Who sees a slash command's answer. Everything typed as a slash command is answered
@@ -183,9 +185,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       );
     });
   };
-  slash('brief');
-  slash('ask');
-  slash('briefbot');
+  for (const name of SLASH_COMMANDS) slash(name);
 
   /** response_url first (works in channels the bot is not in); the Web API when it has expired or been used up. */
   async function deliverResponses(
