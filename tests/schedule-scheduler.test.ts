@@ -64,7 +64,7 @@ function make(opts: { briefs: BriefDefinition[]; adapters: [string, Poster][]; b
     owner: opts.owner,
     distributed: opts.distributed,
     graceMs: opts.graceMs,
-    sweepMs: 10 * MIN,
+    sweepMs: 30 * MIN,
   });
   schedulers.push(s);
   return { s, store };
@@ -92,6 +92,19 @@ describe('scheduler', () => {
     );
   });
 
+  it.each([
+    ['spring: 01:30 does not exist on 29 March', '2026-03-27T12:00:00Z', ['2026-03-28T01:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-03-30T00:30:00.000Z']],
+    ['autumn: 01:30 happens twice on 25 October', '2026-10-23T12:00:00Z', ['2026-10-24T00:30:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z']],
+  ])('a brief in the hour the clocks change runs exactly once a day (%s)', async (_label, start, expected) => {
+    vi.setSystemTime(new Date(start));
+    const con = recordingAdapter();
+    const { s, store } = make({ briefs: [brief({ schedule: '30 1 * * *' })], adapters: [['console', con.adapter]] });
+    await s.start();
+    await vi.advanceTimersByTimeAsync(3 * 24 * H);
+    expect(store.deliveries.recent(10).map((d) => d.slot).reverse()).toEqual(expected);
+    expect(con.posted).toHaveLength(3);
+  });
+
   it('a run killed after 2 of 5 targets delivers the other 3 after restart, with no repeats', async () => {
     vi.setSystemTime(new Date('2026-03-02T07:59:00Z'));
     const targets = ['slack:C1', 'slack:C2', 'slack:C3', 'slack:C4', 'slack:C5'];
@@ -114,7 +127,7 @@ describe('scheduler', () => {
     await b2.s.start();
     expect(second.posted).toEqual([]);
     // …and once they lapse, the next sweep delivers exactly the three that were left.
-    await vi.advanceTimersByTimeAsync(20 * MIN);
+    await vi.advanceTimersByTimeAsync(40 * MIN);
     expect(second.posted.map((p) => p.target).sort()).toEqual(['slack:C3', 'slack:C4', 'slack:C5']);
     expect(second.posted.map((p) => p.message.text)).toEqual(Array(3).fill('Morning brief\nstories until 2026-03-02T08:00:00.000Z'));
     expect(builder.calls).toHaveLength(1); // the stored brief is reused, not rebuilt

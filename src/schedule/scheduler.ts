@@ -37,7 +37,7 @@ export interface SchedulerOptions {
   retry?: Partial<RetryPolicy>;
   /** How often to resume unfinished deliveries and record a heartbeat (default 60 s). */
   sweepMs?: number;
-  /** A run later than this after its slot is marked late (default 60 s). */
+  /** A run later than this after its slot is marked late (default 5 min). */
   lateAfterMs?: number;
   /** Identifies this instance in the ledger; random by default. */
   owner?: string;
@@ -75,7 +75,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const graceMs = opts.graceMs ?? 2 * 3600_000;
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
   const sweepMs = opts.sweepMs ?? 60_000;
-  const lateAfterMs = opts.lateAfterMs ?? 60_000;
+  const lateAfterMs = opts.lateAfterMs ?? 5 * 60_000;
   const owner = opts.owner ?? `scheduler-${randomUUID()}`;
   const log = opts.log.child({ component: 'scheduler' });
   const { store } = opts;
@@ -169,6 +169,21 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     });
   }
 
+  /**
+   * node-cron says "now"; cron-parser names the slot. The two disagree about local times
+   * that a DST change skips or repeats (node-cron skips 01:30 on the spring-forward day and
+   * runs the second 01:30 in autumn; cron-parser shifts the first and runs the first), so
+   * slots always come from cron-parser, the one the catch-up and the ledger use: a fire
+   * runs the latest slot at or before it, and the sweep covers a slot node-cron never fires.
+   */
+  function fired(brief: BriefDefinition, at: Date): Promise<unknown> {
+    const slot = slotsBetween(brief, new Date(at.getTime() - graceMs), new Date(at.getTime() + 999), 1)[0];
+    if (!slot) return Promise.resolve();
+    const run = store.deliveries.getRun(brief.name, slotKey(slot));
+    if (run && !unfinished(run)) return Promise.resolve();
+    return runSlot(brief, slot);
+  }
+
   function unfinished(run: BriefRun): boolean {
     if (run.status !== 'built' || !run.message) return false;
     const done = new Map(store.deliveries.forSlot(run.brief, run.slot).map((d) => [d.target, d]));
@@ -249,7 +264,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       if (dueAfter > startedAt) dueAfter = startedAt;
       log.info({ owner, briefs: opts.briefs.map((b) => b.name), downSince: dueAfter.toISOString() }, 'scheduler starting');
       for (const brief of opts.briefs) {
-        const task = cron.createTask(brief.schedule, (c) => runSlot(brief, c.date), {
+        const task = cron.createTask(brief.schedule, (c) => fired(brief, c.date), {
           timezone: brief.timezone,
           name: `brief:${brief.name}`,
           logger: cronLogger,
@@ -258,7 +273,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
             : {}),
         });
         // node-cron reports slots it could not fire on time (a blocked event loop, a suspended laptop); run them late.
-        task.on('execution:missed', (c) => void runSlot(brief, c.date));
+        task.on('execution:missed', (c) => void fired(brief, c.date));
         tasks.push(task);
       }
       await sweep();

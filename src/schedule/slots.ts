@@ -6,23 +6,44 @@ import type { BriefDefinition } from '../briefing/definition.js';
  * brief's zone (so 08:00 London is 08:00Z in winter and 07:00Z in summer). At most
  * `limit` of the most recent ones: a brief that fires every minute must not make
  * catch-up walk a week of slots.
+ *
+ * The series is cron-parser's next(), which runs a local time skipped by a DST change
+ * at the shifted instant and a repeated one once. Its prev() disagrees around DST (it
+ * drops the skipped time and returns both repeats), so prev() only finds a starting
+ * point and the slots themselves always come from next().
  */
 export function slotsBetween(brief: Pick<BriefDefinition, 'schedule' | 'timezone'>, after: Date, until: Date, limit = 200): Date[] {
   if (until.getTime() <= after.getTime()) return [];
-  // cron-parser's prev() is strictly before currentDate; +1 ms keeps a slot that falls exactly on `until`.
-  const it = CronExpressionParser.parse(brief.schedule, { tz: brief.timezone, currentDate: new Date(until.getTime() + 1) });
-  const out: Date[] = [];
-  while (out.length < limit) {
-    let d: Date;
+  // Start next() from a slot at or before `after` (or, for a dense schedule, from the limit-th
+  // slot before `until`): from a slot, next() follows the series; from inside a repeated
+  // hour it would yield that hour's second pass too.
+  let from = after.getTime();
+  const back = CronExpressionParser.parse(brief.schedule, { tz: brief.timezone, currentDate: new Date(until.getTime() + 1) });
+  for (let i = 0; i <= limit + 1; i++) {
+    let d: number;
     try {
-      d = it.prev().toDate();
+      d = back.prev().toDate().getTime();
     } catch {
       break;
     }
-    if (d.getTime() <= after.getTime()) break;
-    out.push(d);
+    if (d <= after.getTime() || i === limit + 1) {
+      from = d;
+      break;
+    }
   }
-  return out.reverse();
+  const it = CronExpressionParser.parse(brief.schedule, { tz: brief.timezone, currentDate: new Date(from) });
+  const out: Date[] = [];
+  for (;;) {
+    let d: Date;
+    try {
+      d = it.next().toDate();
+    } catch {
+      break;
+    }
+    if (d.getTime() > until.getTime()) break;
+    if (d.getTime() > after.getTime()) out.push(d);
+  }
+  return out.slice(-limit);
 }
 
 /** The next run of a brief strictly after `from`. */
