@@ -169,11 +169,11 @@ function textLength(el: Element): number {
 /** Removes figures, captions and furniture blocks, sparing any block that holds much of the story. */
 function pruneFurniture(root: Element): void {
   const total = Math.max(1, textLength(root));
-  for (const el of Array.from(root.querySelectorAll('figure, figcaption, picture, aside'))) el.remove();
-  for (const el of Array.from(root.querySelectorAll('[class], [id]'))) {
+  for (const el of Array.from(root.querySelectorAll('figure, figcaption, picture'))) el.remove();
+  for (const el of Array.from(root.querySelectorAll('aside, nav, footer, [class], [id]'))) {
     if (!el.isConnected) continue;
     const words = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
-    if (!FURNITURE.test(words)) continue;
+    if (!/^(?:ASIDE|NAV|FOOTER)$/i.test(el.tagName) && !FURNITURE.test(words)) continue;
     if (textLength(el) > total * 0.3) continue;
     el.remove();
   }
