@@ -2,6 +2,9 @@
  * The Slack adapter end to end: real Bolt (HTTP receiver and Socket Mode) against
  * a protocol-level fake Slack on 127.0.0.1, a real core over the fixture article.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError, message, type Block, type CommandEvent, type Core, type Message } from '../src/index.js';
 import type { CommandHandler } from '../src/core.js';
@@ -21,13 +24,33 @@ const briefbot: CommandHandler = async (e) => {
   return { message: message([{ type: 'paragraph', text: `Subscribed ${e.target} to ${m[1]}.` }]), ephemeral: true };
 };
 
+const HOSTILE_ARTICLE = [
+  'Acme shares rally <!channel> as @here traders cheer',
+  'Shares of Acme rose 12% to $4.2 billion in market value on Tuesday, traders said <!channel> @here.',
+  'The company said <@U0SPAM> and <!subteam^S1|team> would lead the expansion, <!everyone> agreed.',
+].join('\n');
+
 let fixture: Awaited<ReturnType<typeof makeFixtureCore>>;
+let hostile: Awaited<ReturnType<typeof makeFixtureCore>>;
+let articleDir: string;
 beforeAll(async () => {
   fixture = await makeFixtureCore({ core: { briefbot } });
+  articleDir = mkdtempSync(join(tmpdir(), 'briefbot-slack-'));
+  const file = join(articleDir, 'acme-rally.txt');
+  writeFileSync(file, HOSTILE_ARTICLE);
+  hostile = await makeFixtureCore({ articles: [file] });
 });
 afterAll(async () => {
   await fixture?.close();
+  await hostile?.close();
+  if (articleDir) rmSync(articleDir, { recursive: true, force: true });
 });
+
+/** No payload of ours may carry a mention or broadcast, in markup or as a bare word. */
+function expectNoMentions(raw: string): void {
+  for (const bad of ['<!channel>', '<!here>', '<!everyone>', '<@U', '<!subteam']) expect(raw).not.toContain(bad);
+  expect(raw).not.toMatch(/@(here|channel|everyone)/i);
+}
 
 function json(call: { args: unknown } | { body: unknown }): string {
   return JSON.stringify('args' in call ? call.args : call.body);
@@ -281,8 +304,8 @@ describe.each<Mode>(['http', 'socket'])('Slack adapter, %s mode', (mode) => {
     await bot.adapter.post('slack:C4', hostile);
     const [post] = bot.fake.posts();
     const raw = json(post);
-    for (const bad of ['<!channel>', '<!here>', '<!everyone>', '<@U', '<!subteam', '<https://phish']) expect(raw).not.toContain(bad);
-    expect(raw).not.toMatch(/@(here|channel|everyone)/i);
+    expectNoMentions(raw);
+    expect(raw).not.toContain('<https://phish');
     // The text survives, escaped and neutralised rather than dropped.
     expect(raw).toContain('&lt;!channel&gt;');
     expect(raw).toContain('@\u200Dhere');
@@ -290,6 +313,29 @@ describe.each<Mode>(['http', 'socket'])('Slack adapter, %s mode', (mode) => {
     expect(raw).toContain('<https://evil.example/a%7Cb%3Ec%3C!channel%3E?q=1&amp;r=2|Breaking &lt;!channel&gt; market news @\u200Deveryone>');
     // A javascript: link is shown as text, unlinked.
     expect(raw).not.toContain('javascript:');
+  });
+
+  it('answers, briefs and shares an ingested article carrying <!channel> and @here without pinging anyone', async () => {
+    bot = await startBot(mode, hostile.core);
+    await bot.command(slashCommand({ command: '/ask', text: 'How much did Acme shares rise?', userId: 'U1', channelId: 'C1', responseUrl: bot.fake.responseUrl('ask') }));
+    await bot.command(slashCommand({ command: '/brief', text: 'acme', userId: 'U1', channelId: 'C1', responseUrl: bot.fake.responseUrl('brief') }));
+    await bot.event(eventCallback({ type: 'app_mention', channel: 'C1', user: 'U1', text: '<@UBOT> How much did Acme shares rise?', ts: '1700000500.000100' }));
+    const [ask] = await bot.fake.waitFor(() => bot.fake.responsesFor('ask').length > 0 && bot.fake.responsesFor('ask'), 'the /ask answer');
+    const [brief] = await bot.fake.waitFor(() => bot.fake.responsesFor('brief').length > 0 && bot.fake.responsesFor('brief'), 'the /brief answer');
+    const [mention] = await bot.fake.waitFor(() => bot.fake.posts().length > 0 && bot.fake.posts(), 'the mention answer');
+
+    const button = (brief.body.blocks as Array<{ type: string; elements?: Array<{ value: string }> }>).at(-1)?.elements?.[0];
+    await bot.action(blockAction({ actionId: 'briefbot_share', value: button!.value, userId: 'U1', channelId: 'C1', responseUrl: bot.fake.responseUrl('share') }));
+    const shared = await bot.fake.waitFor(() => bot.fake.posts().find((p) => !p.args.thread_ts), 'the shared brief');
+
+    for (const payload of [json(ask), json(brief), json(mention)]) {
+      expect(payload).toContain('traders said &lt;!channel&gt; @\u200Dhere');
+      expectNoMentions(payload);
+    }
+    // The share line names the sharer on purpose (built from Slack's user id); the article still pings no one.
+    const sharedRaw = json(shared).replace('Shared by <@U1> with /brief', '');
+    expect(sharedRaw).toContain('Acme shares rally &lt;!channel&gt; as @\u200Dhere traders cheer');
+    expectNoMentions(sharedRaw);
   });
 
   it('throws DeliveryError: permanent for closed channels, retryable for 5xx, and never for a good post', async () => {
