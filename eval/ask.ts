@@ -36,9 +36,16 @@ interface Corpus {
   questions: Question[];
 }
 
-/** Lowercase, punctuation folded to spaces, so "U.S." matches "u s" and "$1.5 billion" matches "1 5 billion". */
+/**
+ * Lowercase, punctuation folded to spaces ("U.S." → "u s"); separators inside numbers
+ * vanish ("1,500" → "1500"), so the answer "500" is not found in "$1,500".
+ */
 export function fold(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/(?<=\p{N})[.,](?=\p{N})/gu, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 /** A sentence answers when it contains a gold answer as whole folded words. */
