@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createScheduler } from '../src/schedule/scheduler.js';
+import { message } from '../src/messages/message.js';
+import { capturingLogger, recordingAdapter, tempStores } from './schedule-support.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,5 +115,34 @@ describe('brief definitions', () => {
     expect([parseDuration('24h'), parseDuration('last 12 hours'), parseDuration('90m'), parseDuration('2d'), parseDuration('0h'), parseDuration('soon')]).toEqual([
       86_400_000, 43_200_000, 5_400_000, 172_800_000, undefined, undefined,
     ]);
+  });
+
+  it('with a bad file beside it, the good brief is still scheduled and delivered', async () => {
+    const d = folder({
+      'good.yaml': 'name: good\nschedule: "0 8 * * *"\ntimezone: Europe/Paris\ntargets: [console]\n',
+      'bad.yaml': 'name: bad\nschedule: "0 8 * * *"\ntimezone: Mars/Olympus\ntargets: [console]\n',
+    });
+    const { briefs, errors } = loadBriefDefinitions(d);
+    expect(formatDefinitionErrors(errors)).toEqual([`${join(d, 'bad.yaml')}: timezone: not an IANA time zone (e.g. "Europe/London", "America/New_York", "UTC")`]);
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-06-01T05:00:00Z'));
+    const stores = tempStores();
+    const con = recordingAdapter();
+    const s = createScheduler({
+      store: stores.open(),
+      briefs,
+      adapters: new Map([['console', con.adapter]]),
+      buildBrief: (_store, o) => message([{ type: 'paragraph', text: 'news' }], o.title),
+      log: capturingLogger(),
+    });
+    try {
+      await s.start();
+      await vi.advanceTimersByTimeAsync(2 * 3600_000);
+      expect(con.posted.map((p) => [p.at, p.message.text])).toEqual([['2026-06-01T06:00:00.000Z', 'Good\nnews']]);
+    } finally {
+      await s.stop();
+      vi.useRealTimers();
+      stores.cleanup();
+    }
   });
 });

@@ -45,11 +45,10 @@ export function platformOf(target: string): string {
   return i < 0 ? target : target.slice(0, i);
 }
 
-/** Back-off before attempt n+1 after n failed attempts: base·2^(n-1), capped; the platform's retryAfterMs wins when given. */
+/** Back-off before attempt n+1 after n failed attempts: base·2^(n-1), at least the platform's retryAfterMs, capped. */
 export function retryDelay(failedAttempts: number, err: unknown, policy: RetryPolicy): number {
-  const retryAfter = err instanceof DeliveryError ? err.retryAfterMs : undefined;
-  const ms = retryAfter !== undefined && retryAfter >= 0 ? retryAfter : policy.baseMs * 2 ** Math.max(0, failedAttempts - 1);
-  return Math.min(ms, policy.maxMs);
+  const retryAfter = err instanceof DeliveryError && err.retryAfterMs !== undefined && err.retryAfterMs > 0 ? err.retryAfterMs : 0;
+  return Math.min(Math.max(retryAfter, policy.baseMs * 2 ** Math.max(0, failedAttempts - 1)), policy.maxMs);
 }
 
 /** Permanent: the target is gone or closed to the bot. Unknown errors are retried (bounded): they may be transient. */
