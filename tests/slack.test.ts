@@ -96,16 +96,25 @@ describe.each<Mode>(['http', 'socket'])('Slack adapter, %s mode', (mode) => {
     expect(bot.fake.posts()).toHaveLength(0);
   });
 
-  it('shares an ephemeral answer to the channel when Share is pressed, once', async () => {
+  it('shares an ephemeral answer to the channel when a member presses Share, once', async () => {
     bot = await startBot(mode, fixture.core);
+    bot.fake.setMembers('C1', ['U1']);
     await bot.command(slashCommand({ command: '/ask', text: 'trade figure?', userId: 'U1', channelId: 'C1', responseUrl: bot.fake.responseUrl('ask') }));
     const [answer] = await bot.fake.waitFor(() => bot.fake.responsesFor('ask').length > 0 && bot.fake.responsesFor('ask'), 'the answer');
     const actions = (answer.body.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).at(-1);
     const button = actions?.elements?.[0];
     expect(button?.action_id).toBe('briefbot_share');
 
-    const press = (id: string) =>
-      bot.action(blockAction({ actionId: 'briefbot_share', value: button!.value, userId: 'U1', channelId: 'C1', responseUrl: bot.fake.responseUrl(id) }));
+    const press = (id: string, userId = 'U1') =>
+      bot.action(blockAction({ actionId: 'briefbot_share', value: button!.value, userId, channelId: 'C1', responseUrl: bot.fake.responseUrl(id) }));
+    // Someone outside the channel cannot use the bot to post into it.
+    await press('outsider', 'U9');
+    await bot.fake.waitFor(() => bot.fake.responsesFor('outsider').length > 0, 'the refusal');
+    expect(bot.fake.responsesFor('outsider')[0].body.text).toBe(
+      'I did not share this. Only members of this channel (or a briefbot admin) can share answers to it. Join the channel first, or ask an admin.',
+    );
+    expect(bot.fake.posts()).toHaveLength(0);
+
     expect(acknowledged(await press('share-1'))).toBe(true);
     const [post] = await bot.fake.waitFor(() => bot.fake.posts().length > 0 && bot.fake.posts(), 'the shared post');
     expect(post.args.channel).toBe('C1');
@@ -317,6 +326,7 @@ describe.each<Mode>(['http', 'socket'])('Slack adapter, %s mode', (mode) => {
 
   it('answers, briefs and shares an ingested article carrying <!channel> and @here without pinging anyone', async () => {
     bot = await startBot(mode, hostile.core);
+    bot.fake.setMembers('C1', ['U1']);
     await bot.command(slashCommand({ command: '/ask', text: 'How much did Acme shares rise?', userId: 'U1', channelId: 'C1', responseUrl: bot.fake.responseUrl('ask') }));
     await bot.command(slashCommand({ command: '/brief', text: 'acme', userId: 'U1', channelId: 'C1', responseUrl: bot.fake.responseUrl('brief') }));
     await bot.event(eventCallback({ type: 'app_mention', channel: 'C1', user: 'U1', text: '<@UBOT> How much did Acme shares rise?', ts: '1700000500.000100' }));

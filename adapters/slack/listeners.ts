@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { App, RespondFn, types, webApi } from '@slack/bolt';
+import type { App, RespondFn, SlashCommand, types, webApi } from '@slack/bolt';
 import {
   BriefbotError,
   message,
@@ -151,37 +151,46 @@ interface MessageEventLike {
 export function registerListeners(app: App, ctx: ListenerContext): void {
   const seen = new SeenKeys(5000);
   const shares = new BoundedMap<ShareEntry>(500);
+  /** Payloads without an id cannot be recognised as repeats, so they are always handled. */
+  const firstTime = (kind: string, id: string | undefined) => !id || seen.firstTime(`${kind}:${id}`);
+
+  async function answerSlash(name: SlashName, command: SlashCommand, respond: RespondFn, client: webApi.WebClient): Promise<void> {
+    const isDirect = isDirectChannel(command.channel_id, command.channel_name);
+    const base = toCommandEvent({
+      command: name,
+      text: normaliseIncoming(command.text ?? ''),
+      user: command.user_id,
+      channel: command.channel_id,
+      isDirect,
+    });
+    const event = await withPermission(client, ctx, base);
+    const reply = await handleSafely(ctx, event);
+    const ephemeral = !isDirect && (reply.ephemeral === true || SLASH_EPHEMERAL[name]);
+    const shareable = ephemeral && SLASH_SHAREABLE[name] && !failures.has(reply);
+    const payloads = renderMessage(reply.message, shareable ? 1 : 0);
+    if (shareable) {
+      const key = randomUUID();
+      shares.set(key, { message: reply.message, channel: command.channel_id, command: name, shared: false });
+      payloads[payloads.length - 1].blocks.push(shareButton(key));
+    }
+    await deliverResponses(client, respond, payloads, ephemeral, command.channel_id, command.user_id);
+  }
 
   const slash = (name: SlashName) => {
     app.command(`/${name}`, async ({ command, ack, respond, client }) => {
       // Slack gives three seconds: acknowledge first, answer through response_url.
       await ack();
-      if (!seen.firstTime(`command:${command.trigger_id}`)) {
+      if (!firstTime('command', command.trigger_id)) {
         ctx.log.debug({ trigger: command.trigger_id }, 'repeated slash command ignored');
         return;
       }
       await ctx.track(
-        (async () => {
-          const isDirect = isDirectChannel(command.channel_id, command.channel_name);
-          const base = toCommandEvent({
-            command: name,
-            text: normaliseIncoming(command.text ?? ''),
-            user: command.user_id,
-            channel: command.channel_id,
-            isDirect,
-          });
-          const event = await withPermission(client, ctx, base);
-          const reply = await handleSafely(ctx, event);
-          const ephemeral = !isDirect && (reply.ephemeral === true || SLASH_EPHEMERAL[name]);
-          const shareable = ephemeral && SLASH_SHAREABLE[name] && !failures.has(reply);
-          const payloads = renderMessage(reply.message, shareable ? 1 : 0);
-          if (shareable) {
-            const key = randomUUID();
-            shares.set(key, { message: reply.message, channel: command.channel_id, command: name, shared: false });
-            payloads[payloads.length - 1].blocks.push(shareButton(key));
-          }
-          await deliverResponses(client, respond, payloads, ephemeral, command.channel_id, command.user_id);
-        })(),
+        answerSlash(name, command, respond, client).catch(async (err) => {
+          // Our own bug (rendering, an unexpected Slack failure): the user still hears back.
+          const event = toCommandEvent({ command: name, text: '', user: command.user_id, channel: command.channel_id, isDirect: false });
+          const [payload] = renderMessage(failureReply(err, ctx.log, event).message);
+          await respond(respondArgs(payload, true)).catch(() => {});
+        }),
       );
     });
   };
@@ -241,7 +250,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   }
 
   app.event('app_mention', async ({ event, body, client, context }) => {
-    if (!seen.firstTime(`event:${body.event_id}`)) {
+    if (!firstTime('event', body.event_id)) {
       ctx.log.debug({ eventId: body.event_id }, 'redelivered mention ignored');
       return;
     }
@@ -270,7 +279,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     // Only people writing to the bot in its DM: no edits, joins, other bots or our own posts.
     if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user) return;
     if (m.user === (context.botUserId ?? ctx.configuredBotUserId)) return;
-    if (!seen.firstTime(`event:${body.event_id}`)) {
+    if (!firstTime('event', body.event_id)) {
       ctx.log.debug({ eventId: body.event_id }, 'redelivered message ignored');
       return;
     }
@@ -285,10 +294,10 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     );
   });
 
-  app.action(SHARE_ACTION, async ({ ack, body, action, respond }) => {
+  app.action(SHARE_ACTION, async ({ ack, body, action, respond, client }) => {
     await ack();
     const trigger = 'trigger_id' in body ? String(body.trigger_id) : undefined;
-    if (trigger && !seen.firstTime(`action:${trigger}`)) return;
+    if (!firstTime('action', trigger)) return;
     await ctx.track(
       (async () => {
         const key = 'value' in action ? String(action.value) : '';
@@ -304,6 +313,13 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
         }
         if (entry.shared) {
           await respond({ response_type: 'ephemeral', replace_original: false, text: 'Already shared to the channel.' }).catch(() => {});
+          return;
+        }
+        // The bot can post where a person may not (chat:write.public, read-only channels): only members share.
+        const may = await channelPermission(client, ctx, user, entry.channel);
+        if (!may.canManageChannel) {
+          const why = may.permissionHint?.replace('change what it receives', 'share answers to it') ?? '';
+          await respond({ response_type: 'ephemeral', replace_original: false, text: `I did not share this. ${why}` }).catch(() => {});
           return;
         }
         entry.shared = true;
