@@ -131,6 +131,17 @@ describe.each<Mode>(['http', 'socket'])('Slack adapter, %s mode', (mode) => {
     expect(bot.fake.posts()).toHaveLength(1);
   });
 
+  it('keeps slash-command answers in a DM private and offers no Share button there', async () => {
+    bot = await startBot(mode, fixture.core);
+    // A DM between two people: the bot is not in it, and the other person must not see the answer.
+    await bot.command(slashCommand({ command: '/ask', text: 'trade figure?', userId: 'U1', channelId: 'D12', responseUrl: bot.fake.responseUrl('dm') }));
+    const [r] = await bot.fake.waitFor(() => bot.fake.responsesFor('dm').length > 0 && bot.fake.responsesFor('dm'), 'the answer');
+    expect(r.body.response_type).toBe('ephemeral');
+    expect(r.body.text).toContain('5.7 billion ringgit');
+    expect(texts(r.body.blocks)).not.toContain('briefbot_share');
+    expect(bot.events[0]).toMatchObject({ isDirect: true, target: 'slack:D12' });
+  });
+
   it('answers a direct message in the DM, not ephemeral and not threaded', async () => {
     bot = await startBot(mode, fixture.core);
     const d = await bot.event(

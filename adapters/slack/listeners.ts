@@ -165,8 +165,10 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     });
     const event = await withPermission(client, ctx, base);
     const reply = await handleSafely(ctx, event);
-    const ephemeral = !isDirect && (reply.ephemeral === true || SLASH_EPHEMERAL[name]);
-    const shareable = ephemeral && SLASH_SHAREABLE[name] && !failures.has(reply);
+    // Slash commands also work in DMs between two people, where "in_channel" would show
+    // the answer to the other person: only the policy table can make an answer public.
+    const ephemeral = reply.ephemeral === true || SLASH_EPHEMERAL[name];
+    const shareable = ephemeral && !isDirect && SLASH_SHAREABLE[name] && !failures.has(reply);
     const payloads = renderMessage(reply.message, shareable ? 1 : 0);
     if (shareable) {
       const key = randomUUID();
