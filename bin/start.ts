@@ -14,7 +14,10 @@ import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { createCore } from '../src/core.js';
 import { errorMessage } from '../src/errors.js';
 import { createLogger, type Logger } from '../src/logger.js';
+import { handleBriefbotCommand } from '../src/commands/briefbot.js';
+import { createMetrics, startHealthServer } from '../src/health.js';
 import { createScheduler } from '../src/schedule/scheduler.js';
+import { createSourceManager } from '../src/sources/manager.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 
 export interface Running {
@@ -39,7 +42,25 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
   for (const line of formatDefinitionErrors(loaded.errors)) log.error(line);
   const briefs = loaded.briefs;
 
-  const core = createCore({ store, briefs: () => briefs, log, admins: cfg.admins });
+  const metrics = createMetrics({ defaultMetrics: true });
+  const sources = createSourceManager({
+    store,
+    feeds: cfg.sources,
+    folders: cfg.sourceFolders,
+    allowPrivate: cfg.allowPrivateUrls,
+    intervalMs: cfg.sourcePollMs,
+    log,
+    metrics: metrics.sourcePolls,
+  });
+  const core = createCore({
+    store,
+    briefs: () => briefs,
+    log,
+    admins: cfg.admins,
+    briefbot: handleBriefbotCommand,
+    addSource: sources.addSource,
+    onAnswer: metrics.recordAnswer,
+  });
 
   const adapters: Adapter[] = [];
   const consoleOn = cfg.console === 'on' || (cfg.console === 'auto' && !cfg.slack && !cfg.discord);
@@ -59,8 +80,24 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     buildBrief,
     log,
     graceMs: cfg.catchUpGraceMs,
+    retry: { maxAttempts: cfg.deliveryAttempts },
+    metrics: metrics.deliveries,
   });
   await scheduler.start();
+  await sources.start();
+  const health = cfg.health
+    ? await startHealthServer({
+        port: cfg.health.port,
+        host: cfg.health.host,
+        registry: metrics.registry,
+        checks: {
+          adapters: () => Object.fromEntries(adapters.map((a) => [a.platform, a.isConnected?.() ?? true])),
+          store: () => store.ping(),
+          lastTickAt: () => scheduler.lastTickAt(),
+        },
+      })
+    : undefined;
+  if (health) log.info({ port: cfg.health!.port }, 'health and metrics served on /healthz and /metrics');
   for (const run of scheduler.nextRuns()) {
     const brief = briefs.find((b) => b.name === run.brief);
     log.info({ brief: run.brief, at: run.at.toISOString() }, `next brief "${run.brief}" due ${brief ? formatInZone(run.at, brief.timezone) : run.at.toISOString()}`);
@@ -78,6 +115,8 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
   return {
     async stop() {
       clearInterval(keepAlive);
+      await health?.close();
+      await sources.stop();
       await scheduler.stop();
       for (const a of adapters) await a.stop().catch((err) => log.error({ err, adapter: a.platform }, 'adapter stop failed'));
       store.close();

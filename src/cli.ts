@@ -9,6 +9,7 @@ import { answerMessage } from './commands/ask.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { BriefbotError, errorMessage } from './errors.js';
 import { renderText } from './messages/render-text.js';
+import { formatDeliveries, listDeliveries } from './schedule/deliveries.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/store.js';
 
@@ -171,6 +172,17 @@ export function buildCli(): Command {
       const result = checkBriefs(dir ?? config().briefsDir);
       for (const line of result.lines) process.stdout.write(`${line}\n`);
       if (!result.ok) process.exitCode = 1;
+    });
+
+  program
+    .command('deliveries')
+    .description('recent scheduled deliveries with their status and error')
+    .option('--limit <n>', 'how many', positiveInt, 50)
+    .option('--db <path>', 'SQLite file')
+    .action(async (opts) => {
+      await withStore(opts.db, (store) => {
+        for (const line of formatDeliveries(listDeliveries(store, opts.limit))) process.stdout.write(`${line}\n`);
+      });
     });
 
   return program;

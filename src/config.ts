@@ -40,6 +40,8 @@ const schema = z
     BRIEFBOT_ALLOW_PRIVATE_URLS: bool(false),
     BRIEFBOT_ADMINS: list,
     BRIEFBOT_SOURCES: list,
+    BRIEFBOT_SOURCE_FOLDERS: list,
+    BRIEFBOT_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
     BRIEFBOT_CATCHUP_GRACE: duration('2h'),
     BRIEFBOT_SOURCE_POLL: duration('15m'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -84,6 +86,8 @@ export interface Config {
   allowPrivateUrls: boolean;
   admins: string[];
   sources: string[];
+  sourceFolders: string[];
+  deliveryAttempts: number;
   catchUpGraceMs: number;
   sourcePollMs: number;
   logLevel: string;
@@ -115,6 +119,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowPrivateUrls: e.BRIEFBOT_ALLOW_PRIVATE_URLS,
     admins: e.BRIEFBOT_ADMINS,
     sources: e.BRIEFBOT_SOURCES,
+    sourceFolders: e.BRIEFBOT_SOURCE_FOLDERS,
+    deliveryAttempts: e.BRIEFBOT_DELIVERY_ATTEMPTS,
     catchUpGraceMs: e.BRIEFBOT_CATCHUP_GRACE,
     sourcePollMs: e.BRIEFBOT_SOURCE_POLL,
     logLevel: e.LOG_LEVEL,

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,11 +48,11 @@ describe('npm start (console, no tokens)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (stdinLines: string[] | null, until: RegExp) =>
+  const run = (stdinLines: string[] | null, until: RegExp, extraEnv: Record<string, string> = {}, whileUp?: () => Promise<void>) =>
     new Promise<{ out: string; err: string; code: number | null }>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
         cwd: ROOT,
-        env: { ...process.env, BRIEFBOT_DB: join(dir, 'bot.db'), LOG_LEVEL: 'info', HEALTH_PORT: '' },
+        env: { ...process.env, BRIEFBOT_DB: join(dir, 'bot.db'), LOG_LEVEL: 'info', HEALTH_PORT: '', ...extraEnv },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let out = '';
@@ -61,7 +63,7 @@ describe('npm start (console, no tokens)', () => {
         if (!signalled && until.test(out)) {
           signalled = true;
           // Give a closed stdin a moment to prove it does not stop the bot, then stop it like systemd would.
-          setTimeout(() => child.kill('SIGTERM'), 300);
+          void (whileUp ?? (() => Promise.resolve()))().finally(() => setTimeout(() => child.kill('SIGTERM'), 300));
         }
       });
       child.stderr.on('data', (d) => (err += d));
@@ -84,6 +86,24 @@ describe('npm start (console, no tokens)', () => {
     const { out, err, code } = await run(null, /briefbot is ready/);
     expect(out).toMatch(/briefbot is ready: 5 articles stored/); // the samples are not loaded twice
     expect(err).toContain('"signal":"SIGTERM"');
+    expect(code).toBe(0);
+  });
+
+  it('serves /healthz and /metrics on HEALTH_PORT while running', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    let health: unknown;
+    let metrics = '';
+    const { code } = await run(['/ask trade figure?'], /Bilateral trade[\s\S]*— /, { HEALTH_PORT: String(port) }, async () => {
+      health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json();
+      metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    });
+    expect(health).toMatchObject({ ok: true, adapters: { console: true }, store: true });
+    expect(metrics).toMatch(/^briefbot_answers_total\{answered="true"\} 1$/m);
     expect(code).toBe(0);
   });
 });
