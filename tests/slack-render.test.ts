@@ -127,6 +127,11 @@ describe('rendering to Block Kit', () => {
     expect(part.blocks.map((b) => (b as { text: { text: string } }).text.text).join('\n').split('\n')).toHaveLength(40);
   });
 
+  it('drops empty blocks rather than send sections Slack would reject', () => {
+    const [part] = renderMessage(message([{ type: 'heading', text: ' ' }, { type: 'paragraph', text: '' }, { type: 'bullets', items: ['', 'one'] }, { type: 'context', text: '' }]));
+    expect(part.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '• one', verbatim: true } }]);
+  });
+
   it('leaves room for a button when asked to', () => {
     const blocks = Array.from({ length: 50 }, () => ({ type: 'divider' }) as Block);
     expect(renderMessage(message(blocks))).toHaveLength(1);

@@ -141,6 +141,9 @@ function sourceBlock(b: Extract<Block, { type: 'source' }>): SlackBlock {
 
 /** Every neutral block turns into whole Slack blocks; the splitter prices blocks with this same function. */
 export function renderBlock(b: Block): SlackBlock[] {
+  // Slack rejects empty headers and sections; an empty block has nothing to show anyway.
+  if ('text' in b && b.text.trim() === '') return [];
+  if (b.type === 'bullets' && b.items.every((i) => i.trim() === '')) return [];
   switch (b.type) {
     case 'heading':
       return [header(b.text)];
@@ -165,7 +168,7 @@ export function renderBlock(b: Block): SlackBlock[] {
 function bulletSections(items: string[]): SlackBlock[] {
   const sections: SlackBlock[] = [];
   let current = '';
-  for (const item of items) {
+  for (const item of items.filter((i) => i.trim() !== '')) {
     const line = `• ${fitEscaped(item, SLACK_LIMITS.sectionText - 2)}`;
     if (current && current.length + 1 + line.length > SLACK_LIMITS.sectionText) {
       sections.push({ type: 'section', text: mrkdwn(current) });
@@ -173,7 +176,7 @@ function bulletSections(items: string[]): SlackBlock[] {
     }
     current = current ? `${current}\n${line}` : line;
   }
-  if (current || sections.length === 0) sections.push({ type: 'section', text: mrkdwn(current || ' ') });
+  if (current) sections.push({ type: 'section', text: mrkdwn(current) });
   return sections;
 }
 
