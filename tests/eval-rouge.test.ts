@@ -64,11 +64,15 @@ describe('ROUGE building blocks', () => {
       'the', 'u', 's', 'lrb', 'cnn', 'rrb', 'run', 's', 'dog', 'caf',
     ]);
     expect(tokenize('Running dogs', false)).toEqual(['running', 'dogs']);
+    // Three-letter words are never stemmed ("was" would become "wa"), four-letter ones are.
+    expect(tokenize('was ties', true)).toEqual(['was', 'ti']);
   });
 
   it('reads out the LCS with rouge-score tie-break (testLcsTable)', () => {
     expect(lcsIndices(['1', '2', '3', '4', '5'], ['2', '5', '3', '4'])).toEqual([1, 2, 3]);
     expect(lcsIndices(['1', '2', '3', '4', '5'], ['8', '9'])).toEqual([]);
+    // On a tie rouge-score moves up the reference (i -= 1), which decides which of equal LCSs the union gets.
+    expect(lcsIndices(['a', 'b'], ['b', 'a'])).toEqual([0]);
   });
 
   it('summary-level LCS takes the union of per-sentence LCS (Lin 2004 §3.2)', () => {
