@@ -468,6 +468,26 @@ describe('Slack adapter, start-up', () => {
   });
 });
 
+describe('Slack adapter, Socket Mode reconnection', () => {
+  let bot: Bot;
+  afterEach(async () => {
+    await bot?.close();
+  });
+
+  it('reconnects when Slack asks it to and keeps answering', async () => {
+    bot = await startBot('socket', fixture.core);
+    expect(bot.fake.connectionsOpened).toBe(1);
+    bot.fake.requestReconnect();
+    // The Socket Mode client waits its reconnect delay (five seconds) before dialling again.
+    await bot.fake.waitFor(() => bot.fake.connectionsOpened === 2 && bot.fake.socketCount === 1, 'the new connection', 15_000);
+    await bot.fake.waitFor(() => bot.adapter.isConnected?.(), 'the adapter to report connected');
+    expect(bot.fake.callsTo('apps.connections.open')).toHaveLength(2);
+    await bot.event(eventCallback({ type: 'message', channel: 'D1', channel_type: 'im', user: 'U1', text: 'who visited Kenya?', ts: '1700000600.000100' }));
+    const [post] = await bot.fake.waitFor(() => bot.fake.posts().length > 0 && bot.fake.posts(), 'the answer after reconnecting');
+    expect(post.args.text).toContain('Anwar Ibrahim');
+  }, 20_000);
+});
+
 describe('Slack adapter, start-up problems', () => {
   it('names SLACK_APP_TOKEN when Slack refuses it', async () => {
     const fake = await startFakeSlack({ botToken: 'xoxb-1', appToken: 'xapp-right' });

@@ -44,7 +44,10 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       appToken: config.appToken as string,
       logger: bLog,
       logLevel: LogLevel.INFO,
-      installerOptions: { clientOptions: { ...clientOptions, retryConfig: { ...clientOptions.retryConfig } } },
+      // Only apps.connections.open goes through this client. It keeps the Socket Mode
+      // client's own patient retries: a reconnect that ran out of retries would reject
+      // inside the client's reconnect timer, where nothing can catch it.
+      installerOptions: { clientOptions: { slackApiUrl: clientOptions.slackApiUrl, timeout: clientOptions.timeout } },
     });
   } else {
     httpReceiver = new HTTPReceiver({

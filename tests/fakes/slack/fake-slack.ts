@@ -193,6 +193,14 @@ export class FakeSlack {
     return this.sockets.size;
   }
 
+  /** Asks every connected client to reconnect, as Slack does when it recycles a server. */
+  requestReconnect(reason = 'refresh_requested'): void {
+    for (const ws of this.sockets) ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'fake-slack' } }));
+  }
+
+  /** How many Socket Mode connections were opened so far. */
+  connectionsOpened = 0;
+
   /** Sends a Socket Mode envelope and resolves with the bot's ack. */
   sendEnvelope(env: Envelope, envelopeId: string = randomUUID()): Promise<{ envelope_id: string; payload?: unknown }> {
     const ws = [...this.sockets][0];
@@ -237,6 +245,7 @@ export class FakeSlack {
   }
 
   private onSocket(ws: WebSocket): void {
+    this.connectionsOpened += 1;
     this.sockets.add(ws);
     ws.on('close', () => this.sockets.delete(ws));
     ws.on('message', (data) => {
