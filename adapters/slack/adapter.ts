@@ -26,7 +26,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   const problems = validateSlackConfig(config);
   if (problems.length) throw new BriefbotError('slack_config', `Slack is not configured correctly:\n- ${problems.join('\n- ')}`);
 
-  const log = (config.logger ?? quietLogger).child({ adapter: 'slack' });
+  // The caller binds its own context (bin/start.ts adds adapter: 'slack').
+  const log = config.logger ?? quietLogger;
   const mode = slackMode(config);
   const bLog = boltLogger(log);
   const clientOptions = {
