@@ -8,6 +8,7 @@ export const Kind = {
   DATE: 8,
   PLACE: 16,
   REASON: 32,
+  ENTITY: 64, // a named thing: company, team, band, country, person
 } as const;
 export type KindName = keyof typeof Kind;
 
@@ -29,7 +30,33 @@ export function sentenceKinds(sentence: string): number {
   if (DATE_RE.test(sentence)) k |= Kind.DATE;
   if (PLACE_RE.test(sentence)) k |= Kind.PLACE;
   if (REASON_RE.test(sentence)) k |= Kind.REASON;
+  if (/\p{Lu}/u.test(sentence.replace(/^\W*\S+/, ''))) k |= Kind.ENTITY;
   return k;
+}
+
+// A run of capitalised words, with the small words names hold ("Bank of England", "Leonardo da Vinci").
+const NAME_RE = /\p{Lu}[\p{L}\p{N}’'.&-]*(?:\s+(?:(?:of|the|de|da|del|van|von|al|and|for|on)\s+)*\p{Lu}[\p{L}\p{N}’'.&-]*)*/gu;
+const NUMBER_RE = /\b\d[\d,.]*(?:\s?(?:%|percent|per cent|million|billion|trillion|thousand|hundred))?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|dozens|half|third|quarter)\b/gi;
+const DATE_SPAN_RE = new RegExp(DATE_RE.source, 'gi');
+const REASON_SPAN_RE = new RegExp(REASON_RE.source, 'gi');
+
+/**
+ * The spans of a sentence that could be an answer of the wanted kinds: names for
+ * people, places and named things, numbers for amounts, dates for times. A
+ * sentence-initial capital alone is not a name ("Officials said…").
+ */
+export function answerSpans(sentence: string, wanted: number): string[] {
+  const out: string[] = [];
+  if (wanted & (Kind.PERSON | Kind.PLACE | Kind.ENTITY)) {
+    for (const m of sentence.matchAll(NAME_RE)) {
+      if (m.index === sentence.search(/\p{L}/u) && !/\s/.test(m[0])) continue;
+      out.push(m[0]);
+    }
+  }
+  if (wanted & (Kind.AMOUNT | Kind.NUMBER)) for (const m of sentence.matchAll(NUMBER_RE)) out.push(m[0]);
+  if (wanted & Kind.DATE) for (const m of sentence.matchAll(DATE_SPAN_RE)) out.push(m[0]);
+  if (wanted & Kind.REASON) for (const m of sentence.matchAll(REASON_SPAN_RE)) out.push(m[0]);
+  return out;
 }
 
 /** What kind of answer a question wants (0: no particular kind). */
@@ -41,7 +68,14 @@ export function questionKind(question: string): number {
   if (/\b(?:figure|figures|amount|stats?|statistics|numbers?)\b/.test(q) && q.split(/\s+/).length <= 4) return Kind.AMOUNT;
   if (/\bwho(?:m|se)?\b/.test(q)) return Kind.PERSON;
   if (/\bwhen\b|\bwhat (?:year|date|day|month|time|decade|century)\b|\bwhich (?:year|date|day|month|decade|century)\b|\bin what year\b/.test(q)) return Kind.DATE;
-  if (/\bwhere\b|\b(?:what|which) (?:country|city|state|region|place|town|continent|county|nation)\b/.test(q)) return Kind.PLACE;
+  if (/\bwhere\b/.test(q) || new RegExp(String.raw`\b(?:what|which|this|these|that) (?:[a-z-]+ )?${PLACE_NOUN}\b`).test(q)) return Kind.PLACE;
   if (/\bwhy\b|\breason\b|\bpurpose\b/.test(q)) return Kind.REASON;
+  if (new RegExp(String.raw`\b(?:what|which|this|these) (?:[a-z-]+ )?${PERSON_NOUN}\b`).test(q)) return Kind.PERSON;
+  if (new RegExp(String.raw`\b(?:what|which|this|these) (?:[a-z-]+ )?${ENTITY_NOUN}\b`).test(q)) return Kind.ENTITY;
   return 0;
 }
+
+// Nouns that, after "which", "what" or a quiz's "this", ask for a name.
+const PLACE_NOUN = String.raw`(?:country|countries|city|cities|state|states|region|place|town|continent|county|nation|island|province|capital)`;
+const PERSON_NOUN = String.raw`(?:person|man|woman|artist|singer|actor|actress|player|athlete|star|leader|president|politician|author|writer|director|rapper|musician|celebrity|executive|founder|senator|governor|minister|king|queen|prince|princess|judge|comedian|chef|designer|scientist|composer|architect|candidate|lawmaker|billionaire|entrepreneur|host|coach|quarterback|official|pope|monarch|general|emperor|explorer|inventor|philosopher|poet|painter)`;
+const ENTITY_NOUN = String.raw`(?:company|companies|firm|organization|organisation|group|team|club|band|brand|agency|network|airline|bank|university|party|newspaper|magazine|show|series|film|movie|book|album|song|app|platform|website|retailer|automaker|carmaker|manufacturer|league|tournament|award|program|programme|game|church|court|institution|department|ministry|museum|restaurant|chain|store|broadcaster|studio|publisher|channel|language|religion)`;
