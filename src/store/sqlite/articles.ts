@@ -41,11 +41,41 @@ export function ftsTerm(term: string): string {
   return `"${term.replace(/"/g, '""')}"`;
 }
 
+/**
+ * Retrieval cost is the number of index entries (postings) a query walks, and BM25
+ * scores every sentence holding any OR-ed word: one common word ("year", "more")
+ * brings in hundreds of thousands. So the candidate query takes the rarest words,
+ * adding more only while their summed document frequencies stay within a budget;
+ * the common words still weigh in the answerer's own ranking of the candidates.
+ */
+export const RETRIEVAL = {
+  /** Sentences BM25 may score for one query (about 2 µs each at 2.5 million sentences). */
+  postingBudget: 3_000,
+  /** Below this many postings over all words, the exact BM25 query runs (about 2.5 µs each). */
+  exactBudget: 6_000,
+  /** A pair of words is looked up together only when the rarer one is in fewer sentences than this. */
+  pairBudget: 30_000,
+  /** Postings all pair lookups of one query may walk, counted as the rarer word's. */
+  pairTotal: 30_000,
+  /** SQLite page cache of the connection, in KiB. */
+  cacheKb: 65_536,
+  /** Newest sentences taken per pair. */
+  perPair: 200,
+};
+
 export class SqliteArticleStore implements ArticleStore {
   private readonly stmts;
+  /** Document frequencies and the sentence count, valid while nothing is written (see fresh()). */
+  private readonly dfCache = new Map<string, number>();
+  private sentenceCount: number | undefined;
+  private dataVersion = -1;
 
   constructor(private readonly db: Database.Database) {
+    // Answering reads scattered sentence rows; SQLite's default 2 MB page cache sends most of
+    // them back to the OS. 64 MB keeps the index's hot pages and recent rows in process.
+    db.pragma(`cache_size = -${RETRIEVAL.cacheKb}`);
     this.stmts = {
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       byUrl: db.prepare('SELECT id FROM articles WHERE url = ?'),
       byHash: db.prepare('SELECT id FROM articles WHERE content_hash = ?'),
       insertArticle: db.prepare(
@@ -65,13 +95,48 @@ export class SqliteArticleStore implements ArticleStore {
          FROM sentences_fts f JOIN sentences s ON s.id = f.rowid
          WHERE sentences_fts MATCH ? ORDER BY f.rank LIMIT ?`,
       ),
+      // Ranked inside the full-text table first, so only the `limit` winners are joined to their rows.
+      searchRanked: db.prepare(
+        `SELECT s.article_id AS articleId, s.idx AS "index", s.text, s.kinds, m.rank AS rank
+         FROM (SELECT rowid AS id, rank FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?) m
+         JOIN sentences s ON s.id = m.id ORDER BY m.rank`,
+      ),
+      rankedIds: db.prepare('SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?').pluck(),
+      // Walks the matches newest first and stops after `limit`: bounded however many there are.
+      newestIds: db.prepare('SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rowid DESC LIMIT ?').pluck(),
+      row: db.prepare('SELECT article_id AS articleId, idx AS "index", text, kinds, 0 AS rank FROM sentences WHERE id = ?'),
     };
+  }
+
+  /**
+   * Clears the cached statistics when another connection (a second bot process, the
+   * CLI) has committed since they were read; this connection's own writes clear them in add().
+   */
+  private fresh(): void {
+    const v = this.stmts.dataVersion.get() as number;
+    if (v !== this.dataVersion) {
+      this.dataVersion = v;
+      this.dfCache.clear();
+      this.sentenceCount = undefined;
+    }
+  }
+
+  /** Sentences holding the word (after the index's stemming); cached, since counting walks the word's whole posting list. */
+  private docFrequency(word: string): number {
+    const term = stemmer(word.toLowerCase());
+    let df = this.dfCache.get(term);
+    if (df === undefined) {
+      df = (this.stmts.vocab.get(term) as { doc: number } | undefined)?.doc ?? 0;
+      if (this.dfCache.size > 50_000) this.dfCache.clear();
+      this.dfCache.set(term, df);
+    }
+    return df;
   }
 
   add(input: ArticleInput, analysis: ArticleAnalysis): AddResult {
     const hash = contentHash(input.body);
     // One transaction per article: a crash mid-ingest leaves no half article.
-    return this.db.transaction((): AddResult => {
+    const result = this.db.transaction((): AddResult => {
       if (input.url) {
         const dup = this.stmts.byUrl.get(input.url) as { id: number } | undefined;
         if (dup) return { status: 'duplicate', id: dup.id, reason: 'url' };
@@ -97,6 +162,11 @@ export class SqliteArticleStore implements ArticleStore {
       });
       return { status: 'added', id };
     })();
+    if (result.status === 'added') {
+      this.dfCache.clear();
+      this.sentenceCount = undefined;
+    }
+    return result;
   }
 
   get(id: number): Article | undefined {
@@ -109,7 +179,10 @@ export class SqliteArticleStore implements ArticleStore {
   }
 
   totalSentences(): number {
-    return (this.stmts.countSentences.get() as { n: number }).n;
+    this.fresh();
+    // count(*) walks a 2.5-million-entry index at 100,000 articles (tens of ms); it only changes on writes.
+    this.sentenceCount ??= (this.stmts.countSentences.get() as { n: number }).n;
+    return this.sentenceCount;
   }
 
   inWindow(since: Date, until: Date, limit = 10_000): ArticleWithSummary[] {
@@ -122,17 +195,82 @@ export class SqliteArticleStore implements ArticleStore {
   }
 
   termFrequencies(words: string[]): Map<string, number> {
+    this.fresh();
     const out = new Map<string, number>();
     // The vocabulary holds the index's Porter stems; `stemmer` is the same algorithm.
-    for (const w of new Set(words)) {
-      const r = this.stmts.vocab.get(stemmer(w.toLowerCase())) as { doc: number } | undefined;
-      out.set(w, r?.doc ?? 0);
-    }
+    for (const w of new Set(words)) out.set(w, this.docFrequency(w));
     return out;
   }
 
   searchSentences(words: string[], limit: number): (SentenceRow & { rank: number })[] {
-    return this.match(words.map(ftsTerm).join(' OR '), limit);
+    const unique = [...new Set(words.map((w) => w.toLowerCase()))].filter(Boolean);
+    if (unique.length === 0 || limit <= 0) return [];
+    this.fresh();
+    const total = Math.max(1, this.totalSentences());
+    const terms = unique
+      .map((w) => {
+        const df = this.docFrequency(w);
+        return { w, stem: stemmer(w), df, idf: Math.log(1 + (total - df + 0.5) / (df + 0.5)) };
+      })
+      .sort((a, b) => a.df - b.df);
+    // 0. Few postings in all: the plain BM25 query over every word is cheap, and exact.
+    if (terms.reduce((a, t) => a + t.df, 0) <= RETRIEVAL.exactBudget) return this.match(terms.map((t) => ftsTerm(t.w)).join(' OR '), limit);
+    // 1. BM25 over the rarest words, within the posting budget.
+    const rare: typeof terms = [];
+    let postings = 0;
+    for (const t of terms) {
+      if (rare.length > 0 && postings + t.df > RETRIEVAL.postingBudget) break;
+      rare.push(t);
+      postings += t.df;
+    }
+    const ids = new Set<number>();
+    if (postings <= RETRIEVAL.postingBudget) {
+      for (const id of this.stmts.rankedIds.all(rare.map((t) => ftsTerm(t.w)).join(' OR '), limit) as number[]) ids.add(id);
+    }
+    // 2. Sentences holding two of the words, common ones included: the sentence that states an
+    // answer usually repeats several words of the question. An AND walks the rarer list and skips
+    // through the other, so a pair costs about its rarer word's postings; pairs of the rarest
+    // words come first, within a total budget.
+    let walked = 0;
+    pairs: for (let i = 0; i < terms.length && terms[i].df <= RETRIEVAL.pairBudget; i++) {
+      for (let j = i + 1; j < terms.length; j++) {
+        walked += terms[i].df;
+        if (walked > RETRIEVAL.pairTotal) break pairs;
+        for (const id of this.stmts.newestIds.all(`${ftsTerm(terms[i].w)} ${ftsTerm(terms[j].w)}`, RETRIEVAL.perPair) as number[]) ids.add(id);
+      }
+    }
+    // 3. Only common words, none together: the newest sentences holding the rarest.
+    if (ids.size === 0) for (const id of this.stmts.newestIds.all(ftsTerm(terms[0].w), limit) as number[]) ids.add(id);
+    // Score every candidate by the weight of the question words it holds (BM25's numerator,
+    // which dominates for sentence-length documents), shorter sentences first on ties.
+    const byText = new Map<string, number>();
+    const scored = [...ids].map((id) => {
+      const row = this.stmts.row.get(id) as SentenceRow & { rank: number };
+      let rank = byText.get(row.text);
+      if (rank === undefined) {
+        const tokens = row.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+        const stems = new Set(tokens.map((t) => this.stemOf(t)));
+        let score = 0;
+        for (const t of terms) if (stems.has(t.stem)) score += t.idf;
+        rank = -score / (0.75 + 0.25 * Math.min(3, tokens.length / 25));
+        byText.set(row.text, rank);
+      }
+      row.rank = rank;
+      return row;
+    });
+    return scored.sort((a, b) => a.rank - b.rank).slice(0, limit);
+  }
+
+  private readonly stems = new Map<string, string>();
+  /** Porter stem of a lowercased token, memoised: news vocabulary repeats. */
+  private stemOf(token: string): string {
+    let s = this.stems.get(token);
+    if (s === undefined) {
+      s = stemmer(token);
+      if (this.stems.size > 200_000) this.stems.clear();
+      this.stems.set(token, s);
+    }
+    return s;
   }
 
   searchSentencesNaive(words: string[], limit: number): (SentenceRow & { rank: number })[] {
@@ -144,3 +282,4 @@ export class SqliteArticleStore implements ArticleStore {
     return this.stmts.search.all(query, limit) as (SentenceRow & { rank: number })[];
   }
 }
+
