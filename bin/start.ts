@@ -4,8 +4,6 @@
  */
 import { existsSync } from 'node:fs';
 import { createConsoleAdapter } from '../adapters/console/index.js';
-import { createDiscordAdapter, validateDiscordConfig } from '../adapters/discord/index.js';
-import { createSlackAdapter, validateSlackConfig } from '../adapters/slack/index.js';
 import type { Adapter } from '../src/adapter.js';
 import { ingestInputs } from '../src/articles/ingest.js';
 import { buildBrief } from '../src/briefing/build.js';
@@ -24,10 +22,14 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-function adapterProblems(cfg: Config): string[] {
+// The platform SDKs are large: load each only when its tokens are configured, so the console starts fast.
+const loadSlack = () => import('../adapters/slack/index.js');
+const loadDiscord = () => import('../adapters/discord/index.js');
+
+async function adapterProblems(cfg: Config): Promise<string[]> {
   return [
-    ...(cfg.slack ? validateSlackConfig(cfg.slack) : []),
-    ...(cfg.discord ? validateDiscordConfig(cfg.discord) : []),
+    ...(cfg.slack ? (await loadSlack()).validateSlackConfig(cfg.slack) : []),
+    ...(cfg.discord ? (await loadDiscord()).validateDiscordConfig(cfg.discord) : []),
   ];
 }
 
@@ -65,8 +67,8 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
   const adapters: Adapter[] = [];
   const consoleOn = cfg.console === 'on' || (cfg.console === 'auto' && !cfg.slack && !cfg.discord);
   if (consoleOn) adapters.push(createConsoleAdapter({ input: io.input, output: io.output }));
-  if (cfg.slack) adapters.push(createSlackAdapter({ ...cfg.slack, admins: cfg.admins, logger: log.child({ adapter: 'slack' }) }));
-  if (cfg.discord) adapters.push(createDiscordAdapter({ ...cfg.discord, admins: cfg.admins, logger: log.child({ adapter: 'discord' }) }));
+  if (cfg.slack) adapters.push((await loadSlack()).createSlackAdapter({ ...cfg.slack, admins: cfg.admins, logger: log.child({ adapter: 'slack' }) }));
+  if (cfg.discord) adapters.push((await loadDiscord()).createDiscordAdapter({ ...cfg.discord, admins: cfg.admins, logger: log.child({ adapter: 'discord' }) }));
 
   for (const a of adapters) {
     await a.start(core);
@@ -128,7 +130,7 @@ async function main(): Promise<void> {
   let cfg: Config;
   try {
     cfg = loadConfig();
-    const problems = adapterProblems(cfg);
+    const problems = await adapterProblems(cfg);
     if (problems.length) throw new ConfigError(problems);
   } catch (err) {
     process.stderr.write(`briefbot: ${errorMessage(err)}\n`);

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { Readability } from '@mozilla/readability';
 import { DOMParser } from 'linkedom';
 import { decodeText } from '../src/articles/decode.js';
-import { extractHtml } from '../src/articles/html.js';
+import { articleFromHtml } from '../src/articles/ingest.js';
 import { f3, pct, readJsonl, report, writeJsonl } from './common.js';
 import { scoreExtraction, shingleMatch, precisionScore, recallScore, type ExtractionMetrics } from './extraction-score.js';
 
@@ -32,7 +32,15 @@ function readabilityAlone(html: string): string {
   }
 }
 
-export function runExtract(opts: ExtractOptions): { ours: ExtractionMetrics; readability: ExtractionMetrics } {
+async function safeBody(html: string, url: string): Promise<string> {
+  try {
+    return (await articleFromHtml(html, url)).body;
+  } catch {
+    return ''; // a page with no story text left scores as an empty prediction
+  }
+}
+
+export async function runExtract(opts: ExtractOptions): Promise<{ ours: ExtractionMetrics; readability: ExtractionMetrics }> {
   const truth = new Map(readJsonl<Truth>(join(opts.data, 'truth.jsonl')).map((t) => [t.id, t]));
   const files = readdirSync(join(opts.data, 'pages')).filter((f) => f.endsWith('.html')).sort();
   const ours: { id: string; truth: string; prediction: string }[] = [];
@@ -42,7 +50,8 @@ export function runExtract(opts: ExtractOptions): { ours: ExtractionMetrics; rea
     const t = truth.get(id);
     if (!t) continue;
     const html = decodeText(readFileSync(join(opts.data, 'pages', file)));
-    ours.push({ id, truth: t.body, prediction: extractHtml(html, t.url).body });
+    // The same path as `briefbot extract`: extraction, then page-noise cleaning.
+    ours.push({ id, truth: t.body, prediction: await safeBody(html, t.url) });
     base.push({ truth: t.body, prediction: readabilityAlone(html) });
   }
   const o = scoreExtraction(ours);
@@ -61,7 +70,7 @@ export function runExtract(opts: ExtractOptions): { ours: ExtractionMetrics; rea
     { pages: o.pages, f1: o.f1, precision: o.precision, recall: o.recall, accuracy: o.accuracy, readability: { f1: r.f1, precision: r.precision, recall: r.recall, accuracy: r.accuracy } },
     [
       `extraction (${o.pages} pages, ${opts.data})`,
-      `  briefbot extractHtml   F1 ${f3(o.f1)}  precision ${f3(o.precision)}  recall ${f3(o.recall)}  accuracy ${pct(o.accuracy)}`,
+      `  briefbot extract       F1 ${f3(o.f1)}  precision ${f3(o.precision)}  recall ${f3(o.recall)}  accuracy ${pct(o.accuracy)}`,
       `  readability alone      F1 ${f3(r.f1)}  precision ${f3(r.precision)}  recall ${f3(r.recall)}  accuracy ${pct(r.accuracy)}`,
     ],
   );

@@ -15,8 +15,8 @@ program
   .option('--out <file>', 'write {id, body} per line')
   .option('--json', 'print the figures as one JSON object')
   .option('--pages', 'also print per-page precision and recall, worst first')
-  .action((o: { data: string; out?: string; json?: boolean; pages?: boolean }) => {
-    runExtract({ ...o, data: resolve(o.data), out: o.out && resolve(o.out) });
+  .action(async (o: { data: string; out?: string; json?: boolean; pages?: boolean }) => {
+    await runExtract({ ...o, data: resolve(o.data), out: o.out && resolve(o.out) });
   });
 
 program

@@ -28,7 +28,8 @@ export interface CoreOptions {
 export function routeMessage(text: string): { command: 'brief' | 'ask' | 'briefbot' | 'help'; text: string } {
   const t = text.trim().replace(/^\//, '');
   let m: RegExpExecArray | null;
-  if (/^help\??$/i.test(t)) return { command: 'help', text: '' };
+  // A bare mention ("@briefbot") or "help" gets the help text.
+  if (t === '' || /^help\??$/i.test(t)) return { command: 'help', text: '' };
   if ((m = /^brief(?:\s+(.+))?$/i.exec(t))) return { command: 'brief', text: m[1] ?? '' };
   if (/^(?:subscribe|unsubscribe|list|sources)\b/i.test(t)) return { command: 'briefbot', text: t };
   if ((m = /^ask\s+(.+)$/i.exec(t))) return { command: 'ask', text: m[1] };

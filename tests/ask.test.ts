@@ -49,3 +49,16 @@ describe('answers on the fixture article', () => {
     expect(result.alternatives.map((a) => a.article.url)).toContain('https://example.com/old');
   });
 });
+
+describe('direct messages', () => {
+  const dm = (text: string) => ({ platform: 'console', command: 'message' as const, text, user: 'u', channel: 'c', isDirect: true, target: 'console', userTarget: 'console' });
+
+  it('routes "brief", "help" and an empty mention, and answers everything else as a question', async () => {
+    expect((await fx.core.handle(dm(''))).message.title).toBe('briefbot');
+    expect((await fx.core.handle(dm('help'))).message.title).toBe('briefbot');
+    expect((await fx.core.handle(dm('brief kenya'))).message.title).toBe('News brief: kenya');
+    const answer = await fx.core.handle(dm('What was the trade figure between the two countries?'));
+    expect(answer.message.blocks[0]).toEqual({ type: 'quote', text: 'Bilateral trade reached 5.7 billion ringgit ($1.37 billion), dominated by palm oil, petroleum products, metal ores and processed food.' });
+    expect(answer.ephemeral).toBe(false);
+  });
+});

@@ -74,7 +74,7 @@ describe('brief definitions', () => {
       'a-good.yaml': good,
       'bad-cron.yaml': 'name: x\nschedule: "0 25 * * *"\ntimezone: UTC\n',
       'bad-zone.yml': 'name: y\nschedule: "0 8 * * *"\ntimezone: Europe/Londn\n',
-      'bad-target.yaml': 'name: z\nschedule: "0 8 * * *"\ntimezone: UTC\ntargets: [console, "#general"]\n',
+      'bad-target.yaml': 'name: z\nschedule: "0 8 * * *"\ntimezone: UTC\ntargets: [console, "#general", "slack:general"]\n',
       'typo.yaml': 'name: w\nschedule: "0 8 * * *"\ntimezone: UTC\nmax_storys: 3\n',
       'missing.yaml': 'name: v\ntimezone: UTC\n',
       'window.yaml': 'name: u\nschedule: "0 8 * * *"\ntimezone: UTC\nwindow: yesterday\n',
@@ -87,7 +87,8 @@ describe('brief definitions', () => {
     const lines = formatDefinitionErrors(errors).map((l) => l.slice(d.length + 1));
     expect(lines.filter((l) => !l.startsWith('broken.yaml'))).toEqual([
       'bad-cron.yaml: schedule: not a valid cron expression ("0 25 * * *"): hour: 25 is a invalid expression for hour',
-      'bad-target.yaml: targets.1: a target is "console", "slack:<channel id>" (e.g. slack:C0123ABCD) or "discord:<channel id>"',
+      'bad-target.yaml: targets.1: a target is "console", "slack:<channel id>" (the upper-case id, e.g. slack:C0123ABCD, not the channel name) or "discord:<channel id>"',
+      'bad-target.yaml: targets.2: a target is "console", "slack:<channel id>" (the upper-case id, e.g. slack:C0123ABCD, not the channel name) or "discord:<channel id>"',
       'bad-zone.yml: timezone: not an IANA time zone (e.g. "Europe/London", "America/New_York", "UTC")',
       'dup.yaml: name: "tech" is already defined in ' + join(d, 'a-good.yaml'),
       'missing.yaml: schedule: required field is missing',

@@ -11,15 +11,6 @@ export interface ParsedFeed {
   items: ParsedArticle[];
 }
 
-export function looksLikeFeed(text: string): boolean {
-  const head = text.slice(0, 2000).replace(/^\uFEFF/, '').trimStart();
-  return /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*|<\?xml-stylesheet[^>]*>\s*)*<(?:rss|feed|rdf:RDF)\b/i.test(head) || isJsonFeed(head);
-}
-
-function isJsonFeed(head: string): boolean {
-  return head.startsWith('{') && /"version"\s*:\s*"https?:\/\/jsonfeed\.org\/version\//.test(head);
-}
-
 export function parseFeed(text: string): ParsedFeed {
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   if (trimmed.startsWith('{')) return parseJsonFeed(trimmed);

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
 import { BriefbotError } from '../errors.js';
 
 export interface FetchOptions {
@@ -35,15 +35,17 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 const agents = new Map<boolean, Agent>();
+// undici is only needed once something is fetched; loading it lazily keeps start-up fast.
+const loadUndici = () => import('undici');
 
 /**
  * The connection-time check is what stops DNS rebinding: the address is checked
  * after resolution, on the socket actually opened, not on a separate lookup.
  */
-function agentFor(allowPrivate: boolean): Agent {
+function agentFor(AgentClass: typeof Agent, allowPrivate: boolean): Agent {
   let agent = agents.get(allowPrivate);
   if (!agent) {
-    agent = new Agent({
+    agent = new AgentClass({
       connect: {
         lookup(hostname, options, callback) {
           dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
@@ -128,10 +130,11 @@ function checkLiteralHost(url: URL, allowPrivate: boolean): void {
 }
 
 async function request(url: URL, options: FetchOptions) {
+  const undici = await loadUndici();
   try {
-    return await undiciFetch(url, {
+    return await undici.fetch(url, {
       redirect: 'manual',
-      dispatcher: agentFor(options.allowPrivate ?? false),
+      dispatcher: agentFor(undici.Agent, options.allowPrivate ?? false),
       signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
       headers: { 'user-agent': 'briefbot (+https://github.com/briefbot/briefbot)', accept: '*/*', ...options.headers },
     });

@@ -6,9 +6,7 @@ import type { ArticleInput, Store } from '../store/store.js';
 import { analyseArticle } from './analyse.js';
 import { cleanLines } from './clean.js';
 import { charsetFromContentType, decodeText } from './decode.js';
-import { looksLikeFeed, parseFeed } from './feed.js';
 import { DEFAULT_MAX_BYTES, safeFetch, type Fetcher } from './fetch.js';
-import { extractHtml } from './html.js';
 import type { ParsedArticle } from './parsed.js';
 import { parseTextArticle } from './text.js';
 import { guessLanguage } from '../nlp/language.js';
@@ -38,6 +36,20 @@ export interface IngestReport {
 }
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
+
+// HTML extraction and feed parsing pull in large libraries; load them on first use so start-up stays fast.
+let parsers: Promise<{ extractHtml: typeof import('./html.js').extractHtml; parseFeed: typeof import('./feed.js').parseFeed }> | undefined;
+const loadParsers = () =>
+  (parsers ??= Promise.all([import('./html.js'), import('./feed.js')]).then(([h, f]) => ({ extractHtml: h.extractHtml, parseFeed: f.parseFeed })));
+
+/** A feed by its opening tag or JSON Feed version (kept here so recognising one loads no XML parser). */
+export function looksLikeFeed(text: string): boolean {
+  const head = text.slice(0, 2000).replace(/^\uFEFF/, '').trimStart();
+  return (
+    /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*|<\?xml-stylesheet[^>]*>\s*)*<(?:rss|feed|rdf:RDF)\b/i.test(head) ||
+    (head.startsWith('{') && /"version"\s*:\s*"https?:\/\/jsonfeed\.org\/version\//.test(head))
+  );
+}
 
 /** Reads every article from files, folders (recursively) and URLs, without storing them. */
 export async function* readInputs(inputs: string[], options: IngestOptions = {}): AsyncGenerator<ReadResult> {
@@ -111,7 +123,7 @@ async function* readPath(path: string, options: IngestOptions): AsyncGenerator<R
     url: pathToFileURL(resolve(path)).href,
     date: { publishedAt: info.mtime.toISOString(), publishedAtSource: 'file-mtime' as const },
   };
-  yield* parseDocument(path, text, extname(path).toLowerCase(), fallback);
+  yield* await parseDocument(path, text, extname(path).toLowerCase(), fallback);
 }
 
 async function* readUrl(url: string, options: IngestOptions): AsyncGenerator<ReadResult> {
@@ -120,7 +132,7 @@ async function* readUrl(url: string, options: IngestOptions): AsyncGenerator<Rea
   const text = decodeText(page.bytes, charsetFromContentType(page.contentType));
   const now = (options.now ?? (() => new Date()))();
   const kind = /json/.test(page.contentType ?? '') ? '.json' : /xml|rss|atom/.test(page.contentType ?? '') ? '.xml' : /html/.test(page.contentType ?? '') ? '.html' : '';
-  yield* parseDocument(url, text, kind, {
+  yield* await parseDocument(url, text, kind, {
     source: new URL(page.url).hostname.replace(/^www\./, ''),
     url: page.url,
     date: { publishedAt: now.toISOString(), publishedAtSource: 'ingest-time' as const },
@@ -133,27 +145,44 @@ interface Fallback {
   date: Pick<ArticleInput, 'publishedAt' | 'publishedAtSource'>;
 }
 
-function* parseDocument(input: string, text: string, ext: string, fallback: Fallback): Generator<ReadResult> {
+async function parseDocument(input: string, text: string, ext: string, fallback: Fallback): Promise<ReadResult[]> {
   if (!text.trim()) throw new BriefbotError('empty', 'the input holds no text');
-  if (ext === '.xml' || ext === '.rss' || ext === '.atom' || ((ext === '.json' || ext === '') && looksLikeFeed(text)) || looksLikeFeed(text)) {
+  const isFeed = ext === '.xml' || ext === '.rss' || ext === '.atom' || looksLikeFeed(text);
+  const isHtml = !isFeed && (ext === '.html' || ext === '.htm' || /^\s*(?:<!doctype html|<html[\s>])/i.test(text));
+  if (!isFeed && !isHtml) return [{ input, article: finish(parseTextArticle(text), fallback) }];
+  const { parseFeed, extractHtml } = await loadParsers();
+  if (isHtml) return [{ input, article: finish(fromHtml(extractHtml, text, fallback.url), fallback) }];
+  const results: ReadResult[] = [];
+  {
     const feed = parseFeed(text);
     if (feed.items.length === 0) throw new BriefbotError('empty_feed', 'the feed has no items');
     for (const [i, item] of feed.items.entries()) {
       const label = item.url ?? `${input}#${i + 1}`;
       try {
         // Feed items without a date fall back to the fetch or file time, never to another item's.
-        yield { input: label, article: finish(item, { ...fallback, url: '' }) };
+        results.push({ input: label, article: finish(item, { ...fallback, url: '' }) });
       } catch (err) {
-        yield { input: label, error: asBriefbotError(err) };
+        results.push({ input: label, error: asBriefbotError(err) });
       }
     }
-    return;
   }
-  const parsed = ext === '.html' || ext === '.htm' || /^\s*(?:<!doctype html|<html[\s>])/i.test(text) ? fromHtml(text, fallback.url) : parseTextArticle(text);
-  yield { input, article: finish(parsed, fallback) };
+  return results;
 }
 
-function fromHtml(html: string, url: string): ParsedArticle {
+/**
+ * An HTML page as `briefbot extract` and ingest see it: main text extracted, page
+ * noise cleaned, metadata filled in. Used directly by the extraction evaluation.
+ */
+export async function articleFromHtml(html: string, url: string, now = new Date()): Promise<ArticleInput> {
+  const { extractHtml } = await loadParsers();
+  return finish(fromHtml(extractHtml, html, url), {
+    source: /^https?:/.test(url) ? new URL(url).hostname.replace(/^www\./, '') : basename(url),
+    url,
+    date: { publishedAt: now.toISOString(), publishedAtSource: 'ingest-time' },
+  });
+}
+
+function fromHtml(extractHtml: typeof import('./html.js').extractHtml, html: string, url: string): ParsedArticle {
   const page = extractHtml(html, url);
   const lines = page.body.split('\n');
   const title = page.title ?? lines.shift() ?? '';

@@ -49,7 +49,8 @@ export function cronProblem(expr: string): string | undefined {
   return undefined;
 }
 
-const TARGET = /^(console|slack:[A-Za-z0-9]+|discord:(user:)?\d+)$/;
+// Slack ids are upper-case (C…, G…, U…): "slack:general" is a name, which chat.postMessage would reject at every run.
+const TARGET = /^(console|slack:[A-Z0-9]+|discord:(user:)?\d+)$/;
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 const schema = z.strictObject({
@@ -66,7 +67,7 @@ const schema = z.strictObject({
   sources: z.array(z.string().min(1)).default([]),
   max_stories: z.number().int().min(1).max(50).default(8),
   targets: z
-    .array(z.string().regex(TARGET, 'a target is "console", "slack:<channel id>" (e.g. slack:C0123ABCD) or "discord:<channel id>"'))
+    .array(z.string().regex(TARGET, 'a target is "console", "slack:<channel id>" (the upper-case id, e.g. slack:C0123ABCD, not the channel name) or "discord:<channel id>"'))
     .default([]),
   when_empty: z.enum(['skip', 'notice']).default('skip'),
 });
