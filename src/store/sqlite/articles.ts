@@ -43,24 +43,25 @@ export function ftsTerm(term: string): string {
 
 /**
  * Retrieval cost is the number of index entries (postings) a query walks, and BM25
- * scores every sentence holding any OR-ed word: one common word ("year", "more")
- * brings in hundreds of thousands. So the candidate query takes the rarest words,
- * adding more only while their summed document frequencies stay within a budget;
- * the common words still weigh in the answerer's own ranking of the candidates.
+ * scores every sentence holding any OR-ed word (about 2.5 µs each at 2.5 million
+ * sentences): one common word ("year", "more") brings in a hundred thousand. So
+ * candidates come from bounded lookups, scored in process by the weight (idf) of the
+ * question words they hold; the answerer then ranks them as before. Budgets measured
+ * with `npm run bench` (docs/performance.md) at 100,000 articles.
  */
 export const RETRIEVAL = {
-  /** Sentences BM25 may score for one query (about 2 µs each at 2.5 million sentences). */
-  postingBudget: 3_000,
-  /** Below this many postings over all words, the exact BM25 query runs (about 2.5 µs each). */
+  /** Below this many postings over all words, the exact BM25 query over all of them runs. */
   exactBudget: 6_000,
-  /** A pair of words is looked up together only when the rarer one is in fewer sentences than this. */
+  /** Postings BM25 may score over the rarest words. */
+  postingBudget: 1_500,
+  /** A pair of words is looked up together only when the rarer one is in at most this many sentences. */
   pairBudget: 30_000,
-  /** Postings all pair lookups of one query may walk, counted as the rarer word's. */
-  pairTotal: 30_000,
-  /** SQLite page cache of the connection, in KiB. */
-  cacheKb: 65_536,
+  /** Postings all pair lookups of one question may walk, counted as each pair's rarer word. */
+  pairTotal: 15_000,
   /** Newest sentences taken per pair. */
-  perPair: 200,
+  perPair: 60,
+  /** SQLite page cache of the connection, in KiB. */
+  cacheKb: 16_384,
 };
 
 export class SqliteArticleStore implements ArticleStore {
@@ -72,7 +73,7 @@ export class SqliteArticleStore implements ArticleStore {
 
   constructor(private readonly db: Database.Database) {
     // Answering reads scattered sentence rows; SQLite's default 2 MB page cache sends most of
-    // them back to the OS. 64 MB keeps the index's hot pages and recent rows in process.
+    // them back to the OS. 16 MB keeps the index's hot pages and recent rows in process.
     db.pragma(`cache_size = -${RETRIEVAL.cacheKb}`);
     this.stmts = {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),

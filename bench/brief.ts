@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storeArticle } from '../src/articles/ingest.js';
+import { buildBrief } from '../src/briefing/build.js';
+import { openSqliteStore } from '../src/store/sqlite/index.js';
+import { fakeArticles, spreadDates } from './articles.js';
+import type { Figure } from './report.js';
+import { percentile, timed } from './stats.js';
+
+export interface BriefBenchOptions {
+  articles: number;
+  runs: number;
+  log: (s: string) => void;
+}
+
+/**
+ * Time to build a brief over a 24-hour window holding `articles` articles (stored
+ * through storeArticle, so summaries are real), against the floor of only reading
+ * that window's rows from the store.
+ */
+export function benchBrief(opts: BriefBenchOptions): Figure[] {
+  const dir = mkdtempSync(join(tmpdir(), 'briefbot-bench-brief-'));
+  const store = openSqliteStore(join(dir, 'brief.db'));
+  try {
+    const until = new Date('2026-06-01T07:00:00Z');
+    const since = new Date(until.getTime() - 24 * 3_600_000);
+    const articles = fakeArticles(opts.articles, 300);
+    const dates = spreadDates(articles.length, until, 24);
+    const sources = ['BBC News', 'CNN', 'Reuters', 'AP', 'The Week', 'USA Today', 'Bench Wire'];
+    articles.forEach((a, i) =>
+      storeArticle(store, {
+        title: a.title,
+        source: sources[i % sources.length],
+        url: `https://brief.example/${i}`,
+        publishedAt: dates[i],
+        publishedAtSource: 'page',
+        language: 'en',
+        body: a.paragraphs.map((p) => p.join(' ')).join('\n'),
+      }),
+    );
+    // Same window twice more: one topic brief, one plain; the first calls warm the statements.
+    buildBrief(store, { since, until });
+    store.articles.inWindow(since, until);
+    const plain: number[] = [];
+    const topic: number[] = [];
+    const floor: number[] = [];
+    let stories = 0;
+    for (let i = 0; i < opts.runs; i++) {
+      const b = timed(() => buildBrief(store, { since, until, maxStories: 5 }));
+      stories = b.value?.blocks.filter((x) => x.type === 'story').length ?? 0;
+      plain.push(b.ms);
+      topic.push(timed(() => buildBrief(store, { since, until, topics: ['government', 'police'], maxStories: 5 })).ms);
+      floor.push(timed(() => store.articles.inWindow(since, until)).ms);
+    }
+    const held = store.articles.inWindow(since, until).length;
+    const f = percentile(floor, 50);
+    return [
+      {
+        section: 'brief',
+        name: 'build brief, 24 h window (median)',
+        value: percentile(plain, 50),
+        unit: 'ms',
+        baseline: { name: 'read window rows only', value: f },
+        ratio: percentile(plain, 50) / f,
+        ratioLabel: '× floor',
+        target: { op: '<=', value: 250 },
+        note: `${held} articles in window, ${stories} stories, median of ${opts.runs}`,
+      },
+      {
+        section: 'brief',
+        name: 'build topic brief, 24 h window (median)',
+        value: percentile(topic, 50),
+        unit: 'ms',
+        baseline: { name: 'read window rows only', value: f },
+        ratio: percentile(topic, 50) / f,
+        ratioLabel: '× floor',
+        target: { op: '<=', value: 250 },
+        note: 'topics: government, police',
+      },
+    ];
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
