@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import cron from 'node-cron';
-import { createScheduler, type BuildBrief, type BuildOptions, type Scheduler } from '../src/schedule/scheduler.js';
+import type { BriefOptions } from '../src/briefing/build.js';
+import { createScheduler, type BuildBrief, type Scheduler } from '../src/schedule/scheduler.js';
 import { formatDeliveries, listDeliveries } from '../src/schedule/deliveries.js';
 import type { BriefDefinition } from '../src/briefing/definition.js';
 import { DeliveryError } from '../src/errors.js';
@@ -30,7 +31,7 @@ function brief(over: Partial<BriefDefinition> = {}): BriefDefinition {
 
 /** A stand-in for the lead's buildBrief: records its windows and returns a message naming the window end. */
 function fakeBuilder() {
-  const calls: BuildOptions[] = [];
+  const calls: BriefOptions[] = [];
   const build: BuildBrief = (_store, opts) => {
     calls.push(opts);
     return message([{ type: 'paragraph', text: `stories until ${opts.until.toISOString()}` }], opts.title);

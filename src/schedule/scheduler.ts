@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
+import type { BriefOptions } from '../briefing/build.js';
 import type { BriefDefinition } from '../briefing/definition.js';
 import { formatInZone } from '../briefing/load-definitions.js';
 import { errorMessage } from '../errors.js';
@@ -10,17 +11,8 @@ import type { Store } from '../store/store.js';
 import { DEFAULT_RETRY, deliverToTarget, type DeliverContext, type DeliveryMetrics, type Poster, type RetryPolicy } from './deliver.js';
 import { nextSlot, slotKey, slotsBetween } from './slots.js';
 
-export interface BuildOptions {
-  since: Date;
-  until: Date;
-  topics?: string[];
-  sources?: string[];
-  maxStories?: number;
-  title?: string;
-}
-
-/** The lead's buildBrief (src/briefing/build.ts): null when no story matches. */
-export type BuildBrief = (store: Store, opts: BuildOptions) => Message | null;
+/** buildBrief (src/briefing/build.ts), passed in so tests can count or fail builds: null when no story matches. */
+export type BuildBrief = (store: Store, opts: BriefOptions) => Message | null;
 
 export interface SchedulerOptions {
   store: Store;
