@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { analyseArticle } from '../src/articles/analyse.js';
+import { openSqliteStore } from '../src/store/sqlite/index.js';
+import type { ArticleInput } from '../src/store/store.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'briefbot-store-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const article: ArticleInput = {
+  title: 'Rains return',
+  source: 'Wire',
+  url: 'https://e.example/rains',
+  publishedAt: '2026-11-20T10:00:00.000Z',
+  publishedAtSource: 'page',
+  body: 'Rains returned to the region on Tuesday after a six-month drought.\nFarmers welcomed the change.',
+};
+
+describe('SQLite store', () => {
+  it('writes an article and its sentences in one transaction: a failure half-way leaves nothing behind', () => {
+    const store = openSqliteStore(join(dir, 'a.db'));
+    const analysis = analyseArticle(article);
+    // The second sentence violates a NOT NULL constraint after the article row and the first sentence are written.
+    const broken = { ...analysis, sentences: [analysis.sentences[0], { text: null as unknown as string, kinds: 0 }] };
+    expect(() => store.articles.add(article, broken)).toThrow(/NOT NULL/);
+    expect(store.articles.count()).toBe(0);
+    expect(store.articles.totalSentences()).toBe(0);
+    expect(store.articles.add(article, analysis)).toEqual({ status: 'added', id: expect.any(Number) });
+    store.close();
+  });
+
+  it('keeps its data and schema version across reopen, and records each migration once', () => {
+    const path = join(dir, 'b.db');
+    const first = openSqliteStore(path);
+    first.articles.add(article, analyseArticle(article));
+    first.close();
+    const second = openSqliteStore(path);
+    expect(second.articles.count()).toBe(1);
+    expect(second.articles.searchSentences(['drought'], 5).map((r) => r.text)).toEqual(['Rains returned to the region on Tuesday after a six-month drought.']);
+    second.close();
+    const db = new Database(path, { readonly: true });
+    const versions = (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
+    db.close();
+    expect(versions[0]).toBe(1);
+    expect(new Set(versions).size).toBe(versions.length);
+  });
+
+  it('finds articles in a time window, newest first, with their stored summaries', () => {
+    const store = openSqliteStore(join(dir, 'c.db'));
+    store.articles.add(article, analyseArticle(article));
+    store.articles.add({ ...article, url: 'https://e.example/2', body: 'A later story about something else entirely, told at length.', publishedAt: '2026-11-21T10:00:00.000Z' }, analyseArticle({ ...article, body: 'A later story about something else entirely, told at length.' }));
+    const found = store.articles.inWindow(new Date('2026-11-20T00:00:00Z'), new Date('2026-11-22T00:00:00Z'));
+    expect(found.map((a) => a.url)).toEqual(['https://e.example/2', 'https://e.example/rains']);
+    expect(found[1].summary.sentences[0]).toBe('Rains returned to the region on Tuesday after a six-month drought.');
+    expect(store.articles.inWindow(new Date('2026-11-20T11:00:00Z'), new Date('2026-11-21T00:00:00Z'))).toEqual([]);
+    store.close();
+  });
+});
