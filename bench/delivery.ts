@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,19 +12,15 @@ import type { Message } from '../src/messages/message.js';
 import { DEFAULT_RETRY, deliverToTarget, type DeliveryOutcome } from '../src/schedule/deliver.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { Store } from '../src/store/store.js';
-import { FakeDiscord, ALL_TEXT_PERMISSIONS } from '../tests/fakes/discord/fake-discord.js';
-import { startFakeSlack } from '../tests/fakes/slack/fake-slack.js';
 import { fakeArticles, spreadDates } from './articles.js';
-import { slidingWindow, startRateLimitProxy, type RateLimitProxy } from './fakes/rate-limit-proxy.js';
+import { repoRoot } from './corpus.js';
+import { DISCORD, SLACK } from './fakes/host.js';
 import type { Figure } from './report.js';
 
 export interface DeliveryBenchOptions {
   channels: number;
   log: (s: string) => void;
 }
-
-const DISCORD_GLOBAL_PER_S = 50;
-const SLACK_PER_CHANNEL_PER_S = 1;
 
 /** A real brief: built by buildBrief from a small store of recombined articles. */
 function briefMessage(store: Store): Message {
@@ -83,113 +80,129 @@ export async function benchDelivery(opts: DeliveryBenchOptions): Promise<Figure[
   }
 }
 
-async function discord(store: Store, msg: Message, opts: DeliveryBenchOptions): Promise<Figure[]> {
-  const channels = Array.from({ length: opts.channels }, (_, i) => String(300000000000000000n + BigInt(i)));
-  const probe = '399999999999999999';
-  const fake = await FakeDiscord.start({
-    token: 'bench-token',
-    applicationId: '111111111111111111',
-    bot: { id: '444444444444444444', username: 'briefbot', bot: true },
-    guilds: [
-      {
-        id: '222222222222222222',
-        name: 'Bench',
-        ownerId: '777777777777777777',
-        everyonePermissions: ALL_TEXT_PERMISSIONS,
-        roles: [],
-        channels: [...channels, probe].map((id, i) => ({ id, name: `news-${i}` })),
-        members: [],
-        botRoles: [],
-      },
-    ],
+interface Host {
+  url: string;
+  stats(): Promise<{ counts: Record<string, number>; refused: number }>;
+  close(): Promise<void>;
+}
+
+/** The platform fake and its rate-limiting proxy, in a child process (bench/fakes/host.ts). */
+async function startHost(platform: 'discord' | 'slack', channels: number): Promise<Host> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'fakes', 'host.ts'), platform, String(channels)], {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const window = slidingWindow(DISCORD_GLOBAL_PER_S, 1000);
-  const counts = new Map<string, number>();
-  let proxy: RateLimitProxy | undefined;
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`fake ${platform} did not start: ${stderr.slice(-500)}`)), 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { url: string }).url);
+      }
+    });
+    void exited.then(() => reject(new Error(`fake ${platform} exited: ${stderr.slice(-500)}`)));
+  });
+  return {
+    url,
+    async stats() {
+      return (await (await fetch(`${url}/__bench/stats`)).json()) as { counts: Record<string, number>; refused: number };
+    },
+    async close() {
+      child.stdin.end();
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+const idleCore = { log: silentLogger, briefNames: () => [], handle: async () => ({ message: { title: '', blocks: [], text: '' } }) } as never;
+
+async function discord(store: Store, msg: Message, opts: DeliveryBenchOptions): Promise<Figure[]> {
+  const channels = Array.from({ length: opts.channels }, (_, i) => DISCORD.channel(i));
+  const host = await startHost('discord', opts.channels);
   let adapter: Adapter | undefined;
   try {
-    proxy = await startRateLimitProxy(fake.apiUrl.replace(/\/api$/, ''), {
-      limit() {
-        if (window.take()) return undefined;
-        const retryAfter = Math.max(0.001, window.wait() / 1000);
-        return {
-          status: 429,
-          headers: { 'retry-after': retryAfter.toFixed(3), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
-          body: JSON.stringify({ message: 'You are being rate limited.', retry_after: retryAfter, global: true }),
-        };
-      },
-      forwarded(method, path, _body, status) {
-        const m = /^\/api\/v10\/channels\/(\d+)\/messages$/.exec(path);
-        if (method === 'POST' && m && status === 200) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
-      },
-    });
-    adapter = createDiscordAdapter({ token: 'bench-token', applicationId: '111111111111111111', apiUrl: `${proxy.url}/api`, logger: silentLogger });
-    await adapter.start({ log: silentLogger, briefNames: () => [], handle: async () => ({ message: { title: '', blocks: [], text: '' } }) } as never);
-    await deliverAll(store, adapter, [`discord:${probe}`], msg, 'probe-discord');
-    await new Promise((r) => setTimeout(r, 1100)); // let the probe's window pass
-    const refusedBefore = proxy.refused;
+    adapter = createDiscordAdapter({ token: DISCORD.token, applicationId: DISCORD.applicationId, apiUrl: `${host.url}/api`, logger: silentLogger });
+    await adapter.start(idleCore);
+    await deliverAll(store, adapter, [`discord:${DISCORD.probe}`], msg, 'probe-discord');
+    await new Promise((r) => setTimeout(r, 1100)); // let the probe's second pass
+    const before = (await host.stats()).refused;
     const run = await deliverAll(store, adapter, channels.map((c) => `discord:${c}`), msg, 'discord');
+    const stats = await host.stats();
     const parts = renderDiscord(msg).length;
+    const counts = new Map(Object.entries(stats.counts));
     const posts = channels.reduce((a, c) => a + (counts.get(c) ?? 0), 0);
     const { lost, duplicated } = tally(counts, channels, parts);
     const rate = posts / (run.elapsedMs / 1000);
-    opts.log(`  delivery discord: ${posts} posts in ${(run.elapsedMs / 1000).toFixed(1)} s, ${proxy.refused - refusedBefore} refused with 429`);
-    return deliveryFigures('Discord', channels.length, parts, posts, run, rate, DISCORD_GLOBAL_PER_S, `global ${DISCORD_GLOBAL_PER_S} requests/s`, lost, duplicated, proxy.refused - refusedBefore);
+    opts.log(`  delivery discord: ${posts} posts in ${(run.elapsedMs / 1000).toFixed(1)} s, ${stats.refused - before} refused with 429`);
+    return deliveryFigures('Discord', channels.length, parts, posts, run, rate, DISCORD.globalPerSecond, `global ${DISCORD.globalPerSecond} requests/s`, lost, duplicated, stats.refused - before);
   } finally {
     await adapter?.stop();
-    await proxy?.close();
-    await fake.close();
+    await host.close();
   }
 }
 
 async function slack(store: Store, msg: Message, opts: DeliveryBenchOptions): Promise<Figure[]> {
-  const channels = Array.from({ length: opts.channels }, (_, i) => `C${String(i).padStart(8, '0')}`);
-  const fake = await startFakeSlack({ botToken: 'xoxb-bench-token' });
-  const last = new Map<string, number>();
-  const counts = new Map<string, number>();
-  const channelOf = (body: string, headers: Record<string, unknown>) => {
-    if (String(headers['content-type'] ?? '').includes('json')) return String((JSON.parse(body || '{}') as { channel?: string }).channel ?? '');
-    return new URLSearchParams(body).get('channel') ?? '';
-  };
-  let proxy: RateLimitProxy | undefined;
+  const channels = Array.from({ length: opts.channels }, (_, i) => SLACK.channel(i));
+  const host = await startHost('slack', opts.channels);
   let adapter: Adapter | undefined;
   try {
-    proxy = await startRateLimitProxy(fake.apiUrl, {
-      limit(_method, path, body, headers) {
-        if (!path.endsWith('/chat.postMessage')) return undefined;
-        const channel = channelOf(body, headers);
-        const now = performance.now();
-        const prev = last.get(channel);
-        if (prev !== undefined && now - prev < 1000 / SLACK_PER_CHANNEL_PER_S) {
-          return { status: 429, headers: { 'retry-after': '1' }, body: JSON.stringify({ ok: false, error: 'ratelimited' }) };
-        }
-        last.set(channel, now);
-        return undefined;
-      },
-      forwarded(_method, path, body, status, response) {
-        if (!path.endsWith('/chat.postMessage') || status !== 200 || !response.includes('"ok":true')) return;
-        const channel = new URLSearchParams(body).get('channel') ?? (JSON.parse(body || '{}') as { channel?: string }).channel ?? '';
-        counts.set(channel, (counts.get(channel) ?? 0) + 1);
-      },
-    });
-    adapter = createSlackAdapter({ botToken: 'xoxb-bench-token', signingSecret: 'bench-signing-secret', apiUrl: `${proxy.url}/api/`, port: 0, host: '127.0.0.1', logger: silentLogger });
-    await adapter.start({ log: silentLogger, briefNames: () => [], handle: async () => ({ message: { title: '', blocks: [], text: '' } }) } as never);
-    await deliverAll(store, adapter, ['slack:CPROBE'], msg, 'probe-slack');
-    const refusedBefore = proxy.refused;
+    adapter = createSlackAdapter({ botToken: SLACK.botToken, signingSecret: 'bench-signing-secret', apiUrl: `${host.url}/api/`, port: 0, host: '127.0.0.1', logger: silentLogger });
+    await adapter.start(idleCore);
+    await deliverAll(store, adapter, [`slack:${SLACK.probe}`], msg, 'probe-slack');
+    const before = (await host.stats()).refused;
     const run = await deliverAll(store, adapter, channels.map((c) => `slack:${c}`), msg, 'slack');
+    const stats = await host.stats();
     const parts = renderSlack(msg).length;
+    const counts = new Map(Object.entries(stats.counts));
     const posts = channels.reduce((a, c) => a + (counts.get(c) ?? 0), 0);
     const { lost, duplicated } = tally(counts, channels, parts);
     // Each channel may take one message per second: `parts` messages need `parts` one-second windows.
-    const allowed = channels.length * SLACK_PER_CHANNEL_PER_S;
+    const allowed = channels.length * SLACK.perChannelPerSecond;
     const rate = posts / Math.max(run.elapsedMs / 1000, 1e-3);
-    opts.log(`  delivery slack: ${posts} posts in ${(run.elapsedMs / 1000).toFixed(2)} s, ${proxy.refused - refusedBefore} refused with 429`);
-    return deliveryFigures('Slack', channels.length, parts, posts, run, rate, allowed, `${SLACK_PER_CHANNEL_PER_S} message/s/channel × ${channels.length} channels`, lost, duplicated, proxy.refused - refusedBefore);
+    const bare = await barePosts(host.url, channels.length * parts);
+    opts.log(`  delivery slack: ${posts} posts in ${(run.elapsedMs / 1000).toFixed(2)} s, ${stats.refused - before} refused with 429; bare HTTP posts to the same fake: ${bare.toFixed(0)}/s`);
+    return [
+      ...deliveryFigures('Slack', channels.length, parts, posts, run, rate, allowed, `${SLACK.perChannelPerSecond} message/s/channel × ${channels.length} channels`, lost, duplicated, stats.refused - before),
+      {
+        section: 'delivery',
+        name: 'Slack: bot against the fake’s own capacity',
+        value: rate,
+        unit: 'posts/s',
+        baseline: { name: 'bare HTTP posts, 100 at a time, same fake and proxy', value: bare },
+        ratio: rate / bare,
+        ratioLabel: ' of floor',
+        note: 'what the fake and proxy take with no bot in the way: the bot’s own share of the time',
+      },
+    ];
   } finally {
     await adapter?.stop();
-    await proxy?.close();
-    await fake.close();
+    await host.close();
   }
+}
+
+/** Posts per second the fake and its proxy take from a bare HTTP client, 100 requests in flight, to channels of their own. */
+async function barePosts(url: string, n: number): Promise<number> {
+  let next = 0;
+  let failed = 0;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: 100 }, async () => {
+      while (next < n) {
+        const body = new URLSearchParams({ channel: `CBARE${next++}`, text: 'Morning brief' });
+        const res = await fetch(`${url}/api/chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${SLACK.botToken}` }, body });
+        if (!((await res.json()) as { ok?: boolean }).ok) failed++;
+      }
+    }),
+  );
+  if (failed) throw new Error(`bench: ${failed} bare posts to the fake Slack failed`);
+  return n / ((performance.now() - t) / 1000);
 }
 
 function deliveryFigures(platform: string, channels: number, parts: number, posts: number, run: Run, rate: number, allowed: number, limit: string, lost: number, duplicated: number, refused: number): Figure[] {

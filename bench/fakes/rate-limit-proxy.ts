@@ -12,7 +12,7 @@ export interface ProxyHooks {
   /** A refusal when the request is over the platform's limit, else undefined (and the request is forwarded). */
   limit(method: string, path: string, body: string, headers: IncomingHttpHeaders): Refusal | undefined;
   /** Called with every forwarded request and the upstream status and body. */
-  forwarded?(method: string, path: string, body: string, status: number, response: string): void;
+  forwarded?(method: string, path: string, body: string, status: number, response: string, headers: IncomingHttpHeaders): void;
 }
 
 export interface RateLimitProxy {
@@ -26,7 +26,7 @@ export interface RateLimitProxy {
  * rate limits the way the platform does (429 with its headers), so the real SDKs'
  * own queues and retries are what is measured. Listens on 127.0.0.1 only.
  */
-export async function startRateLimitProxy(upstream: string, hooks: ProxyHooks): Promise<RateLimitProxy> {
+export async function startRateLimitProxy(upstream: string, hooks: ProxyHooks, stats?: () => unknown): Promise<RateLimitProxy> {
   const target = new URL(upstream);
   const state = { refused: 0 };
   const server: Server = createServer((req, res) => {
@@ -35,6 +35,11 @@ export async function startRateLimitProxy(upstream: string, hooks: ProxyHooks): 
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const body = raw.toString('utf8');
+      if (stats && req.url === '/__bench/stats') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(stats()));
+        return;
+      }
       const refusal = hooks.limit(req.method ?? 'GET', req.url ?? '/', body, req.headers);
       if (refusal) {
         state.refused++;
@@ -49,7 +54,7 @@ export async function startRateLimitProxy(upstream: string, hooks: ProxyHooks): 
           upRes.on('data', (c: Buffer) => parts.push(c));
           upRes.on('end', () => {
             const response = Buffer.concat(parts);
-            hooks.forwarded?.(req.method ?? 'GET', req.url ?? '/', body, upRes.statusCode ?? 0, response.toString('utf8'));
+            hooks.forwarded?.(req.method ?? 'GET', req.url ?? '/', body, upRes.statusCode ?? 0, response.toString('utf8'), req.headers);
             res.writeHead(upRes.statusCode ?? 502, upRes.headers);
             res.end(response);
           });
