@@ -52,18 +52,78 @@ const CANDIDATES = 120;
 /** Words sent to the index: the rarest, which find the story; common words only refine. */
 const RETRIEVAL_TERMS = 8;
 /** Articles whose every sentence is read, for context and for answers that share few words with the question. */
-const ARTICLES_READ = 5;
+const ARTICLES_READ = 10;
 /** Below this share of the question's weight, found in or around the best sentence, there is no answer. */
-const MIN_CONFIDENCE = 0.12;
+const MIN_CONFIDENCE = 0.1;
 /** Above this share of the question's weight in words the store has never seen, the store does not know the subject. */
-const MAX_UNKNOWN = 0.5;
+const MAX_UNKNOWN = 0.6;
+/** How fast the pull of recent stories fades. */
+const RECENCY_DAYS = 10;
+/** Questions that say they are about now ("this week", "recently"). */
+const NOW_CUE =
+  /\b(?:this|last|past|next) (?:week|weekend|month|year|summer|winter|spring|fall|autumn|season)\b|\brecent(?:ly)?\b|\b(?:today|yesterday|tonight|currently|latest|now|just|new|newly|upcoming|ongoing|so far)\b|\bon (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i;
+
+/**
+ * What a sentence is scored on. Shares of question weight are idf-weighted and divided
+ * by the weight of the question's known words.
+ */
+const FEATURES = [
+  'own', // share of the question held by the sentence
+  'asWritten', // share held with the question's own word forms ("trade", not "trading")
+  'near', // share in question word pairs standing together as in the question ("Super Bowl")
+  'fresh', // holds a span of the wanted kind that the question lacks (a name, a number, a date)
+  'stale', // a kind is wanted and the sentence has no new span of it
+  'amount', // a figure is wanted and the sentence states one
+  'figureAbout', // ...and the figure measures something the question names
+  'long', // words past 35 (long sentences hold question words by chance)
+  'headline', // share not in the sentence but in its article's headline
+  'next', // ...in the sentences just before or after
+  'near2', // ...two sentences away
+  'far', // ...anywhere else in the article
+  'spread', // share held by the article's candidate sentences together
+  'recency', // exp(-days from the asking / RECENCY_DAYS)
+  'recencyNow', // the same, when the question says it is about now
+  'recent', // 1 / (1 + days / 30): a slow pull, the newer of two equal stories
+  'early', // 1 / (1 + index): news says the main thing first
+  'isHeadline', // the headline itself, which rarely answers
+] as const;
+type Feature = (typeof FEATURES)[number];
+type Features = Record<Feature, number>;
+
+/** Feature weights: a listwise fit on SQuAD and RealTimeQA development questions together, averaged over two halves and rounded (docs/quality-answers.md). */
+const WEIGHTS: Features = {
+  own: 1,
+  asWritten: 0.25,
+  near: 0.05,
+  fresh: 0.08,
+  stale: -0.08,
+  amount: 0.12,
+  figureAbout: 0.15,
+  long: -0.0011,
+  headline: 0.6,
+  next: 0.6,
+  near2: 0.3,
+  far: 0.02,
+  spread: 0.3,
+  // Set by hand, not fitted: fitted, recency outweighs the question's words, which a briefing bot asked about last month's news must not do.
+  recency: 0.2,
+  recencyNow: 0.3,
+  recent: 0.03,
+  early: 0.2,
+  isHeadline: -0.2,
+};
+
+function dot(f: Partial<Features>): number {
+  let s = 0;
+  for (const k in f) s += WEIGHTS[k as Feature] * f[k as Feature]!;
+  return s;
+}
 
 /** A sentence with what scoring needs of it, computed once. */
 interface Scored {
   row: SentenceRow;
   stems: Set<string>;
-  /** Share of the known question weight found in the sentence itself. */
-  own: number;
+  features: Partial<Features>;
   score: number;
 }
 
@@ -75,8 +135,9 @@ interface Scored {
  * whether it holds a new span of the kind of answer asked for (a name the question
  * does not already give). Then the few best articles are read whole: a sentence there
  * also scores for question words its headline and neighbours hold, so the sentence
- * that says "Myanmar" can win over the one that repeats the question's clues. No
- * answer when the question's distinctive words are absent from the store.
+ * that says "Myanmar" can win over the one that repeats the question's clues, and for
+ * being from the days the question is asked in. No answer when the question's words
+ * are mostly unknown to the store or barely found around the best sentence.
  */
 export function ask(store: Store, question: string, options: AskOptions = {}): AskResult {
   const empty: AskResult = { question, answer: null, alternatives: [] };
@@ -89,18 +150,22 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
   const terms: Term[] = qWords
     .map((w, at) => ({ word: w, stem: stem(w), idf: idf(total, df.get(w) ?? 0), at }))
     .filter((t) => (df.get(t.word) ?? 0) > 0);
-  if (terms.length === 0) return empty;
   // A word the store has never seen weighs as the rarest word can.
   const unknownMass = qWords.filter((w) => !df.get(w)).length * idf(total, 0.5);
   const knownMass = terms.reduce((a, t) => a + t.idf, 0);
+  const mass = knownMass + unknownMass;
+  if (terms.length === 0 || unknownMass / mass > MAX_UNKNOWN) return empty;
   const retrievalTerms = [...terms].sort((a, b) => b.idf - a.idf).slice(0, RETRIEVAL_TERMS);
   const candidates = store.articles.searchSentences(retrievalTerms.map((t) => t.word), CANDIDATES);
   if (candidates.length === 0) return empty;
 
   const questionStems = new Set(asked.map(stem));
-  const judge = (row: SentenceRow): Scored => sentenceScore(row, terms, knownMass, wanted, questionStems);
+  const judge = (row: SentenceRow): Scored => {
+    const features = sentenceFeatures(row, terms, knownMass, wanted, questionStems);
+    return { row, stems: features.stems, features: features.features, score: dot(features.features) };
+  };
 
-  // Step 1: sentences by themselves; articles by their best sentence and by how much more of the question their other candidates add.
+  // Step 1: sentences by themselves; articles by their best sentence and by how much of the question their candidates hold together.
   const byArticle = new Map<number, Scored[]>();
   for (const c of candidates) {
     const s = judge(c);
@@ -110,28 +175,28 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
   }
   const articleRank = [...byArticle.entries()]
     .map(([id, list]) => {
-      const best = Math.max(...list.map((s) => s.score));
       const union = new Set(list.flatMap((s) => [...s.stems]));
-      const spread = terms.reduce((a, t) => a + (union.has(t.stem) ? t.idf : 0), 0) / knownMass;
-      return { id, rank: best + 0.3 * spread };
+      const spread = share(terms, union, knownMass);
+      return { id, spread, rank: Math.max(...list.map((s) => s.score)) + WEIGHTS.spread * spread };
     })
     .sort((a, b) => b.rank - a.rank)
     .slice(0, ARTICLES_READ);
 
   // Step 2: the best articles read whole; every sentence scored with its context.
   const now = options.now ?? new Date();
-  const mass = knownMass + unknownMass;
-  const answers: (Answer & { confidence: number })[] = [];
-  for (const { id } of articleRank) {
+  const aboutNow = NOW_CUE.test(question);
+  const answers: (Answer & { confidence: number; features: Partial<Features> })[] = [];
+  for (const { id, spread } of articleRank) {
     const article = store.articles.get(id);
     if (!article) continue;
     const citation: Citation = { id: article.id, title: article.title, source: article.source, url: article.url, publishedAt: article.publishedAt };
     const sentences = store.articles.sentences(id).map(judge);
-    const ageDays = Math.max(0, (now.getTime() - Date.parse(article.publishedAt)) / 86_400_000);
-    const recency = 0.03 / (1 + ageDays / 30);
+    // A story dated after the asking is as far from it as one before.
+    const ageDays = Math.abs(now.getTime() - Date.parse(article.publishedAt)) / 86_400_000;
+    const timely = Math.exp(-ageDays / RECENCY_DAYS);
     for (const s of sentences) {
       const i = s.row.index;
-      let context = 0;
+      const ctx = { headline: 0, next: 0, near2: 0, far: 0 };
       let found = 0;
       for (const t of terms) {
         if (s.stems.has(t.stem)) {
@@ -139,23 +204,36 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
           continue;
         }
         // Headline and neighbours name what a sentence refers to ("it", "the visit"); the rest of the story less so.
-        let w = 0;
-        if (i !== 0 && sentences[0]?.stems.has(t.stem)) w = 0.5;
-        for (let d = 1; d <= 2 && w < 0.5; d++) {
-          if (sentences[i - d]?.stems.has(t.stem) || sentences[i + d]?.stems.has(t.stem)) w = Math.max(w, d === 1 ? 0.45 : 0.3);
-        }
-        if (w === 0 && sentences.some((o) => o.stems.has(t.stem))) w = 0.15;
-        context += w * t.idf;
-        found += w * t.idf;
+        const inHeadline = i !== 0 && sentences[0]?.stems.has(t.stem);
+        const inNext = sentences[i - 1]?.stems.has(t.stem) || sentences[i + 1]?.stems.has(t.stem);
+        const inNear2 = sentences[i - 2]?.stems.has(t.stem) || sentences[i + 2]?.stems.has(t.stem);
+        const anywhere = inHeadline || inNext || inNear2 || sentences.some((o) => o.stems.has(t.stem));
+        // Each word counts once, where it is closest.
+        if (inHeadline) ctx.headline += t.idf;
+        else if (inNext) ctx.next += t.idf;
+        else if (inNear2) ctx.near2 += t.idf;
+        else if (anywhere) ctx.far += t.idf;
+        if (anywhere) found += 0.5 * t.idf;
       }
-      let score = s.score + context / knownMass + recency + 0.01 / (1 + i);
-      if (i === 0 && !(s.row.kinds & wanted)) score -= 0.05; // a headline rarely answers
-      answers.push({ sentence: s.row.text, article: citation, score, confidence: found / mass });
+      const features: Partial<Features> = {
+        ...s.features,
+        headline: ctx.headline / knownMass,
+        next: ctx.next / knownMass,
+        near2: ctx.near2 / knownMass,
+        far: ctx.far / knownMass,
+        spread,
+        recency: timely,
+        recencyNow: aboutNow ? timely : 0,
+        recent: 1 / (1 + ageDays / 30),
+        early: 1 / (1 + i),
+        isHeadline: i === 0 ? 1 : 0,
+      };
+      answers.push({ sentence: s.row.text, article: citation, score: dot(features), confidence: found / mass, features });
     }
   }
   const ranked = answers.sort((a, b) => b.score - a.score);
   const best = ranked[0];
-  if (!best || best.confidence < MIN_CONFIDENCE || unknownMass / mass > MAX_UNKNOWN) return empty;
+  if (!best || best.confidence < MIN_CONFIDENCE) return empty;
   const seen = new Set([best.sentence]);
   const alternatives: Answer[] = [];
   for (const a of ranked.slice(1)) {
@@ -171,8 +249,12 @@ function idf(total: number, df: number): number {
   return Math.log(1 + (total - df + 0.5) / (df + 0.5));
 }
 
-/** A sentence's score on its own: question weight held, phrase proximity, answer kind, length. */
-function sentenceScore(row: SentenceRow, terms: Term[], knownMass: number, wanted: number, questionStems: Set<string>): Scored {
+function share(terms: Term[], stems: Set<string>, knownMass: number): number {
+  return terms.reduce((a, t) => a + (stems.has(t.stem) ? t.idf : 0), 0) / knownMass;
+}
+
+/** What a sentence offers by itself: question weight held, phrase proximity, answer kind, length. */
+function sentenceFeatures(row: SentenceRow, terms: Term[], knownMass: number, wanted: number, questionStems: Set<string>): { stems: Set<string>; features: Partial<Features> } {
   const tokens = wordsOf(row.text).flatMap((w) => w.split(/['’-]/));
   const stems = tokens.map(stem);
   const stemSet = new Set(stems);
@@ -184,25 +266,24 @@ function sentenceScore(row: SentenceRow, terms: Term[], knownMass: number, wante
     own += t.idf;
     if (surface.has(t.word)) asWritten += t.idf;
   }
-  own /= knownMass;
-  // Question words standing together in the sentence as in the question ("trade figure", "Super Bowl").
   let near = 0;
   const found = terms.filter((t) => stemSet.has(t.stem));
   for (let k = 1; k < found.length; k++) {
     const a = found[k - 1];
     const b = found[k];
-    if (b.at - a.at !== 1) continue;
-    if (adjacent(stems, a.stem, b.stem)) near += Math.min(a.idf, b.idf);
+    if (b.at - a.at === 1 && adjacent(stems, a.stem, b.stem)) near += Math.min(a.idf, b.idf);
   }
-  let score = own + (0.1 * asWritten) / knownMass + (0.25 * near) / knownMass;
+  const features: Partial<Features> = { own: own / knownMass, asWritten: asWritten / knownMass, near: near / knownMass, long: Math.max(0, tokens.length - 35) };
   if (wanted) {
-    const fresh = answerSpans(row.text, wanted).some((span) => wordsOf(span).some((w) => !questionStems.has(stem(w))));
-    score += fresh ? 0.2 : -0.15;
-    if (wanted & Kind.AMOUNT && row.kinds & Kind.AMOUNT) score += 0.1 + 0.15 * figureAbout(row.text, terms);
+    const fresh = answerSpans(row.text, wanted).some((span) => wordsOf(span).some((w) => !STOPWORDS.has(w) && !questionStems.has(stem(w))));
+    features.fresh = fresh ? 1 : 0;
+    features.stale = fresh ? 0 : 1;
+    if (wanted & Kind.AMOUNT && row.kinds & Kind.AMOUNT) {
+      features.amount = 1;
+      features.figureAbout = figureAbout(row.text, terms);
+    }
   }
-  // Long sentences hold question words by chance.
-  if (tokens.length > 35) score -= 0.003 * (tokens.length - 35);
-  return { row, stems: stemSet, own, score };
+  return { stems: stemSet, features };
 }
 
 /** True when the two stems occur within two words of each other. */
