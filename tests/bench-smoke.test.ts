@@ -42,3 +42,75 @@ describe('npm run bench -- --small', () => {
     expect(report.machine.cores).toBeGreaterThan(0);
   }, 55_000);
 });
+
+/**
+ * The budgeted retrieval the benchmark tuned (src/store/sqlite/articles.ts), driven
+ * down each of its paths by shrinking the budgets on a small real store.
+ */
+describe('searchSentences under its posting budgets', () => {
+  const stories = [
+    { title: 'Broncos win Super Bowl 50', body: 'The American Football Conference (AFC) champion Denver Broncos defeated the National Football Conference (NFC) champion Carolina Panthers 24–10 to earn their third Super Bowl title.\nThe game was played on February 7, 2016, at Levi\'s Stadium in Santa Clara, California.' },
+    { title: 'Stadium news', body: 'The stadium will host a concert next week.\nFans of the team queued outside the stadium all night.' },
+    { title: 'Football weekend', body: 'The team lost its first game of the season.\nThe conference meets again next year.' },
+    { title: 'Market report', body: 'Shares rose as the conference on trade ended.\nThe champion fund manager said the team was ready.' },
+  ];
+
+  async function withStore<T>(fn: (store: import('../src/store/store.js').Store) => T): Promise<T> {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openSqliteStore } = await import('../src/store/sqlite/index.js');
+    const { storeArticle } = await import('../src/articles/ingest.js');
+    const dir = mkdtempSync(join(tmpdir(), 'briefbot-retrieval-'));
+    const store = openSqliteStore(join(dir, 'r.db'));
+    try {
+      stories.forEach((s, i) => storeArticle(store, { ...s, source: 'Test', url: `https://t.example/${i}`, publishedAt: `2026-01-0${i + 1}T00:00:00.000Z`, publishedAtSource: 'page' }));
+      return fn(store);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async function withBudgets<T>(budgets: Partial<typeof import('../src/store/sqlite/articles.js').RETRIEVAL>, fn: () => Promise<T>): Promise<T> {
+    const { RETRIEVAL } = await import('../src/store/sqlite/articles.js');
+    const saved = { ...RETRIEVAL };
+    Object.assign(RETRIEVAL, budgets);
+    try {
+      return await fn();
+    } finally {
+      Object.assign(RETRIEVAL, saved);
+    }
+  }
+
+  const winner = 'The American Football Conference (AFC) champion Denver Broncos defeated the National Football Conference (NFC) champion Carolina Panthers 24–10 to earn their third Super Bowl title.';
+
+  it('answers from the exact query when the words are rare enough', async () => {
+    const texts = await withStore((store) => store.articles.searchSentences(['afc', 'champion', 'broncos'], 3).map((r) => r.text));
+    expect(texts[0]).toBe(winner);
+  });
+
+  it('finds the sentence holding two common words together when each alone is over budget', async () => {
+    // Every word is "too common": only the pair lookups and the in-process scoring can find it.
+    const texts = await withBudgets({ exactBudget: 0, postingBudget: 0, pairBudget: 10, pairTotal: 100, perPair: 5 }, () =>
+      withStore((store) => store.articles.searchSentences(['conference', 'champion', 'football'], 2).map((r) => r.text)),
+    );
+    // Sentences holding one of the words alone ("The champion fund manager…") are not candidates.
+    expect(texts).toEqual([winner]);
+  });
+
+  it('falls back to the newest sentences holding the rarest word when nothing else is allowed', async () => {
+    const texts = await withBudgets({ exactBudget: 0, postingBudget: 0, pairBudget: 0 }, () =>
+      withStore((store) => store.articles.searchSentences(['stadium'], 2).map((r) => r.text)),
+    );
+    // The two newest of the four sentences holding the word, shorter first.
+    expect(texts).toEqual(['The stadium will host a concert next week.', 'Fans of the team queued outside the stadium all night.']);
+  });
+
+  it('treats query syntax typed by a user as words on every path', async () => {
+    for (const budgets of [{}, { exactBudget: 0 }, { exactBudget: 0, postingBudget: 0 }]) {
+      const rows = await withBudgets(budgets, () => withStore((store) => store.articles.searchSentences(['"', 'near(', '*', 'or', 'stadium^'], 5)));
+      expect(rows.every((r) => typeof r.text === 'string')).toBe(true);
+    }
+  });
+});
