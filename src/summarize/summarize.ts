@@ -1,7 +1,19 @@
 import { splitSentences } from '../nlp/sentences.js';
-import { terms } from '../nlp/tokens.js';
+import { terms, words } from '../nlp/tokens.js';
 import { findQuantities, measureOf } from '../nlp/quantities.js';
 import type { KeyFigure, Summary } from './summary.js';
+
+/** How fast the pull of the lead fades: sentence i scores 1 / (1 + DECAY·i). */
+const DECAY = 0.2;
+/** Weight of sharing the words that recur through the article. */
+const CENTRALITY = 0.35;
+/**
+ * Sentences shorter than SHORT words lose up to SHORT_PENALTY, growing faster as they
+ * shrink: short lead sentences are teasers and fragments ("It was for the best."),
+ * and a summary of three of them says little.
+ */
+const SHORT = 18;
+const SHORT_PENALTY = 1;
 
 export interface SummarizeOptions {
   /** How many sentences (default 3; briefs use the first). */
@@ -27,12 +39,14 @@ export function summarizeSentences(sentences: string[], options: SummarizeOption
   const scored = sentences.map((s, i) => {
     const ts = docTerms[i];
     const unique = new Set(ts);
-    const wordCount = s.split(/\s+/).length;
+    // Words, not tokens: a tokenized text's punctuation is no content.
+    const wordCount = words(s).length;
     const centrality = unique.size ? [...unique].reduce((a, t) => a + Math.min(freq.get(t)! - 1, 3), 0) / (3 * Math.sqrt(unique.size) * 3) : 0;
     const titleOverlap = titleTerms.size ? [...unique].filter((t) => titleTerms.has(t)).length / titleTerms.size : 0;
-    let score = 1 / (1 + 0.25 * i) + 0.35 * Math.min(centrality, 1) + 0.3 * titleOverlap;
+    let score = 1 / (1 + DECAY * i) + CENTRALITY * Math.min(centrality, 1) + 0.3 * titleOverlap;
     if (findQuantities(s).length) score += 0.08;
     if (wordCount < 6) score -= 0.6;
+    else if (wordCount < SHORT) score -= SHORT_PENALTY * ((SHORT - wordCount) / SHORT) ** 1.5;
     if (wordCount > 60) score -= 0.2;
     if (/\?$/.test(s)) score -= 0.3;
     if (/^["“‘']/.test(s)) score -= 0.15;
