@@ -1,5 +1,6 @@
 import { splitSentences } from '../nlp/sentences.js';
 import { sentenceKinds } from '../nlp/kinds.js';
+import { terms } from '../nlp/tokens.js';
 import { summarizeSentences } from '../summarize/summarize.js';
 import type { ArticleAnalysis, ArticleInput } from '../store/store.js';
 
@@ -11,6 +12,7 @@ import type { ArticleAnalysis, ArticleInput } from '../store/store.js';
 export function analyseArticle(article: ArticleInput): ArticleAnalysis {
   const bodySentences = splitSentences(article.body);
   const summary = summarizeSentences(bodySentences, { title: article.title });
+  summary.storyTerms = [...new Set(terms(`${article.title} ${summary.sentences[0] ?? ''}`))];
   const sentences = [article.title, ...bodySentences].map((text) => ({ text, kinds: sentenceKinds(text) }));
   return { sentences, summary };
 }

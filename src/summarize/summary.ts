@@ -15,6 +15,8 @@ export interface Summary {
   figures: KeyFigure[];
   /** Importance score of the story, used to order briefs (higher first). */
   weight: number;
+  /** Stemmed content words of the headline and lead, computed once at ingest to group the same story across sources. */
+  storyTerms?: string[];
 }
 
 export function formatFigure(f: KeyFigure): string {
