@@ -36,6 +36,7 @@ export function sentenceKinds(sentence: string): number {
 
 // A run of capitalised words, with the small words names hold ("Bank of England", "Leonardo da Vinci").
 const NAME_RE = /\p{Lu}[\p{L}\p{N}’'.&-]*(?:\s+(?:(?:of|the|de|da|del|van|von|al|and|for|on)\s+)*\p{Lu}[\p{L}\p{N}’'.&-]*)*/gu;
+const PLACE_BEFORE = /\b(?:in|at|from|to|near|across|outside|inside|into|throughout|within|of|on|towards?)\s+(?:the\s+)?$/i;
 const NUMBER_RE = /\b\d[\d,.]*(?:\s?(?:%|percent|per cent|million|billion|trillion|thousand|hundred))?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|dozens|half|third|quarter)\b/gi;
 const DATE_SPAN_RE = new RegExp(DATE_RE.source, 'gi');
 const REASON_SPAN_RE = new RegExp(REASON_RE.source, 'gi');
@@ -50,6 +51,8 @@ export function answerSpans(sentence: string, wanted: number): string[] {
   if (wanted & (Kind.PERSON | Kind.PLACE | Kind.ENTITY)) {
     for (const m of sentence.matchAll(NAME_RE)) {
       if (m.index === sentence.search(/\p{L}/u) && !/\s/.test(m[0])) continue;
+      // A place is named after a preposition ("in Kenya", "from the Crimea"); a bare name is someone or something.
+      if (wanted === Kind.PLACE && !PLACE_BEFORE.test(sentence.slice(Math.max(0, m.index - 16), m.index))) continue;
       out.push(m[0]);
     }
   }
