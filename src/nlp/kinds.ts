@@ -53,7 +53,8 @@ export function answerSpans(sentence: string, wanted: number): string[] {
       if (m.index === sentence.search(/\p{L}/u) && !/\s/.test(m[0])) continue;
       // A place is named after a preposition ("in Kenya", "from the Crimea"); a bare name is someone or something.
       if (wanted === Kind.PLACE && !PLACE_BEFORE.test(sentence.slice(Math.max(0, m.index - 16), m.index))) continue;
-      out.push(m[0]);
+      // A sentence's full stop is not part of the name; an initial's or "U.S." is.
+      out.push(m[0].replace(/(?<!\b\p{Lu}|\.\p{L})\.$/u, ''));
     }
   }
   if (wanted & (Kind.AMOUNT | Kind.NUMBER)) for (const m of sentence.matchAll(NUMBER_RE)) out.push(m[0]);
