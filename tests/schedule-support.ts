@@ -30,6 +30,7 @@ export function tempStores() {
       return {
         articles: noArticles,
         ...createScheduleStores(db),
+        batch: <T>(fn: () => T): T => db.transaction(fn)(),
         ping: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
         close: () => db.close(),
       };

@@ -71,19 +71,35 @@ export function storeArticle(store: Store, article: ArticleInput, input = articl
     : { input, status: 'duplicate', id: result.id, title: article.title, reason: result.reason };
 }
 
+/** Articles committed together; a crash loses at most one batch, never part of an article. */
+const BATCH = 200;
+
 export async function ingestInputs(store: Store, inputs: string[], options: IngestOptions = {}): Promise<IngestReport> {
   const results: IngestResult[] = [];
-  for await (const r of readInputs(inputs, options)) {
-    if ('error' in r) results.push({ input: r.input, status: 'error', code: r.error.code, error: r.error.message });
-    else {
-      try {
-        results.push(storeArticle(store, r.article, r.input));
-      } catch (err) {
-        const e = asBriefbotError(err);
-        results.push({ input: r.input, status: 'error', code: e.code, error: e.message });
+  let pending: ReadResult[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    store.batch(() => {
+      for (const r of batch) {
+        if ('error' in r) {
+          results.push({ input: r.input, status: 'error', code: r.error.code, error: r.error.message });
+          continue;
+        }
+        try {
+          results.push(storeArticle(store, r.article, r.input));
+        } catch (err) {
+          const e = asBriefbotError(err);
+          results.push({ input: r.input, status: 'error', code: e.code, error: e.message });
+        }
       }
-    }
+    });
+  };
+  for await (const r of readInputs(inputs, options)) {
+    pending.push(r);
+    if (pending.length >= BATCH) flush();
   }
+  flush();
   return summarise(results);
 }
 

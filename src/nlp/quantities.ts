@@ -24,6 +24,8 @@ const PATTERNS: { kind: Quantity['kind']; re: RegExp }[] = [
 ];
 
 export function findQuantities(sentence: string): Quantity[] {
+  // Every pattern needs a digit; most sentences have none, and this is on the ingest path.
+  if (!/\d/.test(sentence)) return [];
   const found: Quantity[] = [];
   for (const { kind, re } of PATTERNS) {
     for (const m of sentence.matchAll(re)) {

@@ -39,7 +39,8 @@ function splitLine(line: string, out: string[]): void {
 }
 
 function isAbbreviation(before: string): boolean {
-  const word = /([\p{L}.]+)$/u.exec(before)?.[1];
+  // Only the last word matters; an anchored regex over the whole line prefix would make long lines quadratic.
+  const word = /([\p{L}.]+)$/u.exec(before.slice(-24))?.[1];
   if (!word) return false;
   if (/^\p{Lu}$/u.test(word)) return true; // an initial
   if (/^(\p{L}\.)+\p{L}$/u.test(word)) return true; // U.S, e.g, a.m

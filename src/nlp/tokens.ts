@@ -15,17 +15,36 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['’.,-][\p{L}\p{N}]+)*/gu) ?? [];
 }
 
+// News vocabulary is Zipfian: a bounded cache answers most stems without re-running Porter's steps.
+const STEM_CACHE_LIMIT = 200_000;
+const stemCache = new Map<string, string>();
+
 export function stem(word: string): string {
-  return word.length > 3 ? stemmer(word) : word;
+  if (word.length <= 3) return word;
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = stemmer(word);
+    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+    stemCache.set(word, s);
+  }
+  return s;
 }
 
 /** Content terms: lowercased, stopwords removed, stemmed. Numbers are kept whole. */
+const HAS_DIGIT = /\p{N}/u;
+const INNER_MARK = /['’-]/;
+
 export function terms(text: string): string[] {
   const out: string[] = [];
   for (const w of words(text)) {
-    for (const part of /\p{N}/u.test(w) ? [w.replace(/[’']/g, '')] : w.split(/['’-]/)) {
-      if (part.length === 0 || STOPWORDS.has(part)) continue;
-      out.push(/\p{N}/u.test(part) ? part : stem(part));
+    const numeric = HAS_DIGIT.test(w);
+    if (numeric) {
+      const n = w.replace(/[’']/g, '');
+      if (!STOPWORDS.has(n)) out.push(n);
+    } else if (!INNER_MARK.test(w)) {
+      if (!STOPWORDS.has(w)) out.push(stem(w));
+    } else {
+      for (const part of w.split(/['’-]/)) if (part.length > 0 && !STOPWORDS.has(part)) out.push(HAS_DIGIT.test(part) ? part : stem(part));
     }
   }
   return out;

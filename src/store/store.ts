@@ -74,6 +74,12 @@ export interface Store {
   readonly deliveries: DeliveryLedger;
   readonly sources: SourceStore;
   readonly coordination: RunCoordinatorStore;
+  /**
+   * Runs `fn` in one transaction. Writes inside it keep their own atomicity (each
+   * article is still all or nothing) but commit together: bulk ingest pays for one
+   * commit per batch instead of one per article.
+   */
+  batch<T>(fn: () => T): T;
   /** True when the store answers a trivial query (health checks). */
   ping(): boolean;
   close(): void;

@@ -21,6 +21,9 @@ export function openSqliteStore(path: string): Store {
   return {
     articles: new SqliteArticleStore(db),
     ...schedule,
+    batch(fn) {
+      return db.transaction(fn)();
+    },
     ping() {
       try {
         return db.prepare('SELECT 1 AS ok').get() !== undefined;
