@@ -30,10 +30,10 @@ export function stem(word: string): string {
   return s;
 }
 
-/** Content terms: lowercased, stopwords removed, stemmed. Numbers are kept whole. */
 const HAS_DIGIT = /\p{N}/u;
 const INNER_MARK = /['’-]/;
 
+/** Content terms: lowercased, stopwords removed, stemmed. Numbers are kept whole. */
 export function terms(text: string): string[] {
   const out: string[] = [];
   for (const w of words(text)) {
