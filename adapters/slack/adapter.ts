@@ -94,6 +94,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   };
   registerListeners(app, ctx);
 
+  const rendered = new WeakMap<Message, ReturnType<typeof renderMessage>>();
+
   async function post(target: string, msg: Message, extra?: { firstPartContext?: string }): Promise<PostResult> {
     const channel = parseTarget(target);
     if (!channel) {
@@ -101,7 +103,12 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         permanent: true,
       });
     }
-    const payloads = renderMessage(msg, extra?.firstPartContext ? 1 : 0);
+    // A scheduled brief goes to many channels as one Message: render it once.
+    let payloads = extra?.firstPartContext ? undefined : rendered.get(msg);
+    if (!payloads) {
+      payloads = renderMessage(msg, extra?.firstPartContext ? 1 : 0);
+      if (!extra?.firstPartContext) rendered.set(msg, payloads);
+    }
     if (extra?.firstPartContext && payloads[0]) {
       payloads[0].blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: extra.firstPartContext }] });
     }
