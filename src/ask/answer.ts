@@ -77,7 +77,8 @@ const FEATURES = [
   'figureAbout', // ...and the figure measures something the question names
   'long', // words past 35 (long sentences hold question words by chance)
   'headline', // share not in the sentence but in its article's headline
-  'next', // ...in the sentences just before or after
+  'next', // ...in the sentence just before (what "it" and "he" refer to)
+  'after', // ...in the sentence just after
   'near2', // ...two sentences away
   'far', // ...anywhere else in the article
   'spread', // share held by the article's candidate sentences together
@@ -101,7 +102,8 @@ const WEIGHTS: Features = {
   figureAbout: 0.15,
   long: -0.0011,
   headline: 0.6,
-  next: 0.6,
+  next: 0.7,
+  after: 0.5,
   near2: 0.3,
   far: 0.02,
   spread: 0.3,
@@ -196,7 +198,7 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
     const timely = Math.exp(-ageDays / RECENCY_DAYS);
     for (const s of sentences) {
       const i = s.row.index;
-      const ctx = { headline: 0, next: 0, near2: 0, far: 0 };
+      const ctx = { headline: 0, next: 0, after: 0, near2: 0, far: 0 };
       let found = 0;
       for (const t of terms) {
         if (s.stems.has(t.stem)) {
@@ -205,12 +207,15 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
         }
         // Headline and neighbours name what a sentence refers to ("it", "the visit"); the rest of the story less so.
         const inHeadline = i !== 0 && sentences[0]?.stems.has(t.stem);
-        const inNext = sentences[i - 1]?.stems.has(t.stem) || sentences[i + 1]?.stems.has(t.stem);
+        const inPrev = sentences[i - 1]?.stems.has(t.stem);
+        const inAfter = sentences[i + 1]?.stems.has(t.stem);
+        const inNext = inPrev || inAfter;
         const inNear2 = sentences[i - 2]?.stems.has(t.stem) || sentences[i + 2]?.stems.has(t.stem);
         const anywhere = inHeadline || inNext || inNear2 || sentences.some((o) => o.stems.has(t.stem));
         // Each word counts once, where it is closest.
         if (inHeadline) ctx.headline += t.idf;
-        else if (inNext) ctx.next += t.idf;
+        else if (inPrev) ctx.next += t.idf;
+        else if (inAfter) ctx.after += t.idf;
         else if (inNear2) ctx.near2 += t.idf;
         else if (anywhere) ctx.far += t.idf;
         if (anywhere) found += 0.5 * t.idf;
@@ -219,6 +224,7 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
         ...s.features,
         headline: ctx.headline / knownMass,
         next: ctx.next / knownMass,
+        after: ctx.after / knownMass,
         near2: ctx.near2 / knownMass,
         far: ctx.far / knownMass,
         spread,
