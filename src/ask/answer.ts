@@ -196,6 +196,7 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
     // A story dated after the asking is as far from it as one before.
     const ageDays = Math.abs(now.getTime() - Date.parse(article.publishedAt)) / 86_400_000;
     const timely = Math.exp(-ageDays / RECENCY_DAYS);
+    const inArticle = new Set(terms.filter((t) => sentences.some((o) => o.stems.has(t.stem))).map((t) => t.stem));
     for (const s of sentences) {
       const i = s.row.index;
       const ctx = { headline: 0, next: 0, after: 0, near2: 0, far: 0 };
@@ -211,7 +212,7 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
         const inAfter = sentences[i + 1]?.stems.has(t.stem);
         const inNext = inPrev || inAfter;
         const inNear2 = sentences[i - 2]?.stems.has(t.stem) || sentences[i + 2]?.stems.has(t.stem);
-        const anywhere = inHeadline || inNext || inNear2 || sentences.some((o) => o.stems.has(t.stem));
+        const anywhere = inArticle.has(t.stem);
         // Each word counts once, where it is closest.
         if (inHeadline) ctx.headline += t.idf;
         else if (inPrev) ctx.next += t.idf;
