@@ -198,15 +198,29 @@ describe('Discord adapter against a fake Discord', () => {
     }
   });
 
+  it('defers a slow /ask in a server privately, as the answer will be, and edits the answer in', async () => {
+    core.delayMs = DEFER_AFTER_MS * 4;
+    try {
+      const { id, token } = fake.slashCommand({ name: 'ask', options: [{ type: 3, name: 'question', value: 'trade figure?' }], user: ALICE, guildId: GUILD, channelId: CHANNEL });
+      const deferral = await fake.waitForRequest(isCallback(id));
+      expect(deferral.body.type).toBe(5);
+      expect(deferral.body.data.flags & 64).toBe(64);
+      const edit = await fake.waitForRequest((r) => r.method === 'PATCH' && r.path === `/v10/webhooks/${APP}/${token}/messages/@original`);
+      expect(payloadText(edit.body)).toContain('5.7 billion ringgit');
+    } finally {
+      core.delayMs = 0;
+    }
+  });
+
   it('keeps an ephemeral answer private after a public deferral: follow-up with the flag, placeholder deleted', async () => {
     core.delayMs = DEFER_AFTER_MS * 4;
     try {
-      // The core answers questions ephemerally; a deferral is public for /ask.
-      const { id, token } = fake.slashCommand({ name: 'ask', options: [{ type: 3, name: 'question', value: 'trade figure?' }], user: ALICE, guildId: GUILD, channelId: CHANNEL });
+      // /brief is deferred publicly; a brief with no stories is a private note to the asker.
+      const { id, token } = fake.slashCommand({ name: 'brief', options: [{ type: 3, name: 'topic', value: 'volcanic eruptions on mars' }], user: ALICE, guildId: GUILD, channelId: CHANNEL });
       expect((await fake.waitForRequest(isCallback(id))).body.type).toBe(5);
       const followUp = await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/v10/webhooks/${APP}/${token}`);
       expect(followUp.body.flags & 64).toBe(64);
-      expect(payloadText(followUp.body)).toContain('5.7 billion ringgit');
+      expect(payloadText(followUp.body)).toContain('No stories about');
       await fake.waitForRequest((r) => r.method === 'DELETE' && r.path === `/v10/webhooks/${APP}/${token}/messages/@original`);
     } finally {
       core.delayMs = 0;

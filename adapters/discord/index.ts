@@ -195,8 +195,9 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
     const first = await Promise.race([outcome, deferNow]);
     clearTimeout(timer);
     if (first === 'defer') {
-      // Admin answers (subscriptions, lists) are usually for the asker only.
-      const ephemeral = parsed.command === 'briefbot';
+      // Discord fixes visibility at deferral, so guess what the core will say: admin answers and
+      // answers to questions asked in a server are for the asker only (shareable by asking in public).
+      const ephemeral = parsed.command === 'briefbot' || (parsed.command === 'ask' && i.inGuild());
       await i.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
     }
     const result = first === 'defer' ? await outcome : first;
