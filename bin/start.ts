@@ -106,9 +106,10 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
   }
   if (consoleOn) {
     const next = scheduler.nextRuns().sort((a, b) => a.at.getTime() - b.at.getTime())[0];
+    const stored = store.articles.count();
     const brief = next && briefs.find((b) => b.name === next.brief);
     io.output.write(
-      `briefbot is ready: ${store.articles.count()} articles stored.${next && brief ? ` Next brief "${next.brief}" is due ${formatInZone(next.at, brief.timezone)}.` : ''}\nType /help, /brief [topic], /ask <question>, or just ask a question.\n`,
+      `briefbot is ready: ${stored} ${stored === 1 ? 'article' : 'articles'} stored.${next && brief ? ` Next brief "${next.brief}" is due ${formatInZone(next.at, brief.timezone)}.` : ''}\nType /help, /brief [topic], /ask <question>, or just ask a question.\n`,
     );
   }
 
