@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { BriefbotError } from '../errors.js';
-import { htmlToText } from './html-text.js';
+import { htmlToText } from './html.js';
 import { toIsoDate, type ParsedArticle } from './parsed.js';
 
 /** Items of an RSS 2.0, RSS 1.0 (RDF), Atom or JSON Feed document, one article each. */

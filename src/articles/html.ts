@@ -69,6 +69,14 @@ function hostOf(url: string | undefined): string | undefined {
   }
 }
 
+/** Plain text of an HTML fragment (a feed item's body), one paragraph per line. */
+export function htmlToText(html: string): string {
+  const doc = parse(html);
+  return elementLines(doc.body ?? doc.documentElement)
+    .map((l) => l.text)
+    .join('\n');
+}
+
 // ---------- HTML → paragraph lines ----------
 
 const BLOCK = new Set([
