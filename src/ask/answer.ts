@@ -187,7 +187,7 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
   // Step 2: the best articles read whole; every sentence scored with its context.
   const now = options.now ?? new Date();
   const aboutNow = NOW_CUE.test(question);
-  const answers: (Answer & { confidence: number; features: Partial<Features> })[] = [];
+  const answers: (Answer & { confidence: number })[] = [];
   for (const { id, spread } of articleRank) {
     const article = store.articles.get(id);
     if (!article) continue;
@@ -221,21 +221,21 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
         else if (anywhere) ctx.far += t.idf;
         if (anywhere) found += 0.5 * t.idf;
       }
-      const features: Partial<Features> = {
-        ...s.features,
-        headline: ctx.headline / knownMass,
-        next: ctx.next / knownMass,
-        after: ctx.after / knownMass,
-        near2: ctx.near2 / knownMass,
-        far: ctx.far / knownMass,
-        spread,
-        recency: timely,
-        recencyNow: aboutNow ? timely : 0,
-        recent: 1 / (1 + ageDays / 30),
-        early: 1 / (1 + i),
-        isHeadline: i === 0 ? 1 : 0,
-      };
-      answers.push({ sentence: s.row.text, article: citation, score: dot(features), confidence: found / mass, features });
+      // The step-1 score plus the context features, summed in the same order dot() would: the ranking is unchanged, no object per sentence.
+      const score =
+        s.score +
+        WEIGHTS.headline * (ctx.headline / knownMass) +
+        WEIGHTS.next * (ctx.next / knownMass) +
+        WEIGHTS.after * (ctx.after / knownMass) +
+        WEIGHTS.near2 * (ctx.near2 / knownMass) +
+        WEIGHTS.far * (ctx.far / knownMass) +
+        WEIGHTS.spread * spread +
+        WEIGHTS.recency * timely +
+        WEIGHTS.recencyNow * (aboutNow ? timely : 0) +
+        WEIGHTS.recent * (1 / (1 + ageDays / 30)) +
+        WEIGHTS.early * (1 / (1 + i)) +
+        WEIGHTS.isHeadline * (i === 0 ? 1 : 0);
+      answers.push({ sentence: s.row.text, article: citation, score, confidence: found / mass });
     }
   }
   const ranked = answers.sort((a, b) => b.score - a.score);
@@ -272,12 +272,44 @@ function share(terms: Term[], stems: Set<string>, knownMass: number): number {
   return terms.reduce((a, t) => a + (stems.has(t.stem) ? t.idf : 0), 0) / knownMass;
 }
 
+/** What scoring needs of a sentence's text whatever the question; the answerer reads the same articles for many questions. */
+interface Analysis {
+  tokens: string[];
+  stems: string[];
+  stemSet: Set<string>;
+  surface: Set<string>;
+  /** Per wanted kind: the stems of each answer span's non-stopwords. */
+  spans: Map<number, string[][]>;
+  /** Stems of what each figure measures (undefined for a figure without a measure). */
+  measures?: (Set<string> | undefined)[];
+}
+
+const analysisCache = new Map<string, Analysis>();
+function analyse(text: string): Analysis {
+  let a = analysisCache.get(text);
+  if (a === undefined) {
+    if (analysisCache.size >= 20_000) analysisCache.clear();
+    const tokens = wordsOf(text).flatMap((w) => w.split(/['’-]/));
+    const stems = tokens.map(stem);
+    a = { tokens, stems, stemSet: new Set(stems), surface: new Set(tokens), spans: new Map() };
+    analysisCache.set(text, a);
+  }
+  return a;
+}
+
+function spanStems(text: string, a: Analysis, wanted: number): string[][] {
+  let spans = a.spans.get(wanted);
+  if (spans === undefined) {
+    spans = answerSpans(text, wanted).map((span) => wordsOf(span).filter((w) => !STOPWORDS.has(w)).map(stem));
+    a.spans.set(wanted, spans);
+  }
+  return spans;
+}
+
 /** What a sentence offers by itself: question weight held, phrase proximity, answer kind, length. */
 function sentenceFeatures(row: SentenceRow, terms: Term[], knownMass: number, wanted: number, questionStems: Set<string>): { stems: Set<string>; features: Partial<Features> } {
-  const tokens = wordsOf(row.text).flatMap((w) => w.split(/['’-]/));
-  const stems = tokens.map(stem);
-  const stemSet = new Set(stems);
-  const surface = new Set(tokens);
+  const a = analyse(row.text);
+  const { tokens, stems, stemSet, surface } = a;
   let own = 0;
   let asWritten = 0;
   for (const t of terms) {
@@ -294,12 +326,12 @@ function sentenceFeatures(row: SentenceRow, terms: Term[], knownMass: number, wa
   }
   const features: Partial<Features> = { own: own / knownMass, asWritten: asWritten / knownMass, near: near / knownMass, long: Math.max(0, tokens.length - 35) };
   if (wanted) {
-    const fresh = answerSpans(row.text, wanted).some((span) => wordsOf(span).some((w) => !STOPWORDS.has(w) && !questionStems.has(stem(w))));
+    const fresh = spanStems(row.text, a, wanted).some((span) => span.some((s) => !questionStems.has(s)));
     features.fresh = fresh ? 1 : 0;
     features.stale = fresh ? 0 : 1;
     if (wanted & Kind.AMOUNT && row.kinds & Kind.AMOUNT) {
       features.amount = 1;
-      features.figureAbout = figureAbout(row.text, terms);
+      features.figureAbout = figureAbout(row.text, a, terms);
     }
   }
   return { stems: stemSet, features };
@@ -315,11 +347,12 @@ function adjacent(stems: string[], a: string, b: string): boolean {
 }
 
 /** 1 when a figure in the sentence measures something the question names ("Bilateral trade reached 5.7 billion"). */
-function figureAbout(sentence: string, terms: Term[]): number {
-  for (const q of findQuantities(sentence)) {
+function figureAbout(sentence: string, a: Analysis, terms: Term[]): number {
+  a.measures ??= findQuantities(sentence).map((q) => {
     const measure = measureOf(sentence, q);
-    if (measure && terms.some((t) => new Set(wordsOf(measure).map(stem)).has(t.stem))) return 1;
-  }
+    return measure ? new Set(wordsOf(measure).map(stem)) : undefined;
+  });
+  for (const m of a.measures) if (m && terms.some((t) => m.has(t.stem))) return 1;
   return 0;
 }
 

@@ -105,7 +105,8 @@ export class SqliteArticleStore implements ArticleStore {
       rankedIds: db.prepare('SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?').pluck(),
       // Walks the matches newest first and stops after `limit`: bounded however many there are.
       newestIds: db.prepare('SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rowid DESC LIMIT ?').pluck(),
-      row: db.prepare('SELECT article_id AS articleId, idx AS "index", text, kinds, 0 AS rank FROM sentences WHERE id = ?'),
+      // One statement for all candidates: a statement per row costs more than the read.
+      rows: db.prepare('SELECT id, article_id AS articleId, idx AS "index", text, kinds FROM sentences WHERE id IN (SELECT value FROM json_each(?))'),
     };
   }
 
@@ -244,21 +245,17 @@ export class SqliteArticleStore implements ArticleStore {
     if (ids.size === 0) for (const id of this.stmts.newestIds.all(ftsTerm(terms[0].w), limit) as number[]) ids.add(id);
     // Score every candidate by the weight of the question words it holds (BM25's numerator,
     // which dominates for sentence-length documents), shorter sentences first on ties.
-    const byText = new Map<string, number>();
-    const scored = [...ids].map((id) => {
-      const row = this.stmts.row.get(id) as SentenceRow & { rank: number };
-      let rank = byText.get(row.text);
-      if (rank === undefined) {
-        const tokens = row.text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-        const stems = new Set(tokens.map((t) => this.stemOf(t)));
-        let score = 0;
-        for (const t of terms) if (stems.has(t.stem)) score += t.idf;
-        rank = -score / (0.75 + 0.25 * Math.min(3, tokens.length / 25));
-        byText.set(row.text, rank);
-      }
-      row.rank = rank;
-      return row;
-    });
+    const byId = new Map<number, SentenceRow>();
+    for (const r of this.stmts.rows.all(JSON.stringify([...ids])) as (SentenceRow & { id: number })[]) byId.set(r.id, r);
+    const scored: (SentenceRow & { rank: number })[] = [];
+    for (const id of ids) {
+      const r = byId.get(id);
+      if (!r) continue;
+      const { tokens, stems } = this.analyse(r.text);
+      let score = 0;
+      for (const t of terms) if (stems.has(t.stem)) score += t.idf;
+      scored.push({ articleId: r.articleId, index: r.index, text: r.text, kinds: r.kinds, rank: -score / (0.75 + 0.25 * Math.min(3, tokens / 25)) });
+    }
     return scored.sort((a, b) => a.rank - b.rank).slice(0, limit);
   }
 
@@ -272,6 +269,19 @@ export class SqliteArticleStore implements ArticleStore {
       this.stems.set(token, s);
     }
     return s;
+  }
+
+  private readonly analysed = new Map<string, { tokens: number; stems: Set<string> }>();
+  /** A candidate's token count and stems, memoised by text: the same stories' sentences come back for question after question. */
+  private analyse(text: string): { tokens: number; stems: Set<string> } {
+    let a = this.analysed.get(text);
+    if (a === undefined) {
+      const tokens = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+      a = { tokens: tokens.length, stems: new Set(tokens.map((t) => this.stemOf(t))) };
+      if (this.analysed.size >= 20_000) this.analysed.clear();
+      this.analysed.set(text, a);
+    }
+    return a;
   }
 
   searchSentencesNaive(words: string[], limit: number): (SentenceRow & { rank: number })[] {
