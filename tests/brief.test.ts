@@ -42,6 +42,15 @@ describe('brief builder', () => {
     expect(stories(brief.blocks).map((b) => b.title)).toEqual(['Mombasa port reopens as strike ends']);
   });
 
+  it('matches topics on word stems, whatever form the story uses', () => {
+    const titles = (topic: string) => stories(buildBrief(fx.store, { ...day, topics: [topic] })?.blocks ?? []).map((b) => b.title);
+    expect(titles('strikes')).toEqual(['Mombasa port reopens as strike ends']);
+    expect(titles('exported coffee')).toEqual(['Coffee exports rise']);
+    expect(titles('delayed')).toEqual(['Port of Mombasa reopens after strike']); // only Wire A says "delays"
+    expect(titles('coffee board')).toEqual(['Coffee exports rise']);
+    expect(titles('coffee strike')).toEqual([]);
+  });
+
   it('filters by source and returns null when nothing matches', () => {
     const brief = buildBrief(fx.store, { ...day, sources: ['b.example'] })!;
     expect(stories(brief.blocks).map((b) => b.sources[0].label)).toEqual(['Wire B']);

@@ -87,9 +87,14 @@ function topicMatcher(topics?: string[]): ((a: ArticleWithSummary) => boolean) |
   const wanted = (topics ?? []).map((t) => words(t).map(stem)).filter((t) => t.length > 0);
   if (wanted.length === 0) return undefined;
   const prefixes = [...new Set(wanted.flat().map((st) => st.slice(0, 3)))];
+  // Porter changes at most a stem's last letter ("happy" -> "happi"), so a text without the
+  // stem minus one letter cannot hold the word: most stories are ruled out by a substring search.
+  const probes = [...new Set(wanted.flat().map((st) => (st.length > 4 ? st.slice(0, -1) : st.slice(0, 3))))];
   return (a) => {
+    const text = `${a.title}\n${a.body}`.toLowerCase();
+    if (!probes.some((p) => text.includes(p))) return false;
     const found = new Set<string>();
-    for (const w of words(`${a.title}\n${a.body}`)) if (prefixes.some((p) => w.startsWith(p))) found.add(stem(w));
+    for (const w of words(text)) if (prefixes.some((p) => w.startsWith(p))) found.add(stem(w));
     return wanted.some((topic) => topic.every((st) => found.has(st)));
   };
 }
