@@ -100,16 +100,19 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
       })
     : undefined;
   if (health) log.info({ port: cfg.health!.port }, 'health and metrics served on /healthz and /metrics');
-  for (const run of scheduler.nextRuns()) {
-    const brief = briefs.find((b) => b.name === run.brief);
-    log.info({ brief: run.brief, at: run.at.toISOString() }, `next brief "${run.brief}" due ${brief ? formatInZone(run.at, brief.timezone) : run.at.toISOString()}`);
-  }
+  const due = scheduler
+    .nextRuns()
+    .sort((a, b) => a.at.getTime() - b.at.getTime())
+    .map((run) => {
+      const brief = briefs.find((b) => b.name === run.brief);
+      return { ...run, when: brief ? formatInZone(run.at, brief.timezone) : run.at.toISOString() };
+    });
+  for (const run of due) log.info({ brief: run.brief, at: run.at.toISOString() }, `next brief "${run.brief}" due ${run.when}`);
   if (consoleOn) {
-    const next = scheduler.nextRuns().sort((a, b) => a.at.getTime() - b.at.getTime())[0];
     const stored = store.articles.count();
-    const brief = next && briefs.find((b) => b.name === next.brief);
+    const next = due[0] ? ` Next brief "${due[0].brief}" is due ${due[0].when}.` : '';
     io.output.write(
-      `briefbot is ready: ${stored} ${stored === 1 ? 'article' : 'articles'} stored.${next && brief ? ` Next brief "${next.brief}" is due ${formatInZone(next.at, brief.timezone)}.` : ''}\nType /help, /brief [topic], /ask <question>, or just ask a question.\n`,
+      `briefbot is ready: ${stored} ${stored === 1 ? 'article' : 'articles'} stored.${next}\nType /help, /brief [topic], /ask <question>, or just ask a question.\n`,
     );
   }
 

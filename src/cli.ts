@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
-import { analyseArticle } from './articles/analyse.js';
 import { ingestInputs, readInputs, type IngestOptions } from './articles/ingest.js';
 import { ask } from './ask/answer.js';
 import { buildBrief } from './briefing/build.js';
@@ -9,6 +8,8 @@ import { answerMessage } from './commands/ask.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { BriefbotError, errorMessage } from './errors.js';
 import { renderText } from './messages/render-text.js';
+import { splitSentences } from './nlp/sentences.js';
+import { summarizeSentences } from './summarize/summarize.js';
 import { formatDeliveries, listDeliveries } from './schedule/deliveries.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/store.js';
@@ -106,9 +107,7 @@ export function buildCli(): Command {
           process.exitCode = 1;
           continue;
         }
-        const { summarizeSentences } = await import('./summarize/summarize.js');
-        const sentences = analyseArticle(r.article).sentences.slice(1).map((s) => s.text);
-        const summary = summarizeSentences(sentences, { title: r.article.title, sentences: opts.sentences });
+        const summary = summarizeSentences(splitSentences(r.article.body), { title: r.article.title, sentences: opts.sentences });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ input: r.input, title: r.article.title, sentences: summary.sentences, figures: summary.figures.map(({ measure, value, kind }) => ({ measure: measure ?? null, value, kind })) })}\n`);
         } else {

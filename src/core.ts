@@ -59,8 +59,8 @@ export function createCore(options: CoreOptions): Core {
         return handleBrief(e, deps);
       case 'ask': {
         const started = performance.now();
-        const reply = await handleAsk(e, deps);
-        options.onAnswer?.({ answered: !/^I have no answer/.test(reply.message.text), ms: performance.now() - started });
+        const { answered, ...reply } = await handleAsk(e, deps);
+        options.onAnswer?.({ answered, ms: performance.now() - started });
         return reply;
       }
       case 'help':

@@ -149,10 +149,15 @@ async function* readUrl(url: string, options: IngestOptions): AsyncGenerator<Rea
   const now = (options.now ?? (() => new Date()))();
   const kind = /json/.test(page.contentType ?? '') ? '.json' : /xml|rss|atom/.test(page.contentType ?? '') ? '.xml' : /html/.test(page.contentType ?? '') ? '.html' : '';
   yield* await parseDocument(url, text, kind, {
-    source: new URL(page.url).hostname.replace(/^www\./, ''),
+    source: siteOf(page.url),
     url: page.url,
     date: { publishedAt: now.toISOString(), publishedAtSource: 'ingest-time' as const },
   });
+}
+
+/** A page's site as a source name when the page names none: its host without "www.". */
+function siteOf(url: string): string {
+  return new URL(url).hostname.replace(/^www\./, '');
 }
 
 interface Fallback {
@@ -168,21 +173,17 @@ async function parseDocument(input: string, text: string, ext: string, fallback:
   if (!isFeed && !isHtml) return [{ input, article: finish(parseTextArticle(text), fallback) }];
   const { parseFeed, extractHtml } = await loadParsers();
   if (isHtml) return [{ input, article: finish(fromHtml(extractHtml, text, fallback.url), fallback) }];
-  const results: ReadResult[] = [];
-  {
-    const feed = parseFeed(text);
-    if (feed.items.length === 0) throw new BriefbotError('empty_feed', 'the feed has no items');
-    for (const [i, item] of feed.items.entries()) {
-      const label = item.url ?? `${input}#${i + 1}`;
-      try {
-        // Feed items without a date fall back to the fetch or file time, never to another item's.
-        results.push({ input: label, article: finish(item, { ...fallback, url: '' }) });
-      } catch (err) {
-        results.push({ input: label, error: asBriefbotError(err) });
-      }
+  const feed = parseFeed(text);
+  if (feed.items.length === 0) throw new BriefbotError('empty_feed', 'the feed has no items');
+  return feed.items.map((item, i): ReadResult => {
+    const label = item.url ?? `${input}#${i + 1}`;
+    try {
+      // Feed items without a date fall back to the fetch or file time, never to another item's.
+      return { input: label, article: finish(item, { ...fallback, url: '' }) };
+    } catch (err) {
+      return { input: label, error: asBriefbotError(err) };
     }
-  }
-  return results;
+  });
 }
 
 /**
@@ -192,7 +193,7 @@ async function parseDocument(input: string, text: string, ext: string, fallback:
 export async function articleFromHtml(html: string, url: string, now = new Date()): Promise<ArticleInput> {
   const { extractHtml } = await loadParsers();
   return finish(fromHtml(extractHtml, html, url), {
-    source: /^https?:/.test(url) ? new URL(url).hostname.replace(/^www\./, '') : basename(url),
+    source: /^https?:/.test(url) ? siteOf(url) : basename(url),
     url,
     date: { publishedAt: now.toISOString(), publishedAtSource: 'ingest-time' },
   });

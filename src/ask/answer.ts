@@ -1,5 +1,5 @@
 import type { Store, SentenceRow } from '../store/store.js';
-import { STOPWORDS, stem as porter, words as wordsOf } from '../nlp/tokens.js';
+import { STOPWORDS, stem, words as wordsOf } from '../nlp/tokens.js';
 import { Kind, answerSpans, questionKind } from '../nlp/kinds.js';
 import { findQuantities, measureOf } from '../nlp/quantities.js';
 
@@ -250,18 +250,6 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
     alternatives.push(round(a));
   }
   return { question, answer: round(best), alternatives };
-}
-
-/** Stems of words seen lately: every answer stems a few hundred sentences, mostly the same words. */
-const stemCache = new Map<string, string>();
-function stem(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    if (stemCache.size >= 50_000) stemCache.clear();
-    s = porter(word);
-    stemCache.set(word, s);
-  }
-  return s;
 }
 
 function idf(total: number, df: number): number {

@@ -18,11 +18,12 @@ export function answerMessage(result: AskResult, storedArticles: number): Return
   ]);
 }
 
-export async function handleAsk(event: CommandEvent, deps: CommandDeps): Promise<Reply> {
+/** The reply, and whether it holds an answer (for metrics). */
+export async function handleAsk(event: CommandEvent, deps: CommandDeps): Promise<Reply & { answered: boolean }> {
   const question = event.text.trim();
   if (!question) {
-    return { message: message([{ type: 'paragraph', text: 'Ask me a question about the news, for example: /ask trade figure?' }]), ephemeral: true };
+    return { message: message([{ type: 'paragraph', text: 'Ask me a question about the news, for example: /ask trade figure?' }]), ephemeral: true, answered: false };
   }
   const result = ask(deps.store, question, { now: deps.now() });
-  return { message: answerMessage(result, deps.store.articles.count()), ephemeral: !event.isDirect };
+  return { message: answerMessage(result, deps.store.articles.count()), ephemeral: !event.isDirect, answered: result.answer !== null };
 }

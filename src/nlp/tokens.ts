@@ -19,8 +19,8 @@ export function words(text: string): string[] {
 const STEM_CACHE_LIMIT = 200_000;
 const stemCache = new Map<string, string>();
 
-export function stem(word: string): string {
-  if (word.length <= 3) return word;
+/** Porter stem of any lowercased word, as the FTS5 porter tokenizer indexes it. Memoised. */
+export function porterStem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
     s = stemmer(word);
@@ -28,6 +28,11 @@ export function stem(word: string): string {
     stemCache.set(word, s);
   }
   return s;
+}
+
+/** The stem used for matching and scoring: words of three letters or fewer are kept whole. */
+export function stem(word: string): string {
+  return word.length <= 3 ? word : porterStem(word);
 }
 
 const HAS_DIGIT = /\p{N}/u;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stemmer } from 'stemmer';
+import { porterStem } from '../../nlp/tokens.js';
 import type Database from 'better-sqlite3';
 import type { AddResult, Article, ArticleAnalysis, ArticleInput, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
 
@@ -125,7 +125,7 @@ export class SqliteArticleStore implements ArticleStore {
 
   /** Sentences holding the word (after the index's stemming); cached, since counting walks the word's whole posting list. */
   private docFrequency(word: string): number {
-    const term = stemmer(word.toLowerCase());
+    const term = porterStem(word.toLowerCase());
     let df = this.dfCache.get(term);
     if (df === undefined) {
       df = (this.stmts.vocab.get(term) as { doc: number } | undefined)?.doc ?? 0;
@@ -199,7 +199,7 @@ export class SqliteArticleStore implements ArticleStore {
   termFrequencies(words: string[]): Map<string, number> {
     this.fresh();
     const out = new Map<string, number>();
-    // The vocabulary holds the index's Porter stems; `stemmer` is the same algorithm.
+    // The vocabulary holds the index's Porter stems; porterStem is the same algorithm.
     for (const w of new Set(words)) out.set(w, this.docFrequency(w));
     return out;
   }
@@ -212,7 +212,7 @@ export class SqliteArticleStore implements ArticleStore {
     const terms = unique
       .map((w) => {
         const df = this.docFrequency(w);
-        return { w, stem: stemmer(w), df, idf: Math.log(1 + (total - df + 0.5) / (df + 0.5)) };
+        return { w, stem: porterStem(w), df, idf: Math.log(1 + (total - df + 0.5) / (df + 0.5)) };
       })
       .sort((a, b) => a.df - b.df);
     // 0. Few postings in all: the plain BM25 query over every word is cheap, and exact.
@@ -259,25 +259,13 @@ export class SqliteArticleStore implements ArticleStore {
     return scored.sort((a, b) => a.rank - b.rank).slice(0, limit);
   }
 
-  private readonly stems = new Map<string, string>();
-  /** Porter stem of a lowercased token, memoised: news vocabulary repeats. */
-  private stemOf(token: string): string {
-    let s = this.stems.get(token);
-    if (s === undefined) {
-      s = stemmer(token);
-      if (this.stems.size > 200_000) this.stems.clear();
-      this.stems.set(token, s);
-    }
-    return s;
-  }
-
   private readonly analysed = new Map<string, { tokens: number; stems: Set<string> }>();
   /** A candidate's token count and stems, memoised by text: the same stories' sentences come back for question after question. */
   private analyse(text: string): { tokens: number; stems: Set<string> } {
     let a = this.analysed.get(text);
     if (a === undefined) {
       const tokens = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-      a = { tokens: tokens.length, stems: new Set(tokens.map((t) => this.stemOf(t))) };
+      a = { tokens: tokens.length, stems: new Set(tokens.map((t) => porterStem(t))) };
       if (this.analysed.size >= 20_000) this.analysed.clear();
       this.analysed.set(text, a);
     }
