@@ -83,6 +83,9 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     log,
     graceMs: cfg.catchUpGraceMs,
     retry: { maxAttempts: cfg.deliveryAttempts },
+    leaseMs: cfg.deliveryLeaseMs,
+    // The sweep is what finds a dead process's deliveries once their leases end: look at least twice per lease.
+    sweepMs: Math.min(60_000, cfg.deliveryLeaseMs / 2),
     metrics: metrics.deliveries,
   });
   await scheduler.start();
@@ -141,25 +144,29 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createLogger(cfg.logLevel);
-  let running: Running;
-  try {
-    running = await start(cfg, log);
-  } catch (err) {
-    log.error({ err }, 'start-up failed');
-    process.stderr.write(`briefbot: could not start: ${errorMessage(err)}\n`);
-    process.exit(1);
-  }
+  // Signals are handled from the first moment: start-up may take a while (a catch-up delivery, a slow
+  // gateway), and a SIGTERM meanwhile must still end in a clean stop, not the default instant exit.
   let stopping = false;
+  const starting = start(cfg, log);
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: finishing deliveries in flight');
+    const running = await starting.catch(() => undefined);
+    if (!running) return; // start-up failed: its own handler reports and exits
     await running.stop();
     log.info('stopped cleanly');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  try {
+    await starting;
+  } catch (err) {
+    log.error({ err }, 'start-up failed');
+    process.stderr.write(`briefbot: could not start: ${errorMessage(err)}\n`);
+    process.exit(1);
+  }
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (kept running)'));
 }
 

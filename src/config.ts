@@ -15,14 +15,21 @@ const bool = (dflt: boolean) =>
     .optional()
     .transform((v) => (v === undefined || v === '' ? dflt : ['true', '1', 'yes'].includes(v)));
 const port = z.coerce.number().int().min(0).max(65535);
-const duration = (dflt: string) =>
+/** Durations as in brief definitions (90m, 2h, 1d), plus seconds (30s) for the short operational ones. */
+const duration = (dflt: string, min = { ms: 0, text: '' }) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
-      const ms = parseDuration(v || dflt);
+      const text = v || dflt;
+      const secs = /^(\d+)\s*s$/i.exec(text.trim());
+      const ms = secs ? Number(secs[1]) * 1000 || undefined : parseDuration(text);
       if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 2h, 90m or 1d` });
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 30s, 90m, 2h or 1d` });
+        return z.NEVER;
+      }
+      if (ms < min.ms) {
+        ctx.addIssue({ code: 'custom', message: `must be at least ${min.text}` });
         return z.NEVER;
       }
       return ms;
@@ -44,6 +51,7 @@ const schema = z
     BRIEFBOT_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
     BRIEFBOT_CATCHUP_GRACE: duration('2h'),
     BRIEFBOT_SOURCE_POLL: duration('15m'),
+    BRIEFBOT_DELIVERY_LEASE: duration('5m', { ms: 5_000, text: '5s (a post must finish within the lease that guards it)' }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     HEALTH_PORT: port.optional(),
     HEALTH_HOST: z.string().default('127.0.0.1'),
@@ -108,6 +116,8 @@ export interface Config {
   deliveryAttempts: number;
   catchUpGraceMs: number;
   sourcePollMs: number;
+  /** How long a delivery claim holds: another process takes over a dead one's deliveries after this. */
+  deliveryLeaseMs: number;
   logLevel: string;
   health?: { port: number; host: string };
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; port: number; host: string };
@@ -151,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     deliveryAttempts: e.BRIEFBOT_DELIVERY_ATTEMPTS,
     catchUpGraceMs: e.BRIEFBOT_CATCHUP_GRACE,
     sourcePollMs: e.BRIEFBOT_SOURCE_POLL,
+    deliveryLeaseMs: e.BRIEFBOT_DELIVERY_LEASE,
     logLevel: e.LOG_LEVEL,
     health: e.HEALTH_PORT !== undefined ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : undefined,
     slack: e.SLACK_BOT_TOKEN

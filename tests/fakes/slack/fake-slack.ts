@@ -167,6 +167,10 @@ export class FakeSlack {
     this.channelErrors.set(channel, error);
   }
 
+  clearChannelError(channel: string): void {
+    this.channelErrors.delete(channel);
+  }
+
   /** The next call(s) to `method` fail as described, in order. */
   failNext(method: string, ...failures: Failure[]): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
@@ -201,10 +205,14 @@ export class FakeSlack {
   /** How many Socket Mode connections were opened so far. */
   connectionsOpened = 0;
 
-  /** Sends a Socket Mode envelope and resolves with the bot's ack. */
-  sendEnvelope(env: Envelope, envelopeId: string = randomUUID()): Promise<{ envelope_id: string; payload?: unknown }> {
-    const ws = [...this.sockets][0];
-    if (!ws) return Promise.reject(new Error('no Socket Mode connection'));
+  /**
+   * Sends a Socket Mode envelope and resolves with the bot's ack. Slack picks one of the
+   * app's open connections for each envelope (retries may land on another): `connection`
+   * chooses which, in the order they were opened.
+   */
+  sendEnvelope(env: Envelope, envelopeId: string = randomUUID(), opts: { connection?: number } = {}): Promise<{ envelope_id: string; payload?: unknown }> {
+    const ws = [...this.sockets][opts.connection ?? 0];
+    if (!ws) return Promise.reject(new Error(`no Socket Mode connection #${opts.connection ?? 0}`));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pendingAcks.delete(envelopeId);
