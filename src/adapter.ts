@@ -35,6 +35,11 @@ export interface Core {
   handle(event: CommandEvent): Promise<Reply>;
   /** Names of the brief definitions (for autocomplete and help). */
   briefNames(): string[];
+  /**
+   * True for the first caller of `key` within `ttlMs`, across every process sharing the store;
+   * false for repeats. Adapters use it to answer a platform's redeliveries once.
+   */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>;
   log: Logger;
 }
 

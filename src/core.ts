@@ -74,6 +74,8 @@ export function createCore(options: CoreOptions): Core {
   return {
     log,
     briefNames: () => briefs().map((b) => b.name),
+    // The store's run locks are exactly this (first caller per key while the ttl lasts), shared by all processes.
+    claimOnce: (key, ttlMs) => options.store.coordination.shouldRun(`once:${key}`, ttlMs),
     async handle(event) {
       try {
         return await dispatch(event);

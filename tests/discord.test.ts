@@ -67,6 +67,7 @@ beforeAll(async () => {
     delayMs: 0,
     log: real.log,
     briefNames: () => ['morning', 'africa-business', 'markets'],
+    claimOnce: (key, ttlMs) => real.claimOnce(key, ttlMs),
     async handle(event) {
       this.events.push(event);
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
@@ -523,5 +524,5 @@ describe('Discord adapter start-up failures', () => {
 
 function silentCore(): Core {
   const log = { debug() {}, info() {}, warn() {}, error() {}, child: () => log };
-  return { log, briefNames: () => [], handle: async () => ({ message: message([{ type: 'paragraph', text: 'ok' }]) }) };
+  return { log, briefNames: () => [], claimOnce: async () => true, handle: async () => ({ message: message([{ type: 'paragraph', text: 'ok' }]) }) };
 }

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { BOT_TOKEN, APP_TOKEN } from './fakes/slack/harness.js';
 import { startFakeSlack, type FakeSlack } from './fakes/slack/fake-slack.js';
+import { eventCallback, slashCommand } from './fakes/slack/requests.js';
 import { eventually, startBot, type BotProcess } from './helpers/bot-process.js';
 
 /**
@@ -140,4 +141,29 @@ describe('N processes on one SQLite file', () => {
     expect(rows.every((r) => r.status === 'delivered')).toBe(true);
     expect(rows.filter((r) => failing.includes(r.target.slice('slack:'.length))).every((r) => r.owner !== held[0].owner)).toBe(true);
   }, 240_000);
+
+  it('answers a Slack redelivery once when Slack sends the retry to another process', async () => {
+    setup = await setUp(fake);
+    // One Socket Mode connection per process, opened in turn, so connection i belongs to bot i.
+    const env = { ...setup.env, BRIEFBOT_BRIEFS_DIR: join(setup.dir, 'none'), LOG_LEVEL: 'debug' };
+    bots = [startBot('a', env)];
+    await eventually('the first connection', () => (fake.socketCount === 1 ? true : undefined));
+    bots.push(startBot('b', env));
+    await eventually('the second connection', () => (fake.socketCount === 2 ? true : undefined));
+    await Promise.all(bots.map((b) => b.waitForLog(/slack adapter started/)));
+
+    const mention = eventCallback({ type: 'app_mention', channel: 'C1', user: 'U1', text: '<@UBOT> trade figure?', ts: '1700000300.000100', event_ts: '1700000300.000100' }, 'EvACROSS1');
+    await fake.sendEnvelope({ type: 'events_api', payload: mention }, undefined, { connection: 0 });
+    await fake.sendEnvelope({ type: 'events_api', payload: mention, retryAttempt: 1, retryReason: 'timeout' }, undefined, { connection: 1 });
+    const cmd = slashCommand({ command: '/ask', text: 'trade figure?', userId: 'U1', channelId: 'C1', responseUrl: fake.responseUrl('across'), triggerId: 'trigger-across-1' });
+    await fake.sendEnvelope({ type: 'slash_commands', payload: cmd }, undefined, { connection: 1 });
+    await fake.sendEnvelope({ type: 'slash_commands', payload: cmd }, undefined, { connection: 0 });
+    await eventually('the answers', () => (fake.posts().length > 0 && fake.responsesFor('across').length > 0 ? true : undefined));
+
+    expect(await Promise.all(bots.map((b) => b.stop()))).toEqual([0, 0]);
+    expect(fake.posts().map((p) => p.args.thread_ts)).toEqual(['1700000300.000100']);
+    expect(fake.responsesFor('across')).toHaveLength(1);
+    // Each process received one copy of each; one of them said it was a repeat.
+    expect(bots.map((b) => (b.log().match(/redelivered mention ignored|repeated slash command ignored/g) ?? []).length).reduce((a, b) => a + b)).toBe(2);
+  }, 180_000);
 });

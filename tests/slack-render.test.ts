@@ -7,7 +7,6 @@ import { slackMode, validateSlackConfig } from '../adapters/slack/config.js';
 import { needsChannelPermission, normaliseIncoming, parseTarget } from '../adapters/slack/incoming.js';
 import { toDeliveryError } from '../adapters/slack/errors.js';
 import { blockProblems } from './fakes/slack/fake-slack.js';
-import { SeenKeys } from '../adapters/slack/dedupe.js';
 import { SLASH_COMMANDS } from '../adapters/slack/listeners.js';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -161,12 +160,6 @@ describe('incoming text and targets', () => {
     expect(parseTarget('slack:U0123')).toBe('U0123');
     expect(parseTarget('slack:#general')).toBeUndefined();
     expect(parseTarget('discord:123')).toBeUndefined();
-  });
-
-  it('remembers a bounded number of keys', () => {
-    const seen = new SeenKeys(2);
-    expect([seen.firstTime('a'), seen.firstTime('a'), seen.firstTime('b'), seen.firstTime('c'), seen.firstTime('a')]).toEqual([true, false, true, true, true]);
-    expect(seen.size).toBe(2);
   });
 });
 

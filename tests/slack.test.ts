@@ -179,18 +179,18 @@ describe.each<Mode>(['http', 'socket'])('Slack adapter, %s mode', (mode) => {
     bot = await startBot(mode, fixture.core);
     const mention = eventCallback(
       { type: 'app_mention', channel: 'C1', user: 'U1', text: '<@UBOT> trade figure?', ts: '1700000300.000100', event_ts: '1700000300.000100' },
-      'EvREDELIVER1',
+      `EvREDELIVER1${mode}`,
     );
     await bot.event(mention);
     await bot.fake.waitFor(() => bot.fake.posts().length === 1, 'the first answer');
     expect(acknowledged(await bot.event(mention, { retryNum: 1 }))).toBe(true);
     expect(acknowledged(await bot.event(mention, { retryNum: 2 }))).toBe(true);
 
-    const cmd = slashCommand({ command: '/ask', text: 'trade figure?', userId: 'U1', channelId: 'C1', responseUrl: bot.fake.responseUrl('dup'), triggerId: 'trigger-dup-1' });
+    const cmd = slashCommand({ command: '/ask', text: 'trade figure?', userId: 'U1', channelId: 'C1', responseUrl: bot.fake.responseUrl('dup'), triggerId: `trigger-dup-1-${mode}` });
     await bot.command(cmd);
     await bot.command(cmd);
     // A fresh event after the repeats: once it is answered, the repeats have long been handled.
-    await bot.event(eventCallback({ type: 'app_mention', channel: 'C1', user: 'U1', text: '<@UBOT> who visited Kenya?', ts: '1700000301.000100' }, 'EvFRESH1'));
+    await bot.event(eventCallback({ type: 'app_mention', channel: 'C1', user: 'U1', text: '<@UBOT> who visited Kenya?', ts: '1700000301.000100' }, `EvFRESH1${mode}`));
     await bot.fake.waitFor(() => bot.fake.posts().some((p) => p.args.thread_ts === '1700000301.000100'), 'the fresh answer');
     await bot.fake.waitFor(() => bot.fake.responsesFor('dup').length > 0, 'the command answer');
 
@@ -246,6 +246,7 @@ describe.each<Mode>(['http', 'socket'])('Slack adapter, %s mode', (mode) => {
     const broken: Core = {
       log: fixture.core.log,
       briefNames: () => [],
+      claimOnce: (key, ttlMs) => fixture.core.claimOnce(key, ttlMs),
       handle: async () => {
         throw new Error('database is locked');
       },

@@ -10,7 +10,7 @@ import {
   type PostResult,
   type Reply,
 } from '../../src/index.js';
-import { BoundedMap, SeenKeys } from './dedupe.js';
+import { BoundedMap } from './shares.js';
 import { platformErrorCode, slackHint } from './errors.js';
 import { isDirectChannel, isUserId, needsChannelPermission, normaliseIncoming, toCommandEvent } from './incoming.js';
 import { escapeMrkdwn } from './escape.js';
@@ -41,6 +41,9 @@ const SLASH_EPHEMERAL: Record<SlashName, boolean> = { brief: true, ask: true, br
 const SLASH_SHAREABLE: Record<SlashName, boolean> = { brief: true, ask: true, briefbot: false };
 
 export const SHARE_ACTION = 'briefbot_share';
+
+/** Slack retries an event three times within about five minutes; an hour is well clear of that. */
+const REDELIVERY_WINDOW_MS = 3600_000;
 
 interface ShareEntry {
   message: Message;
@@ -149,10 +152,23 @@ interface MessageEventLike {
 }
 
 export function registerListeners(app: App, ctx: ListenerContext): void {
-  const seen = new SeenKeys(5000);
   const shares = new BoundedMap<ShareEntry>(500);
-  /** Payloads without an id cannot be recognised as repeats, so they are always handled. */
-  const firstTime = (kind: string, id: string | undefined) => !id || seen.firstTime(`${kind}:${id}`);
+  /**
+   * Slack redelivers what it thinks we missed (same event_id; a re-sent command or click has
+   * the same trigger_id), possibly to another process's connection: the claim is in the shared
+   * store, so each is answered once across all processes. Payloads without an id cannot be
+   * recognised as repeats and are always handled; so is everything when the store cannot be
+   * asked, since answering twice beats never answering.
+   */
+  async function firstTime(kind: string, id: string | undefined): Promise<boolean> {
+    if (!id) return true;
+    try {
+      return await ctx.core().claimOnce(`slack:${kind}:${id}`, REDELIVERY_WINDOW_MS);
+    } catch (err) {
+      ctx.log.warn({ err: (err as Error).message, kind, id }, 'could not check for a Slack redelivery; handling it');
+      return true;
+    }
+  }
 
   async function answerSlash(name: SlashName, command: SlashCommand, respond: RespondFn, client: webApi.WebClient): Promise<void> {
     const isDirect = isDirectChannel(command.channel_id, command.channel_name);
@@ -182,7 +198,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     app.command(`/${name}`, async ({ command, ack, respond, client }) => {
       // Slack gives three seconds: acknowledge first, answer through response_url.
       await ack();
-      if (!firstTime('command', command.trigger_id)) {
+      if (!(await firstTime('command', command.trigger_id))) {
         ctx.log.debug({ trigger: command.trigger_id }, 'repeated slash command ignored');
         return;
       }
@@ -252,7 +268,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   }
 
   app.event('app_mention', async ({ event, body, client, context }) => {
-    if (!firstTime('event', body.event_id)) {
+    if (!(await firstTime('event', body.event_id))) {
       ctx.log.debug({ eventId: body.event_id }, 'redelivered mention ignored');
       return;
     }
@@ -281,7 +297,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     // Only people writing to the bot in its DM: no edits, joins, other bots or our own posts.
     if (m.channel_type !== 'im' || m.subtype || m.bot_id || !m.user) return;
     if (m.user === (context.botUserId ?? ctx.configuredBotUserId)) return;
-    if (!firstTime('event', body.event_id)) {
+    if (!(await firstTime('event', body.event_id))) {
       ctx.log.debug({ eventId: body.event_id }, 'redelivered message ignored');
       return;
     }
@@ -299,7 +315,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.action(SHARE_ACTION, async ({ ack, body, action, respond, client }) => {
     await ack();
     const trigger = 'trigger_id' in body ? String(body.trigger_id) : undefined;
-    if (!firstTime('action', trigger)) return;
+    if (!(await firstTime('action', trigger))) return;
     await ctx.track(
       (async () => {
         const key = 'value' in action ? String(action.value) : '';

@@ -174,7 +174,10 @@ export class SqliteArticleStore implements ArticleStore {
     if (items.length === 0) return [];
     // One commit for the batch; each article inside it is its own savepoint, so a crash
     // mid-ingest leaves no half article, and later items see earlier ones as duplicates.
-    const results = this.db.transaction(() => items.map((it) => this.insertOne(it.input, it.analysis)))();
+    // BEGIN IMMEDIATE: with several processes on one file, a transaction that starts by reading
+    // cannot later take the write lock if another process wrote meanwhile (SQLITE_BUSY at once,
+    // busy_timeout or not); taking the lock first makes them queue instead.
+    const results = this.db.transaction(() => items.map((it) => this.insertOne(it.input, it.analysis))).immediate();
     if (results.some((r) => r.status === 'added')) {
       this.dfCache.clear();
       this.sentenceCount = undefined;

@@ -11,9 +11,10 @@ import { SCHEDULE_MIGRATIONS, createScheduleStores } from './schedule.js';
 export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
-  // WAL lets two bot processes share one file; busy_timeout makes them wait instead of failing.
-  db.pragma('journal_mode = WAL');
+  // WAL lets two bot processes share one file; busy_timeout makes them wait instead of failing
+  // (set first: switching a new file to WAL takes a lock another starting process may hold).
   db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   migrate(db, [...ARTICLE_MIGRATIONS, ...SCHEDULE_MIGRATIONS]);

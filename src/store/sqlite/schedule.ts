@@ -175,7 +175,7 @@ function subscriptions(db: Database.Database): SubscriptionStore {
     return 'added';
   });
   return {
-    add: async (s) => add(s.brief, s.target, s.subscribedBy, s.now.toISOString()),
+    add: async (s) => add.immediate(s.brief, s.target, s.subscribedBy, s.now.toISOString()),
     remove: async (brief, target) => del.run(brief, target).changes > 0,
     async list(filter = {}) {
       const where: string[] = [];

@@ -33,6 +33,7 @@ export function recordingCore(inner: Core, events: CommandEvent[]): Core {
   return {
     log: inner.log,
     briefNames: () => inner.briefNames(),
+    claimOnce: (key, ttlMs) => inner.claimOnce(key, ttlMs),
     async handle(event: CommandEvent): Promise<Reply> {
       events.push(event);
       return inner.handle(event);
