@@ -119,6 +119,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     );
   }
 
+  log.info({ adapters: adapters.map((a) => a.platform), briefs: briefs.length }, 'briefbot is running');
   // Timers and sockets keep the process up; this keeps it up even when there are none (stdin closed, no briefs).
   const keepAlive = setInterval(() => {}, 1 << 30);
   return {

@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -165,5 +167,47 @@ describe('N processes on one SQLite file', () => {
     expect(fake.responsesFor('across')).toHaveLength(1);
     // Each process received one copy of each; one of them said it was a repeat.
     expect(bots.map((b) => (b.log().match(/redelivered mention ignored|repeated slash command ignored/g) ?? []).length).reduce((a, b) => a + b)).toBe(2);
+  }, 180_000);
+
+  it('three processes polling one feed: one of them fetches it, and each item is stored once', async () => {
+    setup = await setUp(fake);
+    const items = Array.from({ length: 5 }, (_, i) => ({
+      title: `Harbour story ${i}`,
+      link: `https://news.example/story-${i}`,
+      body: `Story ${i}: the harbour authority said on Tuesday that works would go on. Officials said the plan was agreed after talks. Critics said it went too far.`,
+    }));
+    let fetches = 0;
+    // Slow answers keep the first poll in flight while the other processes come to the feed.
+    const server = createServer((_req, res) => {
+      fetches++;
+      setTimeout(() => {
+        const xml = `<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title><link>https://news.example/</link>${items
+          .map((i) => `<item><title>${i.title}</title><link>${i.link}</link><pubDate>${new Date().toUTCString()}</pubDate><description>${i.body}</description></item>`)
+          .join('')}</channel></rss>`;
+        res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(xml);
+      }, 3000);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`;
+      // A source whose back catalogue was already seen: its next poll stores what it finds.
+      const store = openSqliteStore(setup.env.BRIEFBOT_DB);
+      await store.sources.upsert({ url, kind: 'feed', addedBy: 'config' });
+      await store.sources.update(url, { primed: true });
+      await store.close();
+      const env = { BRIEFBOT_DB: setup.env.BRIEFBOT_DB, BRIEFBOT_BRIEFS_DIR: join(setup.dir, 'none'), BRIEFBOT_LOAD_SAMPLES: 'false', BRIEFBOT_SOURCES: url, BRIEFBOT_ALLOW_PRIVATE_URLS: 'true' };
+      bots = [0, 1, 2].map((i) => startBot(`poller-${i}`, env));
+      await Promise.all(bots.map((b) => b.waitForLog(/briefbot is running/, 90_000)));
+      expect(await Promise.all(bots.map((b) => b.stop()))).toEqual([0, 0, 0]);
+
+      expect(fetches).toBe(1);
+      const after = openSqliteStore(setup.env.BRIEFBOT_DB);
+      expect(await after.articles.count()).toBe(items.length);
+      expect(await after.sources.get(url)).toMatchObject({ articles: items.length, failures: 0 });
+      await after.close();
+      expect(bots.filter((b) => /source: new articles stored/.test(b.log()))).toHaveLength(1);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   }, 180_000);
 });

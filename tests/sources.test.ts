@@ -96,6 +96,26 @@ describe('feed sources', () => {
     expect(await store.sources.get(feed.url)).toMatchObject({ addedBy: 'slack:UADMIN', articles: 1, failures: 0, primed: true, etag: '"v4"' });
   });
 
+  it('two processes polling one feed at the same moment, past any lease, store each item once', async () => {
+    const items: Item[] = ['a', 'b', 'c', 'd'].map((x) => ({ title: `Story ${x}`, link: `https://news.example/${x}`, date: '2026-03-02T09:00:00Z', body: body(`Story ${x}`) }));
+    const feed = await feedServer(items);
+    const { store, dir } = tempStore();
+    await store.sources.upsert({ url: feed.url, kind: 'feed' });
+    await store.sources.update(feed.url, { primed: true });
+    // A second connection to the same file stands for the second process; leases that end at once let both poll now.
+    const other = openSqliteStore(join(dir, 'briefbot.db'));
+    cleanups.push(() => other.close());
+    const t = () => new Date('2026-03-02T12:00:00Z');
+    const results = await Promise.all([
+      manager(store, t, { owner: 'one', leaseMs: 0 }).pollFeedNow(feed.url),
+      manager(other, t, { owner: 'two', leaseMs: 0 }).pollFeedNow(feed.url),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['ok', 'ok']);
+    expect(feed.state.requests).toHaveLength(2);
+    expect(results[0].added + results[1].added).toBe(4);
+    expect(await store.articles.count()).toBe(4);
+  });
+
   it('polls with a conditional GET and counts a 304 as success', async () => {
     const feed = await feedServer([{ title: 'One', link: 'https://news.example/1', date: '2026-03-02T09:00:00Z', body: body('One thing') }]);
     const { store } = tempStore();

@@ -5,7 +5,8 @@ import type { SourceRecord } from '../store/schedule-types.js';
 import type { ArticleInput, Store } from '../store/store.js';
 
 export interface PollResult {
-  status: 'not-modified' | 'ok' | 'error';
+  /** 'skipped': another process is polling the source, or polled it since it was found due. */
+  status: 'not-modified' | 'ok' | 'error' | 'skipped';
   /** Articles stored by this poll. */
   added: number;
   /** Items recorded as seen without storing them (the back catalogue, on a source's first poll). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -36,6 +37,10 @@ export interface SourceManagerOptions {
   /** Files modified more recently than this are left for the next scan (default 2 s). */
   settleMs?: number;
   metrics?: SourcePollMetrics;
+  /** Names this process's source leases; random by default. */
+  owner?: string;
+  /** How long a poll may hold its source before another process may take it over (default 10 min). */
+  leaseMs?: number;
 }
 
 export interface SourceManager {
@@ -63,6 +68,10 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
   const intervalMs = opts.intervalMs ?? 15 * 60_000;
   const maxBackoffMs = opts.maxBackoffMs ?? 6 * 3600_000;
   const log = opts.log.child({ component: 'sources' });
+  const owner = opts.owner ?? `sources-${randomUUID()}`;
+  const leaseMs = opts.leaseMs ?? 10 * 60_000;
+  /** The folders this process was configured with: another process's folder may not exist here. */
+  const localFolders = new Set<string>();
   const running = new Map<string, Promise<unknown>>();
   const watchers: FSWatcher[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -77,6 +86,7 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
   }
 
   async function record(source: SourceRecord, result: PollResult): Promise<void> {
+    if (result.status === 'skipped') return;
     const t = now();
     if (result.status === 'error') {
       const failures = source.failures + 1;
@@ -105,48 +115,75 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
     opts.metrics?.inc({ kind: source.kind, result: result.status === 'not-modified' ? 'not_modified' : result.status });
   }
 
-  function pollFeedNow(url: string): Promise<PollResult> {
+  /**
+   * Runs `fn` holding the source's lease in the store, so one process at a time polls it;
+   * undefined, without running it, while another process holds the lease.
+   */
+  async function leased<T>(url: string, fn: () => Promise<T>): Promise<T | undefined> {
+    if (!(await store.sources.lease(url, owner, now(), leaseMs))) {
+      log.debug({ url }, 'source is being polled by another process');
+      return undefined;
+    }
+    try {
+      return await fn();
+    } finally {
+      await store.sources.release(url, owner).catch((err) => log.warn({ url, err: errorMessage(err) }, 'could not release the source lease; it ends by itself'));
+    }
+  }
+
+  const skipped: PollResult = { status: 'skipped', added: 0, primed: 0 };
+
+  function pollFeedOnce(url: string, onlyIfDue: boolean): Promise<PollResult> {
     return once(url, async () => {
-      const source = await store.sources.get(url);
-      if (!source) return { status: 'error', added: 0, primed: 0, error: 'unknown source' } satisfies PollResult;
-      let result: PollResult;
-      try {
-        result = await pollFeed({ store, fetch: fetcher, allowPrivate: opts.allowPrivate, now }, source);
-      } catch (err) {
-        result = { status: 'error', added: 0, primed: 0, error: errorMessage(err), retryable: true };
-      }
-      await record((await store.sources.get(url)) ?? source, result);
-      return result;
+      const out = await leased(url, async (): Promise<PollResult> => {
+        // Read under the lease: another process may have polled it between our list and our lease.
+        const source = await store.sources.get(url);
+        if (!source) return { status: 'error', added: 0, primed: 0, error: 'unknown source' };
+        if (onlyIfDue && source.nextPollAt && source.nextPollAt > now().toISOString()) return skipped;
+        let result: PollResult;
+        try {
+          result = await pollFeed({ store, fetch: fetcher, allowPrivate: opts.allowPrivate, now }, source);
+        } catch (err) {
+          result = { status: 'error', added: 0, primed: 0, error: errorMessage(err), retryable: true };
+        }
+        await record((await store.sources.get(url)) ?? source, result);
+        return result;
+      });
+      return out ?? skipped;
     });
   }
 
+  const pollFeedNow = (url: string) => pollFeedOnce(url, false);
+
   function scanFolderNow(dir: string): Promise<void> {
-    return once(dir, async () => {
-      const t = now();
-      const source = await store.sources.get(dir);
-      if (!source) return;
-      try {
-        const r = await scanFolder(store, dir, { primed: source.primed, now, settleMs: opts.settleMs });
-        const fresh = (await store.sources.get(dir)) ?? source;
-        await store.sources.update(dir, {
-          primed: true,
-          lastPollAt: t.toISOString(),
-          lastSuccessAt: t.toISOString(),
-          failures: 0,
-          articles: fresh.articles + r.added,
-          ...(r.errors.length ? { lastError: r.errors[r.errors.length - 1], lastErrorAt: t.toISOString() } : {}),
-        });
-        for (const e of r.errors) log.warn({ dir, err: e }, 'folder file not ingested');
-        if (r.primed) log.info({ dir, files: r.primed }, 'new folder source: existing files marked as seen (not briefed)');
-        if (r.added) log.info({ dir, added: r.added }, 'folder: new articles stored');
-        if (r.unsettled) schedule(() => void scanFolderNow(dir).catch(() => {}), (opts.settleMs ?? 2_000) + 100);
-        opts.metrics?.inc({ kind: 'folder', result: 'ok' });
-      } catch (err) {
-        await store.sources.update(dir, { lastPollAt: t.toISOString(), lastErrorAt: t.toISOString(), lastError: errorMessage(err), failures: source.failures + 1 });
-        log.warn({ dir, err: errorMessage(err) }, 'folder scan failed');
-        opts.metrics?.inc({ kind: 'folder', result: 'error' });
-      }
-    });
+    return once(dir, async () => void (await leased(dir, () => scanLeasedFolder(dir))));
+  }
+
+  async function scanLeasedFolder(dir: string): Promise<void> {
+    const t = now();
+    const source = await store.sources.get(dir);
+    if (!source) return;
+    try {
+      const r = await scanFolder(store, dir, { primed: source.primed, now, settleMs: opts.settleMs });
+      const fresh = (await store.sources.get(dir)) ?? source;
+      await store.sources.update(dir, {
+        primed: true,
+        lastPollAt: t.toISOString(),
+        lastSuccessAt: t.toISOString(),
+        failures: 0,
+        articles: fresh.articles + r.added,
+        ...(r.errors.length ? { lastError: r.errors[r.errors.length - 1], lastErrorAt: t.toISOString() } : {}),
+      });
+      for (const e of r.errors) log.warn({ dir, err: e }, 'folder file not ingested');
+      if (r.primed) log.info({ dir, files: r.primed }, 'new folder source: existing files marked as seen (not briefed)');
+      if (r.added) log.info({ dir, added: r.added }, 'folder: new articles stored');
+      if (r.unsettled) schedule(() => void scanFolderNow(dir).catch(() => {}), (opts.settleMs ?? 2_000) + 100);
+      opts.metrics?.inc({ kind: 'folder', result: 'ok' });
+    } catch (err) {
+      await store.sources.update(dir, { lastPollAt: t.toISOString(), lastErrorAt: t.toISOString(), lastError: errorMessage(err), failures: source.failures + 1 });
+      log.warn({ dir, err: errorMessage(err) }, 'folder scan failed');
+      opts.metrics?.inc({ kind: 'folder', result: 'error' });
+    }
   }
 
   function schedule(fn: () => void, ms: number): void {
@@ -160,8 +197,8 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
     const t = now().toISOString();
     const jobs: Promise<unknown>[] = [];
     for (const s of await store.sources.list()) {
-      if (s.kind === 'feed' && (!s.nextPollAt || s.nextPollAt <= t)) jobs.push(pollFeedNow(s.url));
-      if (s.kind === 'folder') jobs.push(scanFolderNow(s.url));
+      if (s.kind === 'feed' && (!s.nextPollAt || s.nextPollAt <= t)) jobs.push(pollFeedOnce(s.url, true));
+      if (s.kind === 'folder' && localFolders.has(s.url)) jobs.push(scanFolderNow(s.url));
     }
     await Promise.all(jobs);
   }
@@ -200,6 +237,7 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
           continue;
         }
         await store.sources.upsert({ url: dir, kind: 'folder', addedBy: 'config', now: now() });
+        localFolders.add(dir);
         watchFolder(dir);
       }
       await pollDue();
@@ -208,10 +246,7 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
       tick.unref();
       timers.push(tick);
       const rescan = setInterval(() => {
-        void store.sources
-          .list()
-          .then((all) => Promise.all(all.filter((s) => s.kind === 'folder').map((s) => scanFolderNow(s.url))))
-          .catch((err) => log.error({ err: errorMessage(err) }, 'folder rescan failed'));
+        void Promise.all([...localFolders].map((dir) => scanFolderNow(dir))).catch((err) => log.error({ err: errorMessage(err) }, 'folder rescan failed'));
       }, opts.rescanMs ?? 60_000);
       rescan.unref();
       timers.push(rescan);
@@ -243,10 +278,9 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
         return { ok: false, message: `Could not add ${href}: ${result.error}` };
       }
       log.info({ url: href, addedBy }, 'feed source added');
-      return {
-        ok: true,
-        message: `Added ${href}. Its ${result.primed} current item${result.primed === 1 ? ' is' : 's are'} marked as already seen; new items will be in briefs from now on.`,
-      };
+      // 'skipped': another process took the new source's first poll, and is priming it now.
+      const current = result.status === 'skipped' ? 'Its current items are' : `Its ${result.primed} current item${result.primed === 1 ? ' is' : 's are'}`;
+      return { ok: true, message: `Added ${href}. ${current} marked as already seen; new items will be in briefs from now on.` };
     },
   };
 }

@@ -110,6 +110,14 @@ export interface SourceStore {
   seen(url: string, itemKey: string): Promise<string | undefined>;
   /** Records an item with a fingerprint (a date or content hash); returns true when new or changed. */
   markSeen(url: string, itemKey: string, fingerprint: string, now: Date): Promise<boolean>;
+  /**
+   * Takes the right to poll a source until now + leaseMs, so one process at a time polls it:
+   * true when nobody holds it, the holder's lease has ended, or `owner` already holds it
+   * (renewing). False while another owner's lease lasts, and for an unknown source.
+   */
+  lease(url: string, owner: string, now: Date, leaseMs: number): Promise<boolean>;
+  /** Ends `owner`'s lease early (after its poll); another owner's lease is left alone. */
+  release(url: string, owner: string): Promise<void>;
 }
 
 export interface RunCoordinatorStore {

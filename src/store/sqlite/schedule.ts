@@ -87,6 +87,14 @@ export const SCHEDULE_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 120,
+    name: 'source poll leases',
+    sql: `
+      ALTER TABLE sources ADD COLUMN lease_owner TEXT;
+      ALTER TABLE sources ADD COLUMN lease_until TEXT;
+    `,
+  },
 ];
 
 type Row = Record<string, unknown>;
@@ -306,6 +314,12 @@ function sources(db: Database.Database): SourceStore {
     `INSERT INTO source_items (url, item_key, fingerprint, seen_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (url, item_key) DO UPDATE SET fingerprint = excluded.fingerprint, seen_at = excluded.seen_at`,
   );
+  // One statement: it takes the lease only when free, expired or already ours, so two processes cannot both get it.
+  const lease = db.prepare(
+    `UPDATE sources SET lease_owner = ?, lease_until = ?
+     WHERE url = ? AND (lease_owner IS NULL OR lease_until <= ? OR lease_owner = ?)`,
+  );
+  const release = db.prepare('UPDATE sources SET lease_owner = NULL, lease_until = NULL WHERE url = ? AND lease_owner = ?');
   return {
     upsert: async (s) => insert.run(s.url, s.kind, s.addedBy ?? null, (s.now ?? new Date()).toISOString()).changes > 0,
     list: async () => (db.prepare('SELECT * FROM sources ORDER BY url').all() as Row[]).map(toSource),
@@ -335,6 +349,9 @@ function sources(db: Database.Database): SourceStore {
       const row = seen.get(url, itemKey) as Row | undefined;
       return row ? String(row.fingerprint) : undefined;
     },
+    lease: async (url, owner, now, leaseMs) =>
+      lease.run(owner, new Date(now.getTime() + leaseMs).toISOString(), url, now.toISOString(), owner).changes > 0,
+    release: async (url, owner) => void release.run(url, owner),
     async markSeen(url, itemKey, fingerprint, now) {
       const before = seen.get(url, itemKey) as Row | undefined;
       if (before && String(before.fingerprint) === fingerprint) return false;
