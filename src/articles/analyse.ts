@@ -11,7 +11,7 @@ import type { ArticleAnalysis, ArticleInput } from '../store/store.js';
  */
 export function analyseArticle(article: ArticleInput): ArticleAnalysis {
   const bodySentences = splitSentences(article.body);
-  const summary = summarizeSentences(bodySentences, { title: article.title });
+  const summary = summarizeSentences(bodySentences, { title: article.title, language: article.language });
   summary.story = storySignature(article.title, bodySentences);
   const sentences = [article.title, ...bodySentences].map((text) => ({ text, kinds: sentenceKinds(text) }));
   return { sentences, summary };
