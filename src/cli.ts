@@ -151,7 +151,7 @@ export function buildCli(plugins: CliPlugins = {}): Command {
           process.exitCode = 1;
           continue;
         }
-        const summary = summarizeSentences(splitSentences(r.article.body), { title: r.article.title, sentences: opts.sentences });
+        const summary = summarizeSentences(splitSentences(r.article.body), { title: r.article.title, sentences: opts.sentences, language: r.article.language });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ input: r.input, title: r.article.title, sentences: summary.sentences, figures: summary.figures.map(({ measure, value, kind }) => ({ measure: measure ?? null, value, kind })) })}\n`);
         } else {
