@@ -23,9 +23,9 @@ function briefbot(dir: string, args: string[]): Promise<{ stdout: string; stderr
 
 const SAMPLES = [
   { title: 'Malaysia and Kenya agreed to upgrade their diplomatic ties to a strategic partnership as both countries marked 60 years of relations.', summary: 'Malaysian Prime Minister Anwar Ibrahim conducted an official visit to Kenya on Nov. 23 and 24 at the invitation of President William Ruto.', figure: 'bilateral trade: 5.7 billion ringgit ($1.37 billion)' },
-  { title: 'Ad sales boost Time Warner profit', summary: 'Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (£600m) for the three months to December, from $639m year-earlier.', figure: 'quarterly profits at US media giant TimeWarner: 76%' },
-  { title: "High fuel prices hit BA's profits", summary: 'British Airways has blamed high fuel prices for a 40% drop in profits.', figure: '40%' },
-  { title: 'Yukos unit buyer faces loan claim', summary: 'The owners of embattled Russian oil giant Yukos are to ask the buyer of its former production unit to pay back a $900m (£479m) loan.', figure: 'owners of embattled Russian oil giant Yukos: $900m (£479m)' },
+  { title: 'Ad sales boost Time Warner profit', summary: 'Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (£600m) for the three months to December, from $639m year-earlier.', figure: '76%' },
+  { title: "High fuel prices hit BA's profits", summary: 'British Airways has blamed high fuel prices for a 40% drop in profits.', figure: 'profits: 40%' },
+  { title: 'Yukos unit buyer faces loan claim', summary: 'The owners of embattled Russian oil giant Yukos are to ask the buyer of its former production unit to pay back a $900m (£479m) loan.', figure: 'loan: $900m (£479m)' },
   { title: 'Dollar gains on Greenspan speech', summary: 'The dollar has hit its highest level against the euro in almost three months after the Federal Reserve head said the US trade deficit is set to stabilise.', figure: 'dollar: $1.2871' },
 ];
 
