@@ -53,6 +53,7 @@ const schema = z
     BRIEFBOT_SOURCE_POLL: duration('15m'),
     BRIEFBOT_DELIVERY_LEASE: duration('5m', { ms: 5_000, text: '5s (a post must finish within the lease that guards it)' }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
     HEALTH_PORT: port.optional(),
     HEALTH_HOST: z.string().default('127.0.0.1'),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
@@ -119,6 +120,8 @@ export interface Config {
   /** How long a delivery claim holds: another process takes over a dead one's deliveries after this. */
   deliveryLeaseMs: number;
   logLevel: string;
+  /** auto: pretty lines on a terminal, JSON lines when piped; pretty; json. */
+  logFormat: 'auto' | 'pretty' | 'json';
   health?: { port: number; host: string };
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; port: number; host: string };
   discord?: {
@@ -163,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sourcePollMs: e.BRIEFBOT_SOURCE_POLL,
     deliveryLeaseMs: e.BRIEFBOT_DELIVERY_LEASE,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     health: e.HEALTH_PORT !== undefined ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : undefined,
     slack: e.SLACK_BOT_TOKEN
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, port: e.SLACK_PORT, host: e.SLACK_HOST }
