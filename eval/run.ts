@@ -5,6 +5,7 @@ import { defaultData } from './common.js';
 import { runExtract } from './extract.js';
 import { runSummarize } from './summarize.js';
 import { runAsk } from './ask.js';
+import { loadConfig } from '../src/config.js';
 
 const program = new Command('eval').description('briefbot quality evaluations on the shared development sets');
 
@@ -40,9 +41,14 @@ program
   .option('--limit <n>', 'only the first n questions', (v) => Number.parseInt(v, 10))
   .option('--out <file>', 'write per-question results as JSONL')
   .option('--json', 'print the figures as one JSON object')
-  .action(async (o: { squad?: string; realtimeqa?: string; limit?: number; out?: string; json?: boolean }) => {
+  .option('--store <kind>', 'sqlite (a temporary file) or postgres (a scratch database, dropped afterwards); default postgres when DATABASE_URL is set')
+  .option('--database-url <url>', 'PostgreSQL server for --store postgres (default DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres)')
+  .action(async (o: { squad?: string; realtimeqa?: string; limit?: number; out?: string; json?: boolean; store?: string; databaseUrl?: string }) => {
     if (!o.squad === !o.realtimeqa) program.error('give exactly one of --squad <file.json> or --realtimeqa <file.jsonl>');
-    await runAsk({ ...o, squad: o.squad && resolve(o.squad), realtimeqa: o.realtimeqa && resolve(o.realtimeqa), out: o.out && resolve(o.out) });
+    const databaseUrl = o.databaseUrl ?? loadConfig().databaseUrl;
+    const store = o.store ?? (databaseUrl ? 'postgres' : 'sqlite');
+    if (store !== 'sqlite' && store !== 'postgres') program.error('--store is sqlite or postgres');
+    await runAsk({ ...o, store, databaseUrl, squad: o.squad && resolve(o.squad), realtimeqa: o.realtimeqa && resolve(o.realtimeqa), out: o.out && resolve(o.out) });
   });
 
 await program.parseAsync(process.argv);
