@@ -46,8 +46,9 @@ program
   .action(async (o: { squad?: string; realtimeqa?: string; limit?: number; out?: string; json?: boolean; store?: string; databaseUrl?: string }) => {
     if (!o.squad === !o.realtimeqa) program.error('give exactly one of --squad <file.json> or --realtimeqa <file.jsonl>');
     const databaseUrl = o.databaseUrl ?? loadConfig().databaseUrl;
-    const store = o.store ?? (databaseUrl ? 'postgres' : 'sqlite');
-    if (store !== 'sqlite' && store !== 'postgres') program.error('--store is sqlite or postgres');
+    const kind = o.store ?? (databaseUrl ? 'postgres' : 'sqlite');
+    if (kind !== 'sqlite' && kind !== 'postgres') return program.error('--store is sqlite or postgres');
+    const store: 'sqlite' | 'postgres' = kind;
     await runAsk({ ...o, store, databaseUrl, squad: o.squad && resolve(o.squad), realtimeqa: o.realtimeqa && resolve(o.realtimeqa), out: o.out && resolve(o.out) });
   });
 
