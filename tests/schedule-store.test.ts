@@ -95,23 +95,4 @@ describe('sqlite schedule stores', () => {
     await s.coordination.heartbeat('B', at(10));
     expect(await s.coordination.lastHeartbeat()).toEqual(at(10));
   });
-
-  it('source leases: one holder at a time across connections; renew, release and expiry hand over', async () => {
-    env = tempStores();
-    const a = env.open();
-    const b = env.open();
-    const url = 'https://e.com/feed';
-    expect(await a.sources.lease(url, 'A', t0, 60_000)).toBe(false); // not a source yet
-    await a.sources.upsert({ url, kind: 'feed', now: t0 });
-    expect(await a.sources.lease(url, 'A', t0, 60_000)).toBe(true);
-    expect(await b.sources.lease(url, 'B', at(30), 60_000)).toBe(false);
-    expect(await a.sources.lease(url, 'A', at(30), 60_000)).toBe(true); // renewed to at(90)
-    expect(await b.sources.lease(url, 'B', at(61), 60_000)).toBe(false);
-    await b.sources.release(url, 'B'); // not B's to release
-    expect(await b.sources.lease(url, 'B', at(62), 60_000)).toBe(false);
-    await a.sources.release(url, 'A');
-    expect(await b.sources.lease(url, 'B', at(63), 60_000)).toBe(true);
-    expect(await a.sources.lease(url, 'A', at(64), 60_000)).toBe(false);
-    expect(await a.sources.lease(url, 'A', at(123), 60_000)).toBe(true); // B's lease ended at 123
-  });
 });
