@@ -7,7 +7,11 @@ import { handleHelp } from './commands/help.js';
 import { errorMessage } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { message } from './messages/message.js';
+import { StoreUnavailableError } from './store/errors.js';
 import type { Store } from './store/store.js';
+
+/** What every command answers while the store cannot be reached. */
+export const STORE_UNAVAILABLE = 'The store is unavailable, try again shortly.';
 
 export type CommandHandler = (event: CommandEvent, deps: CommandDeps) => Promise<Reply>;
 
@@ -80,6 +84,11 @@ export function createCore(options: CoreOptions): Core {
       try {
         return await dispatch(event);
       } catch (err) {
+        if (err instanceof StoreUnavailableError) {
+          // An outage, not a bug: the operator sees it in the log and on /healthz; the user gets one plain line.
+          log.warn({ err: err.message, platform: event.platform, command: event.command }, 'command not answered: the store is unavailable');
+          return { message: message([{ type: 'paragraph', text: STORE_UNAVAILABLE }]), ephemeral: true };
+        }
         log.error({ err, platform: event.platform, command: event.command, user: event.user }, 'command failed');
         return {
           message: message([
