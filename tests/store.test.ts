@@ -90,26 +90,3 @@ describe('SQLite store', () => {
     await store.close();
   });
 });
-
-describe('articles about topics, filtered in the store', () => {
-  it('finds the window\'s articles holding every word of any topic, on stems, headline included', async () => {
-    const store = openSqliteStore(join(dir, 'topics.db'));
-    const add = (title: string, body: string, publishedAt: string) =>
-      store.articles.add({ ...article, title, body, url: `https://e.example/${title.length}-${publishedAt}`, publishedAt }, analyseArticle({ ...article, title, body, publishedAt }));
-    await add('Elections called', 'The prime minister called early elections for March.', '2026-11-20T10:00:00.000Z');
-    await add('Coffee exports rise', 'Coffee exports rose 12% as dock workers ended their strike.', '2026-11-20T11:00:00.000Z');
-    await add('Port strike ends', 'Dock workers went back to work on Monday.', '2026-11-20T12:00:00.000Z');
-    await add('Old election story', 'An election was held long ago.', '2026-10-01T10:00:00.000Z');
-    const since = new Date('2026-11-20T00:00:00Z');
-    const until = new Date('2026-11-21T00:00:00Z');
-    const titles = async (topics: string[][]) => (await store.articles.inWindowAbout(since, until, topics)).map((a) => a.title);
-    expect(await titles([['election']])).toEqual(['Elections called']);
-    expect(await titles([['strikes']])).toEqual(['Port strike ends', 'Coffee exports rise']);
-    expect(await titles([['coffee', 'strike']])).toEqual(['Coffee exports rise']);
-    expect(await titles([['coffee', 'election']])).toEqual([]);
-    expect(await titles([['election'], ['coffee']])).toEqual(['Coffee exports rise', 'Elections called']);
-    expect(await titles([['"quoted" OR NEAR(']])).toEqual([]);
-    expect((await store.articles.inWindowAbout(since, until, [['strike']]))[0].summary.sentences).toEqual(['Dock workers went back to work on Monday.']);
-    await store.close();
-  });
-});

@@ -193,8 +193,9 @@ export class SqliteArticleStore implements ArticleStore {
     const matched = new Set<number>();
     const perWord = new Map<string, Set<number>>();
     for (const topic of topics) {
-      const words = [...new Set(topic.map((w) => w.toLowerCase()).filter(Boolean))];
-      if (words.length === 0) continue;
+      const words = [...new Set(topic.map((w) => w.toLowerCase()))];
+      // A word with no letter or digit matches nothing (as in the PostgreSQL store): the topic is skipped.
+      if (words.length === 0 || words.some((w) => !/[\p{L}\p{N}]/u.test(w))) continue;
       let ids: Set<number> | undefined;
       for (const w of words) {
         let found = perWord.get(w);
