@@ -80,14 +80,14 @@ export async function benchDelivery(opts: DeliveryBenchOptions): Promise<Figure[
   }
 }
 
-interface Host {
+export interface Host {
   url: string;
   stats(): Promise<{ counts: Record<string, number>; refused: number }>;
   close(): Promise<void>;
 }
 
 /** The platform fake and its rate-limiting proxy, in a child process (bench/fakes/host.ts). */
-async function startHost(platform: 'discord' | 'slack', channels: number): Promise<Host> {
+export async function startHost(platform: 'discord' | 'slack', channels: number): Promise<Host> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench', 'fakes', 'host.ts'), platform, String(channels)], {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -10,6 +10,7 @@ import { benchDelivery } from './delivery.js';
 import { benchFootprint } from './footprint.js';
 import { benchIngest } from './ingest.js';
 import { formatTable, met, type Figure } from './report.js';
+import { benchScale } from './scale.js';
 
 export const SIZES = {
   full: {
@@ -28,6 +29,12 @@ export const SIZES = {
   },
 };
 
+/** `--store postgres` (bench/scale.ts): PostgreSQL and several bot processes. */
+export const SCALE_SIZES = {
+  full: { articles: 100_000, questions: 1000, channels: 3000, ingest: 2000 },
+  small: { articles: 2000, questions: 30, channels: 30, ingest: 20 },
+};
+
 export type Section = keyof (typeof SIZES)['full'];
 export const SECTIONS: Section[] = ['ingest', 'ask', 'brief', 'delivery', 'footprint'];
 
@@ -38,7 +45,12 @@ export interface BenchReport {
   figures: Figure[];
 }
 
-export async function runBench(size: 'full' | 'small', only: Section[] = SECTIONS, log: (s: string) => void = () => {}): Promise<BenchReport> {
+export async function runBench(
+  size: 'full' | 'small',
+  only: Section[] = SECTIONS,
+  log: (s: string) => void = () => {},
+  store: 'sqlite' | 'postgres' = 'sqlite',
+): Promise<BenchReport> {
   const s = SIZES[size];
   const started = performance.now();
   const loadAvgStart = loadavg().map((x) => Math.round(x * 100) / 100);
@@ -52,6 +64,10 @@ export async function runBench(size: 'full' | 'small', only: Section[] = SECTION
     if (section === 'delivery') figures.push(...(await benchDelivery({ ...s.delivery, log })));
     if (section === 'footprint') figures.push(...(await benchFootprint({ ...s.footprint, log })));
     log(`${section}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  if (store === 'postgres') {
+    log('scale (PostgreSQL, several processes)…');
+    figures.push(...(await benchScale({ ...SCALE_SIZES[size], log })));
   }
   return {
     machine: {
@@ -73,9 +89,12 @@ async function main(): Promise<void> {
   const json = args.includes('--json');
   const size = args.includes('--small') ? 'small' : 'full';
   const onlyArg = args.find((a) => a.startsWith('--only='))?.slice(7) ?? (args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined);
-  const only = onlyArg ? (onlyArg.split(',').filter((x) => (SECTIONS as string[]).includes(x)) as Section[]) : SECTIONS;
+  const storeArg = args.find((a) => a.startsWith('--store='))?.slice(8) ?? (args.includes('--store') ? args[args.indexOf('--store') + 1] : 'sqlite');
+  if (storeArg !== 'sqlite' && storeArg !== 'postgres') throw new Error(`--store takes sqlite or postgres, not ${storeArg}`);
+  // With --store postgres the PostgreSQL figures are the run; the SQLite sections join only when named with --only.
+  const only = onlyArg ? (onlyArg.split(',').filter((x) => (SECTIONS as string[]).includes(x)) as Section[]) : storeArg === 'postgres' ? [] : SECTIONS;
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const report = await runBench(size, only, log);
+  const report = await runBench(size, only, log, storeArg);
   if (json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {

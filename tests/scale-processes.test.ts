@@ -4,17 +4,38 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../src/store/sqlite/index.js';
+import { openStore } from '../src/store/open.js';
+import type { Store } from '../src/store/store.js';
 import { BOT_TOKEN, APP_TOKEN } from './fakes/slack/harness.js';
 import { startFakeSlack, type FakeSlack } from './fakes/slack/fake-slack.js';
 import { eventCallback, slashCommand } from './fakes/slack/requests.js';
 import { eventually, startBot, type BotProcess } from './helpers/bot-process.js';
+import { createTestDatabase, describePostgres } from './helpers/postgres.js';
 
 /**
- * Several `npm start` processes on one store. Whatever the number of processes, each
- * (brief, slot, target) is posted once: claims and leases live in the store, and a
- * process that dies holding claims loses them when the lease ends.
+ * Several `npm start` processes on one store, a SQLite file or a PostgreSQL database.
+ * Whatever the number of processes, each (brief, slot, target) is posted once: claims and
+ * leases live in the store, and a process that dies holding claims loses them when the
+ * lease ends.
  */
+
+/** Where the processes' store lives: its environment for `npm start`, and a way to open it here. */
+interface Backend {
+  env: Record<string, string>;
+  open(): Promise<Store>;
+  drop(): Promise<void>;
+}
+
+async function sqliteBackend(dir: string): Promise<Backend> {
+  const location = { dbPath: join(dir, 'bot.db') };
+  return { env: { BRIEFBOT_DB: location.dbPath }, open: () => openStore(location), drop: async () => {} };
+}
+
+async function postgresBackend(dir: string): Promise<Backend> {
+  const db = await createTestDatabase();
+  const location = { dbPath: join(dir, 'unused.db'), databaseUrl: db.url };
+  return { env: { BRIEFBOT_DB: location.dbPath, DATABASE_URL: db.url }, open: () => openStore(location), drop: () => db.drop() };
+}
 
 const CHANNELS = Array.from({ length: 30 }, (_, i) => `C${String(i + 1).padStart(6, '0')}`);
 
@@ -28,9 +49,10 @@ interface Setup {
   dir: string;
   env: Record<string, string>;
   slot: string;
+  backend: Backend;
 }
 
-async function setUp(fake: FakeSlack): Promise<Setup> {
+async function setUp(fake: FakeSlack, makeBackend: (dir: string) => Promise<Backend>): Promise<Setup> {
   const dir = mkdtempSync(join(tmpdir(), 'briefbot-scale-'));
   const briefs = join(dir, 'briefs');
   mkdirSync(briefs);
@@ -49,15 +71,16 @@ async function setUp(fake: FakeSlack): Promise<Setup> {
       '',
     ].join('\n'),
   );
-  const db = join(dir, 'bot.db');
-  const store = openSqliteStore(db);
+  const backend = await makeBackend(dir);
+  const store = await backend.open();
   await store.coordination.heartbeat('earlier-run', downSince);
   await store.close();
   return {
     dir,
+    backend,
     slot: slot.toISOString(),
     env: {
-      BRIEFBOT_DB: db,
+      ...backend.env,
       BRIEFBOT_BRIEFS_DIR: briefs,
       BRIEFBOT_LOAD_SAMPLES: 'false',
       BRIEFBOT_DELIVERY_LEASE: '5s',
@@ -70,8 +93,8 @@ async function setUp(fake: FakeSlack): Promise<Setup> {
 
 const postsTo = (fake: FakeSlack, channel: string) => fake.posts().filter((c) => c.args.channel === channel).length;
 
-async function ledger(db: string) {
-  const store = openSqliteStore(db);
+async function ledger(backend: Backend) {
+  const store = await backend.open();
   try {
     return await store.deliveries.forSlot('wire', (await store.deliveries.runsSince('wire', '0'))[0]?.slot ?? '');
   } finally {
@@ -79,7 +102,7 @@ async function ledger(db: string) {
   }
 }
 
-describe('N processes on one SQLite file', () => {
+function scaleSuite(makeBackend: (dir: string) => Promise<Backend>): void {
   let fake: FakeSlack;
   let setup: Setup | undefined;
   let bots: BotProcess[] = [];
@@ -91,7 +114,9 @@ describe('N processes on one SQLite file', () => {
     await Promise.all(bots.map((b) => b.kill()));
     bots = [];
     fake.calls.length = 0;
+    await setup?.backend.drop();
     if (setup) rmSync(setup.dir, { recursive: true, force: true });
+    setup = undefined;
   });
   afterAll(async () => {
     await fake?.close();
@@ -99,20 +124,20 @@ describe('N processes on one SQLite file', () => {
 
   for (const n of [2, 3]) {
     it(`${n} processes post one brief to ${CHANNELS.length} channels exactly once`, async () => {
-      setup = await setUp(fake);
+      setup = await setUp(fake, makeBackend);
       bots = Array.from({ length: n }, (_, i) => startBot(`bot-${i}`, setup!.env));
       await Promise.all(bots.map((b) => b.waitForLog(/scheduler starting/, 90_000)));
       await eventually('a post in every channel', () => (CHANNELS.every((c) => postsTo(fake, c) >= 1) ? true : undefined), 90_000);
       // Once every process has exited nothing more can be posted: the counts are final.
       expect(await Promise.all(bots.map((b) => b.stop()))).toEqual(bots.map(() => 0));
       expect(CHANNELS.map((c) => postsTo(fake, c))).toEqual(CHANNELS.map(() => 1));
-      const rows = await ledger(setup.env.BRIEFBOT_DB);
+      const rows = await ledger(setup.backend);
       expect(rows.map((r) => [r.target, r.status, r.slot])).toEqual(CHANNELS.map((c) => [`slack:${c}`, 'delivered', setup!.slot]));
     }, 180_000);
   }
 
   it('a process SIGKILLed mid-delivery: another finishes after the lease ends, nothing doubled', async () => {
-    setup = await setUp(fake);
+    setup = await setUp(fake, makeBackend);
     // The second half of the channels fail retryably, so the first process is mid-delivery (claims held, waiting to retry) when it dies.
     const failing = CHANNELS.slice(15);
     for (const c of failing) fake.setChannelError(c, 'internal_error');
@@ -123,13 +148,13 @@ describe('N processes on one SQLite file', () => {
       'the first process to deliver the healthy half and try the rest',
       async () => {
         if (!failing.every((c) => fake.calls.some((x) => x.args.channel === c))) return undefined;
-        const rows = await ledger(setup!.env.BRIEFBOT_DB);
+        const rows = await ledger(setup!.backend);
         return rows.filter((r) => r.status === 'delivered').length === 15 ? true : undefined;
       },
       90_000,
     );
     await first.kill();
-    const held = (await ledger(setup.env.BRIEFBOT_DB)).filter((r) => r.status !== 'delivered');
+    const held = (await ledger(setup.backend)).filter((r) => r.status !== 'delivered');
     expect(held.map((r) => r.target)).toEqual(failing.map((c) => `slack:${c}`));
     expect(new Set(held.map((r) => r.owner)).size).toBe(1);
 
@@ -139,13 +164,13 @@ describe('N processes on one SQLite file', () => {
     await eventually('the second process to finish the dead one\'s deliveries', () => (failing.every((c) => postsTo(fake, c) >= 1) ? true : undefined), 120_000);
     expect(await second.stop()).toBe(0);
     expect(CHANNELS.map((c) => postsTo(fake, c))).toEqual(CHANNELS.map(() => 1));
-    const rows = await ledger(setup.env.BRIEFBOT_DB);
+    const rows = await ledger(setup.backend);
     expect(rows.every((r) => r.status === 'delivered')).toBe(true);
     expect(rows.filter((r) => failing.includes(r.target.slice('slack:'.length))).every((r) => r.owner !== held[0].owner)).toBe(true);
   }, 240_000);
 
   it('answers a Slack redelivery once when Slack sends the retry to another process', async () => {
-    setup = await setUp(fake);
+    setup = await setUp(fake, makeBackend);
     // One Socket Mode connection per process, opened in turn, so connection i belongs to bot i.
     const env = { ...setup.env, BRIEFBOT_BRIEFS_DIR: join(setup.dir, 'none'), LOG_LEVEL: 'debug' };
     bots = [startBot('a', env)];
@@ -170,7 +195,7 @@ describe('N processes on one SQLite file', () => {
   }, 180_000);
 
   it('three processes polling one feed: one of them fetches it, and each item is stored once', async () => {
-    setup = await setUp(fake);
+    setup = await setUp(fake, makeBackend);
     const items = Array.from({ length: 5 }, (_, i) => ({
       title: `Harbour story ${i}`,
       link: `https://news.example/story-${i}`,
@@ -191,17 +216,17 @@ describe('N processes on one SQLite file', () => {
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`;
       // A source whose back catalogue was already seen: its next poll stores what it finds.
-      const store = openSqliteStore(setup.env.BRIEFBOT_DB);
+      const store = await setup.backend.open();
       await store.sources.upsert({ url, kind: 'feed', addedBy: 'config' });
       await store.sources.update(url, { primed: true });
       await store.close();
-      const env = { BRIEFBOT_DB: setup.env.BRIEFBOT_DB, BRIEFBOT_BRIEFS_DIR: join(setup.dir, 'none'), BRIEFBOT_LOAD_SAMPLES: 'false', BRIEFBOT_SOURCES: url, BRIEFBOT_ALLOW_PRIVATE_URLS: 'true' };
+      const env = { ...setup.backend.env, BRIEFBOT_BRIEFS_DIR: join(setup.dir, 'none'), BRIEFBOT_LOAD_SAMPLES: 'false', BRIEFBOT_SOURCES: url, BRIEFBOT_ALLOW_PRIVATE_URLS: 'true' };
       bots = [0, 1, 2].map((i) => startBot(`poller-${i}`, env));
       await Promise.all(bots.map((b) => b.waitForLog(/briefbot is running/, 90_000)));
       expect(await Promise.all(bots.map((b) => b.stop()))).toEqual([0, 0, 0]);
 
       expect(fetches).toBe(1);
-      const after = openSqliteStore(setup.env.BRIEFBOT_DB);
+      const after = await setup.backend.open();
       expect(await after.articles.count()).toBe(items.length);
       expect(await after.sources.get(url)).toMatchObject({ articles: items.length, failures: 0 });
       await after.close();
@@ -210,4 +235,7 @@ describe('N processes on one SQLite file', () => {
       await new Promise<void>((r) => server.close(() => r()));
     }
   }, 180_000);
-});
+}
+
+describe('N processes on one SQLite file', () => scaleSuite(sqliteBackend));
+await describePostgres('N processes on one PostgreSQL database', () => scaleSuite(postgresBackend));

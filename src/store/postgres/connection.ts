@@ -22,6 +22,7 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOU
 
 /** One line saying what went wrong reaching the server, naming host and port, never the password. */
 export function unavailable(url: string, err: unknown): StoreUnavailableError {
+  if (err instanceof StoreUnavailableError) return err; // already said, by the pool's own translation
   const where = describePostgresUrl(url);
   const code = (err as { code?: string }).code;
   const message = errorMessage(err);
