@@ -1,3 +1,4 @@
+import { stem } from '../nlp/tokens.js';
 import type { CommandDeps } from './deps.js';
 
 /** How many headline words are considered; suggestions are then filtered by what was typed. */
@@ -14,7 +15,8 @@ export async function suggestTopics(deps: CommandDeps, typed: string, limit: num
   const headline = (await deps.store.articles.frequentHeadlineWords(HEADLINE_CANDIDATES)).map((w) => w.word);
   const seen = new Set<string>();
   const all = [...briefTopics, ...headline].filter((t) => {
-    const key = t.trim().toLowerCase();
+    // One entry per word, whatever its form: "profits" (a brief's topic) hides "profit" (a headline's).
+    const key = t.trim().toLowerCase().split(/\s+/).map(stem).join(' ');
     if (!key || seen.has(key)) return false;
     seen.add(key);
     return true;
