@@ -27,6 +27,15 @@ export interface AskOptions {
   now?: Date;
   /** How many alternatives to return beside the answer (default 2). */
   alternatives?: number;
+  /** Feature weights (default: the shipped WEIGHTS); the evaluation passes weights fitted on other folds. */
+  weights?: Weights;
+  /** Receives every sentence read in step 2 with its feature vector (FEATURES order): the evaluation fits weights on these. */
+  trace?: (rows: TracedSentence[]) => void;
+}
+
+export interface TracedSentence {
+  sentence: string;
+  features: Float64Array;
 }
 
 /** Words of address and politeness in a DM ("hey, could you tell me…"). */
@@ -67,7 +76,7 @@ const NOW_CUE =
  * What a sentence is scored on. Shares of question weight are idf-weighted and divided
  * by the weight of the question's known words.
  */
-const FEATURES = [
+export const FEATURES = [
   'own', // share of the question held by the sentence
   'asWritten', // share held with the question's own word forms ("trade", not "trading")
   'near', // share in question word pairs standing together as in the question ("Super Bowl")
@@ -88,11 +97,12 @@ const FEATURES = [
   'early', // 1 / (1 + index): news says the main thing first
   'isHeadline', // the headline itself, which rarely answers
 ] as const;
-type Feature = (typeof FEATURES)[number];
+export type Feature = (typeof FEATURES)[number];
 type Features = Record<Feature, number>;
+export type Weights = Features;
 
 /** Feature weights: a listwise fit on SQuAD and RealTimeQA development questions together, averaged over two halves and rounded (docs/quality-answers.md). */
-const WEIGHTS: Features = {
+export const WEIGHTS: Weights = {
   own: 1,
   asWritten: 0.25,
   near: 0.05,
@@ -115,11 +125,13 @@ const WEIGHTS: Features = {
   isHeadline: -0.2,
 };
 
-function dot(f: Partial<Features>): number {
+function dot(f: Partial<Features>, w: Weights): number {
   let s = 0;
-  for (const k in f) s += WEIGHTS[k as Feature] * f[k as Feature]!;
+  for (const k in f) s += w[k as Feature] * f[k as Feature]!;
   return s;
 }
+
+const AT = Object.fromEntries(FEATURES.map((f, i) => [f, i])) as Record<Feature, number>;
 
 /** A sentence with what scoring needs of it, computed once. */
 interface Scored {
@@ -143,6 +155,8 @@ interface Scored {
  */
 export function ask(store: Store, question: string, options: AskOptions = {}): AskResult {
   const empty: AskResult = { question, answer: null, alternatives: [] };
+  const W = options.weights ?? WEIGHTS;
+  const traced: TracedSentence[] | undefined = options.trace ? [] : undefined;
   const wanted = questionKind(question);
   const asked = wordsOf(question).flatMap((w) => w.split(/['’-]/));
   const qWords = [...new Set(asked)].filter((w) => w.length > 0 && !STOPWORDS.has(w) && !FILLER.has(w) && !(wanted && INTENT_WORDS.has(w)) && !WH.test(w));
@@ -164,7 +178,7 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
   const questionStems = new Set(asked.map(stem));
   const judge = (row: SentenceRow): Scored => {
     const features = sentenceFeatures(row, terms, knownMass, wanted, questionStems);
-    return { row, stems: features.stems, features: features.features, score: dot(features.features) };
+    return { row, stems: features.stems, features: features.features, score: dot(features.features, W) };
   };
 
   // Step 1: sentences by themselves; articles by their best sentence and by how much of the question their candidates hold together.
@@ -179,7 +193,7 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
     .map(([id, list]) => {
       const union = new Set(list.flatMap((s) => [...s.stems]));
       const spread = share(terms, union, knownMass);
-      return { id, spread, rank: Math.max(...list.map((s) => s.score)) + WEIGHTS.spread * spread };
+      return { id, spread, rank: Math.max(...list.map((s) => s.score)) + W.spread * spread };
     })
     .sort((a, b) => b.rank - a.rank)
     .slice(0, ARTICLES_READ);
@@ -221,23 +235,26 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
         else if (anywhere) ctx.far += t.idf;
         if (anywhere) found += 0.5 * t.idf;
       }
-      // The step-1 score plus the context features, summed in the same order dot() would: the ranking is unchanged, no object per sentence.
-      const score =
-        s.score +
-        WEIGHTS.headline * (ctx.headline / knownMass) +
-        WEIGHTS.next * (ctx.next / knownMass) +
-        WEIGHTS.after * (ctx.after / knownMass) +
-        WEIGHTS.near2 * (ctx.near2 / knownMass) +
-        WEIGHTS.far * (ctx.far / knownMass) +
-        WEIGHTS.spread * spread +
-        WEIGHTS.recency * timely +
-        WEIGHTS.recencyNow * (aboutNow ? timely : 0) +
-        WEIGHTS.recent * (1 / (1 + ageDays / 30)) +
-        WEIGHTS.early * (1 / (1 + i)) +
-        WEIGHTS.isHeadline * (i === 0 ? 1 : 0);
+      const v = new Float64Array(FEATURES.length);
+      for (const k in s.features) v[AT[k as Feature]] = s.features[k as Feature]!;
+      v[AT.headline] = ctx.headline / knownMass;
+      v[AT.next] = ctx.next / knownMass;
+      v[AT.after] = ctx.after / knownMass;
+      v[AT.near2] = ctx.near2 / knownMass;
+      v[AT.far] = ctx.far / knownMass;
+      v[AT.spread] = spread;
+      v[AT.recency] = timely;
+      v[AT.recencyNow] = aboutNow ? timely : 0;
+      v[AT.recent] = 1 / (1 + ageDays / 30);
+      v[AT.early] = 1 / (1 + i);
+      v[AT.isHeadline] = i === 0 ? 1 : 0;
+      let score = 0;
+      for (let k = 0; k < FEATURES.length; k++) score += W[FEATURES[k]] * v[k];
+      traced?.push({ sentence: s.row.text, features: v });
       answers.push({ sentence: s.row.text, article: citation, score, confidence: found / mass });
     }
   }
+  if (traced) options.trace!(traced);
   const ranked = answers.sort((a, b) => b.score - a.score);
   const best = ranked[0];
   if (!best || best.confidence < MIN_CONFIDENCE) return empty;
