@@ -1,6 +1,6 @@
 import type { Store, SentenceRow } from '../store/store.js';
 import { STOPWORDS, stem, words as wordsOf } from '../nlp/tokens.js';
-import { Kind, answerSpans, questionKind } from '../nlp/kinds.js';
+import { Kind, answerSpans, numbersOutsideDates, questionKind } from '../nlp/kinds.js';
 import { findQuantities, measureOf } from '../nlp/quantities.js';
 
 export interface Citation {
@@ -29,6 +29,12 @@ export interface AskOptions {
   alternatives?: number;
   /** Feature weights (default: the shipped WEIGHTS); the evaluation passes weights fitted on other folds. */
   weights?: Weights;
+  /**
+   * The story the conversation was last answered from. A follow-up whose words all occur
+   * in it ("what did they sign?", "how much?", "when?") is answered from it first; a
+   * question naming anything it does not hold starts afresh.
+   */
+  context?: number;
   /** Receives every sentence read in step 2 with its feature vector (FEATURES order): the evaluation fits weights on these. */
   trace?: (rows: TracedSentence[]) => void;
 }
@@ -160,6 +166,10 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
   const wanted = questionKind(question);
   const asked = wordsOf(question).flatMap((w) => w.split(/['’-]/));
   const qWords = [...new Set(asked)].filter((w) => w.length > 0 && !STOPWORDS.has(w) && !FILLER.has(w) && !(wanted && INTENT_WORDS.has(w)) && !WH.test(w));
+  if (options.context !== undefined) {
+    const followUp = answerFromStory(store, options.context, question, qWords, wanted, options.alternatives ?? 2);
+    if (followUp) return followUp;
+  }
   if (qWords.length === 0) return empty;
   const total = Math.max(store.articles.totalSentences(), 1);
   const df = store.articles.termFrequencies(qWords);
@@ -267,6 +277,44 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
     alternatives.push(round(a));
   }
   return { question, answer: round(best), alternatives };
+}
+
+/**
+ * A follow-up answered from the story just discussed, or undefined when the question
+ * names something the story does not hold (a new subject) or the story has nothing of
+ * the kind asked for. Sentences score on the question's weight they and the sentence
+ * before hold, on holding a new span of the wanted kind, and on coming early.
+ */
+function answerFromStory(store: Store, articleId: number, question: string, qWords: string[], wanted: number, alternatives: number): AskResult | undefined {
+  const article = store.articles.get(articleId);
+  if (!article) return undefined;
+  const rows = store.articles.sentences(articleId);
+  const stems = rows.map((r) => analyse(r.text).stemSet);
+  const inStory = (st: string) => stems.some((set) => set.has(st));
+  if (!qWords.every((w) => inStory(stem(w)))) return undefined;
+  if (qWords.length === 0 && !wanted) return undefined;
+  const total = Math.max(store.articles.totalSentences(), 1);
+  const df = store.articles.termFrequencies(qWords);
+  const terms = qWords.map((w) => ({ stem: stem(w), idf: idf(total, df.get(w) ?? 0) }));
+  const mass = terms.reduce((a, t) => a + t.idf, 0) || 1;
+  const questionStems = new Set(wordsOf(question).map(stem));
+  const scored = rows.map((row, i) => {
+    const held = terms.reduce((a, t) => a + (stems[i].has(t.stem) ? t.idf : 0), 0) / mass;
+    const before = i > 1 ? terms.reduce((a, t) => a + (!stems[i].has(t.stem) && stems[i - 1].has(t.stem) ? t.idf : 0), 0) / mass : 0;
+    // "How much?" wants a quantity, not a date's day; money, shares and counts with a scale come first.
+    const numeric = (wanted & (Kind.AMOUNT | Kind.NUMBER)) !== 0;
+    const quantity = (row.kinds & Kind.AMOUNT) !== 0;
+    const kindOk = !numeric || quantity || numbersOutsideDates(row.text).length > 0;
+    const fresh = wanted ? kindOk && spanStems(row.text, analyse(row.text), wanted).some((span) => span.some((st) => !questionStems.has(st))) : false;
+    const score = held + 0.5 * before + (fresh ? 0.3 : wanted ? -0.3 : 0) + (numeric && quantity ? 0.2 : 0) + WEIGHTS.early / (1 + i) + (i === 0 ? WEIGHTS.isHeadline : 0);
+    return { row, score, held, fresh };
+  });
+  // A bare "how much?" needs a sentence with a figure; a question with words needs a sentence holding some.
+  const usable = scored.filter((s) => (terms.length > 0 ? s.held > 0 : s.fresh)).sort((a, b) => b.score - a.score);
+  if (usable.length === 0) return undefined;
+  const citation: Citation = { id: article.id, title: article.title, source: article.source, url: article.url, publishedAt: article.publishedAt };
+  const [best, ...rest] = usable.map((s) => ({ sentence: s.row.text, article: citation, score: s.score }));
+  return { question, answer: round(best), alternatives: rest.slice(0, alternatives).map(round) };
 }
 
 function idf(total: number, df: number): number {

@@ -68,8 +68,23 @@ export interface ArticleStore {
   searchSentencesNaive(words: string[], limit: number): (SentenceRow & { rank: number })[];
 }
 
+/**
+ * The story each conversation (a DM, a Slack thread, a Discord reply chain, a console
+ * session) was last answered from, so a follow-up question ("what did they sign?") is
+ * answered from it whichever process receives it.
+ */
+export interface ConversationStore {
+  /** The article last answered in the conversation `key`, if that was at or after `since`. */
+  lastArticle(key: string, since: Date): Promise<number | undefined>;
+  /** Records that the conversation `key` was answered from `articleId` at `at`. */
+  remember(key: string, articleId: number, at: Date): Promise<void>;
+  /** Drops conversations last answered before `before`. */
+  forget(before: Date): Promise<void>;
+}
+
 export interface Store {
   readonly articles: ArticleStore;
+  readonly conversations: ConversationStore;
   readonly subscriptions: SubscriptionStore;
   readonly deliveries: DeliveryLedger;
   readonly sources: SourceStore;
