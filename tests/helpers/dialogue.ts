@@ -6,7 +6,7 @@ import type { CoreOptions } from '../../src/core.js';
 
 /** A story about signing up customers: what a follow-up "what did they sign?" was wrongly answered from. */
 export const TIME_WARNER = [
-  'Time Warner Cable signs up more broadband customers than expected',
+  'Time Warner Cable beats forecasts for broadband customers',
   'Time Warner Cable signed up 120,000 new broadband customers in the third quarter, more than analysts had expected, the company said on Thursday.',
   'The cable operator also said it lost 40,000 video subscribers as viewers turned to streaming services.',
 ].join('\n');
