@@ -51,11 +51,11 @@ interface Prepared {
 }
 
 /** Every question answered once with the prior weights, keeping each sentence read with its features and whether it holds the answer. */
-function collect(open: OpenCorpus): Candidates {
+async function collect(open: OpenCorpus): Promise<Candidates> {
   const b = new CandidateBuilder();
   for (const q of open.corpus.questions) {
     let rows: { features: Float64Array; correct: boolean; score: number }[] = [];
-    ask(open.store, q.question, {
+    await ask(open.store, q.question, {
       now: q.now,
       weights: PRIOR,
       trace: (t) => (rows = t.map((r) => ({ features: r.features, correct: containsAnswer(r.sentence, q.answers), score: FEATURES.reduce((a, f, k) => a + PRIOR[f] * r.features[k], 0) }))),
@@ -93,9 +93,10 @@ export interface CrossValidation {
  * over all held-out folds of all corpora is kept (one hyperparameter, two values; a third, 10, scored 1.4 points lower), and
  * each fold is then answered by the real `ask` with the weights fitted without it.
  */
-export function crossValidate(opened: OpenCorpus[], opts: { folds: number; log: (s: string) => void }): CrossValidation {
+export async function crossValidate(opened: OpenCorpus[], opts: { folds: number; log: (s: string) => void }): Promise<CrossValidation> {
   const k = opts.folds;
-  const all: Prepared[] = opened.map((open) => ({ open, fold: assignFolds(open.corpus.questions, k, open.corpus.folding), candidates: collect(open) }));
+  const all: Prepared[] = [];
+  for (const open of opened) all.push({ open, fold: assignFolds(open.corpus.questions, k, open.corpus.folding), candidates: await collect(open) });
   const fitted = new Map<number, Weights[][]>();
   let lambda = LAMBDAS[0];
   let bestAcc = -1;
@@ -126,7 +127,7 @@ export function crossValidate(opened: OpenCorpus[], opts: { folds: number; log: 
     const tally: Tally = emptyTally();
     for (let f = 0; f < k; f++) {
       const held = p.open.corpus.questions.filter((_, i) => p.fold[i] === f);
-      const t = answerAll(p.open.store, held, fitted.get(lambda)![pi][f]);
+      const t = await answerAll(p.open.store, held, fitted.get(lambda)![pi][f]);
       opts.log(`  ${p.open.corpus.name} fold ${f + 1}/${k}: ${held.length} questions, top-1 ${((100 * t.correct) / Math.max(t.n, 1)).toFixed(1)}%`);
       merge(tally, t);
     }

@@ -131,9 +131,9 @@ export function loadRealtimeQa(path: string): Corpus {
 }
 
 /** The baseline: the question's non-stopwords OR-ed, FTS5 BM25, best sentence. */
-function naiveTop1(store: Store, question: string): string | undefined {
+async function naiveTop1(store: Store, question: string): Promise<string | undefined> {
   const terms = [...new Set(words(question).filter((w) => !STOPWORDS.has(w)))];
-  return terms.length ? store.articles.searchSentencesNaive(terms, 1)[0]?.text : undefined;
+  return terms.length ? (await store.articles.searchSentencesNaive(terms, 1))[0]?.text : undefined;
 }
 
 const hasDigit = (answers: readonly string[]) => answers.some((a) => /\d/.test(a));
@@ -155,11 +155,11 @@ export interface OpenCorpus {
   close(): void;
 }
 
-export function openCorpus(corpus: Corpus): OpenCorpus {
+export async function openCorpus(corpus: Corpus): Promise<OpenCorpus> {
   const dir = mkdtempSync(join(tmpdir(), 'briefbot-eval-ask-'));
   const store = openSqliteStore(join(dir, 'eval.sqlite'));
   let stored = 0;
-  for (const a of corpus.articles) if (storeArticle(store, a).status === 'added') stored++;
+  for (const a of corpus.articles) if ((await storeArticle(store, a)).status === 'added') stored++;
   return {
     corpus,
     store,
@@ -193,34 +193,39 @@ export function addTally(t: Tally, q: Question, answered: boolean, ok: boolean):
 }
 
 /** The bot's answers to `questions` with the given weights (the shipped ones by default). */
-export function answerAll(store: Store, questions: readonly Question[], weights?: Weights, onEach?: (q: Question, sentence: string | undefined, ok: boolean) => void): Tally {
+export async function answerAll(
+  store: Store,
+  questions: readonly Question[],
+  weights?: Weights,
+  onEach?: (q: Question, sentence: string | undefined, ok: boolean) => Promise<void>,
+): Promise<Tally> {
   const t = emptyTally();
   for (const q of questions) {
-    const sentence = answerQuestion(store, q.question, { now: q.now, weights }).answer?.sentence;
+    const sentence = (await answerQuestion(store, q.question, { now: q.now, weights })).answer?.sentence;
     const ok = sentence !== undefined && containsAnswer(sentence, q.answers);
     addTally(t, q, sentence !== undefined, ok);
-    onEach?.(q, sentence, ok);
+    await onEach?.(q, sentence, ok);
   }
   return t;
 }
 
-export function evaluateCorpus(corpus: Corpus, opts: { limit?: number; out?: string }): AskFigures {
-  const open = openCorpus(corpus);
+export async function evaluateCorpus(corpus: Corpus, opts: { limit?: number; out?: string }): Promise<AskFigures> {
+  const open = await openCorpus(corpus);
   try {
-    return devFigures(open, opts);
+    return await devFigures(open, opts);
   } finally {
     open.close();
   }
 }
 
 /** The shipped weights on every question (in-sample for the weights), beside the BM25 baseline. */
-export function devFigures(open: OpenCorpus, opts: { limit?: number; out?: string }): AskFigures {
+export async function devFigures(open: OpenCorpus, opts: { limit?: number; out?: string }): Promise<AskFigures> {
   const { store, corpus } = open;
   const questions = corpus.questions.slice(0, opts.limit ?? Infinity);
   const base = emptyTally();
   const out: unknown[] = [];
-  const dev = answerAll(store, questions, undefined, (q, sentence, ok) => {
-    const baseline = naiveTop1(store, q.question);
+  const dev = await answerAll(store, questions, undefined, async (q, sentence, ok) => {
+    const baseline = await naiveTop1(store, q.question);
     const baseOk = baseline !== undefined && containsAnswer(baseline, q.answers);
     addTally(base, q, baseline !== undefined, baseOk);
     if (opts.out) out.push({ id: q.id, question: q.question, answers: q.answers, sentence: sentence ?? null, correct: ok, baseline: baseline ?? null, baselineCorrect: baseOk });
@@ -243,16 +248,17 @@ export interface AskRun {
   dev: AskFigures;
 }
 
-export function runAsk(opts: AskEvalOptions): AskRun[] {
+export async function runAsk(opts: AskEvalOptions): Promise<AskRun[]> {
   const corpora = [opts.squad && loadSquad(opts.squad), opts.realtimeqa && loadRealtimeQa(opts.realtimeqa)].filter((c): c is Corpus => !!c);
   if (corpora.length === 0) throw new Error('give --squad <file.json> and/or --realtimeqa <file.jsonl>');
   for (const c of corpora) c.questions = c.questions.slice(0, opts.limit ?? Infinity);
-  const opened = corpora.map(openCorpus);
+  const opened: OpenCorpus[] = [];
+  for (const c of corpora) opened.push(await openCorpus(c));
   try {
-    const cv = opts.folds && opts.folds > 1 ? crossValidate(opened, { folds: opts.folds, log: opts.json ? () => {} : (s) => console.error(s) }) : undefined;
+    const cv = opts.folds && opts.folds > 1 ? await crossValidate(opened, { folds: opts.folds, log: opts.json ? () => {} : (s) => console.error(s) }) : undefined;
     const runs: AskRun[] = [];
     for (const o of opened) {
-      const dev = devFigures(o, { out: opts.out && corpora.length > 1 ? opts.out.replace(/(\.jsonl)?$/, `.${o.corpus.name}$1`) : opts.out });
+      const dev = await devFigures(o, { out: opts.out && corpora.length > 1 ? opts.out.replace(/(\.jsonl)?$/, `.${o.corpus.name}$1`) : opts.out });
       const c = cv?.perCorpus.get(o.corpus.name);
       runs.push({ dataset: o.corpus.name, crossValidated: c, dev });
       const lines = [`sentence answers (${o.corpus.name}: ${dev.questions} questions over ${dev.articles} stored articles)`];

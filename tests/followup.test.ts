@@ -71,7 +71,7 @@ describe('follow-up questions', () => {
       const reply = await core.handle(dm('what did they sign?', 'test:shared'));
       expect(quoted(reply.message)).toBe(SENTENCES.signed);
       expect(await other.conversations.lastArticle('test:shared', new Date(clock.getTime() - 60_000))).toBe(
-        ask(other, 'who visited Kenya?').answer?.article.id,
+        (await ask(other, 'who visited Kenya?')).answer?.article.id,
       );
     } finally {
       other.close();

@@ -25,12 +25,12 @@ const ARTICLES: [string, string][] = [
 
 let dir: string;
 let store: Store;
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'briefbot-paraphrase-'));
   store = openSqliteStore(join(dir, 'store.db'));
-  ARTICLES.forEach(([title, body], i) =>
-    storeArticle(store, { title, body, source: 'Example News', url: `https://example.com/${i}`, publishedAt: '2026-11-20T12:00:00.000Z', publishedAtSource: 'page', language: 'en' }),
-  );
+  for (const [i, [title, body]] of ARTICLES.entries()) {
+    await storeArticle(store, { title, body, source: 'Example News', url: `https://example.com/${i}`, publishedAt: '2026-11-20T12:00:00.000Z', publishedAtSource: 'page', language: 'en' });
+  }
 });
 afterAll(() => {
   store.close();
@@ -38,12 +38,12 @@ afterAll(() => {
 });
 
 describe('paraphrased questions', () => {
-  it('answers "what is the interest rate?" with the benchmark rate', () => {
-    expect(ask(store, 'what is the interest rate?').answer?.sentence).toBe(FED);
+  it('answers "what is the interest rate?" with the benchmark rate', async () => {
+    expect((await ask(store, 'what is the interest rate?')).answer?.sentence).toBe(FED);
   });
 
-  it('still abstains when the subject itself is unknown', () => {
-    expect(ask(store, 'What is the mortgage rate in Japan?').answer).toBeNull();
-    expect(ask(store, 'who won the world cup?').answer).toBeNull();
+  it('still abstains when the subject itself is unknown', async () => {
+    expect((await ask(store, 'What is the mortgage rate in Japan?')).answer).toBeNull();
+    expect((await ask(store, 'who won the world cup?')).answer).toBeNull();
   });
 });

@@ -36,9 +36,8 @@ export function tempStores() {
         articles: noArticles,
         conversations: noConversations,
         ...createScheduleStores(db),
-        batch: <T>(fn: () => T): T => db.transaction(fn)(),
-        ping: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
-        close: () => db.close(),
+        ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
+        close: async () => void db.close(),
       };
     },
     cleanup() {

@@ -31,10 +31,12 @@ export async function handleAsk(event: CommandEvent, deps: CommandDeps): Promise
   const key = event.conversation;
   const since = new Date(now.getTime() - CONVERSATION_MEMORY_MS);
   const context = key ? await deps.store.conversations.lastArticle(key, since) : undefined;
-  const result = ask(deps.store, question, { now, context });
+  const result = await ask(deps.store, question, { now, context });
   if (key && result.answer) {
     await deps.store.conversations.remember(key, result.answer.article.id, now);
     await deps.store.conversations.forget(since);
   }
-  return { message: answerMessage(result, deps.store.articles.count()), ephemeral: !event.isDirect, answered: result.answer !== null };
+  // The count only appears in the no-answer reply.
+  const stored = result.answer ? 0 : await deps.store.articles.count();
+  return { message: answerMessage(result, stored), ephemeral: !event.isDirect, answered: result.answer !== null };
 }
