@@ -1,7 +1,8 @@
 /**
  * `eval ask`: corpus-wide sentence answers. Every SQuAD paragraph or RealTimeQA
- * evidence passage becomes an article in a fresh SQLite store, through the same
- * ingest and ask code the bot runs; the FTS5 BM25 top-1 baseline queries that same store.
+ * evidence passage becomes an article in a fresh store (a SQLite file, or a scratch
+ * PostgreSQL database with --store postgres), through the same ingest and ask code the
+ * bot runs; the naive top-1 baseline queries that same store.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,8 @@ import { answerQuestion, type Weights } from '../src/ask/answer.js';
 import { storeArticle } from '../src/articles/ingest.js';
 import { splitSentences } from '../src/nlp/sentences.js';
 import { STOPWORDS, words } from '../src/nlp/tokens.js';
+import { openPostgresStore } from '../src/store/postgres/index.js';
+import { createScratchDatabase } from '../src/store/postgres/scratch.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { ArticleInput, Store } from '../src/store/store.js';
 import { pct, readJsonl, writeJsonl } from './common.js';
@@ -23,6 +26,24 @@ export interface AskEvalOptions {
   limit?: number;
   /** Cross-validation folds per data set (0 or 1: none). */
   folds?: number;
+  /** 'postgres': a scratch database on the server of `databaseUrl`, dropped afterwards. */
+  store?: 'sqlite' | 'postgres';
+  databaseUrl?: string;
+}
+
+/** A fresh, empty store of the kind asked for, and how to get rid of it. */
+async function scratchStore(opts: { store?: 'sqlite' | 'postgres'; databaseUrl?: string }): Promise<{ store: Store; dispose(): Promise<void> }> {
+  if (opts.store === 'postgres') {
+    const db = await createScratchDatabase(opts.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'briefbot_eval');
+    const store = await openPostgresStore(db.url).catch(async (err) => {
+      await db.drop();
+      throw err;
+    });
+    return { store, dispose: async () => (await store.close(), await db.drop()) };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'briefbot-eval-ask-'));
+  const store = openSqliteStore(join(dir, 'eval.sqlite'));
+  return { store, dispose: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
 export interface Question {
@@ -152,23 +173,14 @@ export interface OpenCorpus {
   corpus: Corpus;
   store: Store;
   stored: number;
-  close(): void;
+  close(): Promise<void>;
 }
 
-export async function openCorpus(corpus: Corpus): Promise<OpenCorpus> {
-  const dir = mkdtempSync(join(tmpdir(), 'briefbot-eval-ask-'));
-  const store = openSqliteStore(join(dir, 'eval.sqlite'));
+export async function openCorpus(corpus: Corpus, opts: { store?: 'sqlite' | 'postgres'; databaseUrl?: string } = {}): Promise<OpenCorpus> {
+  const { store, dispose } = await scratchStore(opts);
   let stored = 0;
   for (const a of corpus.articles) if ((await storeArticle(store, a)).status === 'added') stored++;
-  return {
-    corpus,
-    store,
-    stored,
-    close() {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { corpus, store, stored, close: dispose };
 }
 
 /** Counts of one pass of questions: correct, abstained, and the same for questions with a numeric answer. */
@@ -209,12 +221,15 @@ export async function answerAll(
   return t;
 }
 
-export async function evaluateCorpus(corpus: Corpus, opts: { limit?: number; out?: string }): Promise<AskFigures> {
-  const open = await openCorpus(corpus);
+export async function evaluateCorpus(
+  corpus: Corpus,
+  opts: { limit?: number; out?: string; store?: 'sqlite' | 'postgres'; databaseUrl?: string },
+): Promise<AskFigures> {
+  const open = await openCorpus(corpus, opts);
   try {
     return await devFigures(open, opts);
   } finally {
-    open.close();
+    await open.close();
   }
 }
 
@@ -244,6 +259,7 @@ export async function devFigures(open: OpenCorpus, opts: { limit?: number; out?:
 
 export interface AskRun {
   dataset: string;
+  store: 'sqlite' | 'postgres';
   crossValidated?: CvFigures;
   dev: AskFigures;
 }
@@ -253,15 +269,16 @@ export async function runAsk(opts: AskEvalOptions): Promise<AskRun[]> {
   if (corpora.length === 0) throw new Error('give --squad <file.json> and/or --realtimeqa <file.jsonl>');
   for (const c of corpora) c.questions = c.questions.slice(0, opts.limit ?? Infinity);
   const opened: OpenCorpus[] = [];
-  for (const c of corpora) opened.push(await openCorpus(c));
+  for (const c of corpora) opened.push(await openCorpus(c, opts));
   try {
     const cv = opts.folds && opts.folds > 1 ? await crossValidate(opened, { folds: opts.folds, log: opts.json ? () => {} : (s) => console.error(s) }) : undefined;
     const runs: AskRun[] = [];
     for (const o of opened) {
       const dev = await devFigures(o, { out: opts.out && corpora.length > 1 ? opts.out.replace(/(\.jsonl)?$/, `.${o.corpus.name}$1`) : opts.out });
       const c = cv?.perCorpus.get(o.corpus.name);
-      runs.push({ dataset: o.corpus.name, crossValidated: c, dev });
-      const lines = [`sentence answers (${o.corpus.name}: ${dev.questions} questions over ${dev.articles} stored articles)`];
+      runs.push({ dataset: o.corpus.name, store: opts.store ?? 'sqlite', crossValidated: c, dev });
+      const pg = opts.store === 'postgres';
+      const lines = [`sentence answers (${o.corpus.name}: ${dev.questions} questions over ${dev.articles} stored articles, ${pg ? 'PostgreSQL' : 'SQLite'} store)`];
       if (c) {
         lines.push(
           `  cross-validated     top-1 correct ${pct(c.accuracy)}  numeric answers ${pct(c.numeric.accuracy)} (${c.numeric.questions} questions)  abstained ${pct(c.abstention)}  [${c.folds} folds by ${c.by}, lambda ${c.lambda}]`,
@@ -269,7 +286,7 @@ export async function runAsk(opts: AskEvalOptions): Promise<AskRun[]> {
       }
       lines.push(
         `  dev (shipped)       top-1 correct ${pct(dev.accuracy)}  numeric answers ${pct(dev.numeric.accuracy)} (${dev.numeric.questions} questions)  abstained ${pct(dev.abstention)}`,
-        `  FTS5 BM25 top-1     top-1 correct ${pct(dev.baseline.accuracy)}  numeric answers ${pct(dev.baseline.numericAccuracy)}`,
+        `  ${pg ? 'PG ts_rank top-1 ' : 'FTS5 BM25 top-1  '}   top-1 correct ${pct(dev.baseline.accuracy)}  numeric answers ${pct(dev.baseline.numericAccuracy)}`,
       );
       if (!opts.json) console.log(lines.join('\n'));
     }
@@ -280,6 +297,6 @@ export async function runAsk(opts: AskEvalOptions): Promise<AskRun[]> {
     if (opts.json) console.log(JSON.stringify(runs.length === 1 ? runs[0] : runs));
     return runs;
   } finally {
-    for (const o of opened) o.close();
+    for (const o of opened) await o.close();
   }
 }

@@ -74,7 +74,7 @@ describe('follow-up questions', () => {
         (await ask(other, 'who visited Kenya?')).answer?.article.id,
       );
     } finally {
-      other.close();
+      await other.close();
     }
   });
 });

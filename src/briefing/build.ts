@@ -74,7 +74,9 @@ export async function buildBrief(store: Store, options: BriefOptions): Promise<M
 export function describeWindow(options: Pick<BriefOptions, 'since' | 'until' | 'topics'>): string {
   const hours = Math.round((options.until.getTime() - options.since.getTime()) / 3_600_000);
   const span = hours % 24 === 0 ? `${hours / 24 === 1 ? '24 hours' : `${hours / 24} days`}` : `${hours} hours`;
-  return `last ${span}${options.topics?.length ? ` about ${options.topics.join(', ')}` : ''}`;
+  // "last 7,600 days" says less than the date it started.
+  const when = hours > 31 * 24 ? `since ${options.since.toISOString().slice(0, 10)}` : `last ${span}`;
+  return `${when}${options.topics?.length ? ` about ${options.topics.join(', ')}` : ''}`;
 }
 
 /**
