@@ -429,7 +429,7 @@ await describePostgres('store contract: PostgreSQL', () => {
     await client.connect();
     try {
       const versions = (await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
-      expect(versions).toEqual([1, 100]);
+      expect(versions).toEqual([1, 100, 200]);
     } finally {
       await client.end();
     }
