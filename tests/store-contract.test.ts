@@ -136,6 +136,29 @@ function storeContract(place: () => Promise<Place>): void {
       expect((await store.articles.inWindow(new Date(0), new Date('2100-01-01'), 1)).map((a) => a.title)).toEqual(['Story 3']);
     });
 
+    it('finds the window\'s articles about any topic: every word of it in the headline or text, on stems', async () => {
+      const { store } = await fresh();
+      const at = (title: string, body: string, publishedAt: string, n: number) => ({ ...article(n, body), title, publishedAt });
+      await store.articles.addMany([
+        item(at('Elections called', 'The prime minister called early elections for March.', '2026-11-20T10:00:00.000Z', 1)),
+        item(at('Coffee exports rise', 'Coffee exports rose 12% as dock workers ended their strike.', '2026-11-20T11:00:00.000Z', 2)),
+        item(at('Port strike ends', 'Dock workers went back to work on Monday.', '2026-11-20T12:00:00.000Z', 3)),
+        item(at('Old election story', 'An election was held long ago.', '2026-10-01T10:00:00.000Z', 4)),
+      ]);
+      const since = new Date('2026-11-20T00:00:00Z');
+      const until = new Date('2026-11-21T00:00:00Z');
+      const titles = async (topics: string[][]) => (await store.articles.inWindowAbout(since, until, topics)).map((a) => a.title);
+      expect(await titles([['election']])).toEqual(['Elections called']);
+      expect(await titles([['strikes']])).toEqual(['Port strike ends', 'Coffee exports rise']);
+      expect(await titles([['coffee', 'strike']])).toEqual(['Coffee exports rise']);
+      expect(await titles([['coffee', 'election']])).toEqual([]);
+      expect(await titles([['election'], ['coffee']])).toEqual(['Coffee exports rise', 'Elections called']);
+      expect(await titles([['"quoted" OR NEAR(']])).toEqual([]);
+      expect(await titles([])).toEqual([]);
+      const [port] = await store.articles.inWindowAbout(since, until, [['strike']], 1);
+      expect(port.summary.sentences).toEqual(['Dock workers went back to work on Monday.']);
+    });
+
     it('counts the sentences holding each word, by stem, and keeps ids as given', async () => {
       const { store } = await fresh();
       await store.articles.addMany(STORIES.map((b, i) => item(article(i, b))));

@@ -67,6 +67,13 @@ export interface ArticleStore {
   count(): Promise<number>;
   /** Articles published in [since, until), newest first, with their stored summaries. */
   inWindow(since: Date, until: Date, limit?: number): Promise<ArticleWithSummary[]>;
+  /**
+   * Articles of the window about any of the topics, newest first. A topic is a list of
+   * words as typed; an article is about it when its headline or text holds every word,
+   * matched on the stems the sentence index stored at ingest (so "elections" finds
+   * "election"). Filtering happens in the store: nothing outside the matches is read.
+   */
+  inWindowAbout(since: Date, until: Date, topics: string[][], limit?: number): Promise<ArticleWithSummary[]>;
   /** Sentences of an article in order. */
   sentences(articleId: number): Promise<SentenceRow[]>;
   /** Number of stored sentences containing each word (after the index's stemming): the document frequency used to weigh words. */
