@@ -34,6 +34,8 @@ export function recordingCore(inner: Core, events: CommandEvent[]): Core {
     log: inner.log,
     briefNames: () => inner.briefNames(),
     claimOnce: (key, ttlMs) => inner.claimOnce(key, ttlMs),
+    home: inner.home?.bind(inner),
+    suggestTopics: inner.suggestTopics?.bind(inner),
     async handle(event: CommandEvent): Promise<Reply> {
       events.push(event);
       return inner.handle(event);
