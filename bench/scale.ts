@@ -193,7 +193,7 @@ interface Bot {
 function startBot(env: Record<string, string>): Bot {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/start.ts'], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BRIEFBOT_CONSOLE: 'false', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BRIEFBOT_CONSOLE: 'false', LOG_LEVEL: 'info', ...env },
     stdio: ['pipe', 'ignore', 'pipe'],
   });
   child.stdin!.end();
@@ -252,10 +252,10 @@ async function deliverWith(platform: 'slack' | 'discord', n: number, kill: boole
       BRIEFBOT_DELIVERY_LEASE: '5s',
       ...(platform === 'slack'
         ? { SLACK_BOT_TOKEN: SLACK.botToken, SLACK_SIGNING_SECRET: 'bench-signing-secret', SLACK_API_URL: `${host.url}/api/`, SLACK_PORT: '0', SLACK_HOST: '127.0.0.1' }
-        : { DISCORD_TOKEN: DISCORD.token, DISCORD_APPLICATION_ID: DISCORD.applicationId, DISCORD_API_URL: `${host.url}/api`, LOG_LEVEL: 'info' }),
+        : { DISCORD_TOKEN: DISCORD.token, DISCORD_APPLICATION_ID: DISCORD.applicationId, DISCORD_API_URL: `${host.url}/api` }),
     };
     for (let i = 0; i < n; i++) bots.push(startBot(env));
-    await until('the bot processes to start', () => bots.every((b) => /briefbot is running|"msg":"briefbot is running"/.test(b.log) || /briefbot is running/.test(b.log)), 60_000, 200);
+    await until('the bot processes to start', () => bots.every((b) => b.log.includes('briefbot is running')), 90_000, 200);
     if (Date.now() > slot.getTime()) opts.log(`  scale delivery: processes started after the slot; the run measures from the slot anyway`);
     const posted = async () => {
       const counts = (await host.stats()).counts;
