@@ -99,6 +99,7 @@ export class PgArticleStore implements ArticleStore {
       const stemDocs = new Map<string, number>();
       let sentences = 0;
       let tokens = 0;
+      const rows = { article: [] as number[], idx: [] as number[], text: [] as string[], kinds: [] as number[], stems: [] as string[], tokens: [] as number[] };
       for (const { input, analysis, ingestedAt } of items) {
         const hash = contentHash(input.body);
         // A duplicate of a stored article, or of one added earlier in this batch or by another process
@@ -136,14 +137,23 @@ export class PgArticleStore implements ArticleStore {
           tokens += list.length;
         }
         sentences += stems.length;
-        if (stems.length) {
-          await client.query(
-            `INSERT INTO sentences (article_id, idx, text, kinds, stems, tokens)
-             SELECT $1, u.i - 1, u.t, u.k, u.s, u.n FROM unnest($2::text[], $3::int[], $4::text[], $5::int[]) WITH ORDINALITY AS u(t, k, s, n, i)`,
-            [id, analysis.sentences.map((s) => s.text), analysis.sentences.map((s) => s.kinds), stems.map((l) => l.join(' ')), stems.map((l) => l.length)],
-          );
-        }
+        analysis.sentences.forEach((sentence, i) => {
+          rows.article.push(id);
+          rows.idx.push(i);
+          rows.text.push(sentence.text);
+          rows.kinds.push(sentence.kinds);
+          rows.stems.push(stems[i].join(' '));
+          rows.tokens.push(stems[i].length);
+        });
         results.push({ status: 'added', id });
+      }
+      // Every sentence of the batch in one statement: a round trip per article is the ingest's main cost.
+      if (rows.article.length) {
+        await client.query(
+          `INSERT INTO sentences (article_id, idx, text, kinds, stems, tokens)
+           SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::int[], $5::text[], $6::int[])`,
+          [rows.article, rows.idx, rows.text, rows.kinds, rows.stems, rows.tokens],
+        );
       }
       if (stemDocs.size) {
         // Sorted, so concurrent batches lock shared stems in one order and never deadlock.
