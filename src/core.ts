@@ -7,6 +7,7 @@ import { handleHelp } from './commands/help.js';
 import { errorMessage } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { message } from './messages/message.js';
+import { preloadCompounds } from './nlp/compounds.js';
 import type { Store } from './store/store.js';
 
 export type CommandHandler = (event: CommandEvent, deps: CommandDeps) => Promise<Reply>;
@@ -37,6 +38,8 @@ export function routeMessage(text: string): { command: 'brief' | 'ask' | 'briefb
 }
 
 export function createCore(options: CoreOptions): Core {
+  // Right after start-up rather than inside the first answer.
+  setImmediate(preloadCompounds);
   const log = options.log ?? silentLogger;
   const briefs = options.briefs ?? (() => []);
   const deps: CommandDeps = {
