@@ -136,6 +136,23 @@ function storeContract(place: () => Promise<Place>): void {
       expect((await store.articles.inWindow(new Date(0), new Date('2100-01-01'), 1)).map((a) => a.title)).toEqual(['Story 3']);
     });
 
+    it('frequent headline words: forms counted together and shown in their commonest form, most frequent first, ties alphabetical', async () => {
+      const { store } = await fresh();
+      expect(await store.articles.frequentHeadlineWords(5)).toEqual([]);
+      const titles = ['Harbour tolls rise for ferries', 'Ferry operators protest toll rise', 'The 2026 harvest: wheat prices fall', "Harbour's ferry toll rises again"];
+      await store.articles.addMany(titles.map((title, i) => item(article(i + 1, `Story ${i + 1} body text about ${title.toLowerCase()} in full.`, { title }))));
+      expect(await store.articles.frequentHeadlineWords(4)).toEqual([
+        { word: 'ferry', count: 3 },
+        { word: 'rise', count: 3 },
+        { word: 'toll', count: 3 },
+        { word: 'fall', count: 1 },
+      ]);
+      // Numbers, stopwords ("the", "again"), short words and words with an apostrophe are not topics.
+      expect((await store.articles.frequentHeadlineWords(100)).map((w) => w.word)).toEqual([
+        'ferry', 'rise', 'toll', 'fall', 'harbour', 'harvest', 'operators', 'prices', 'protest', 'wheat',
+      ]);
+    });
+
     it('finds the window\'s articles about any topic: every word of it in the headline or text, on stems', async () => {
       const { store } = await fresh();
       const at = (title: string, body: string, publishedAt: string, n: number) => ({ ...article(n, body), title, publishedAt });

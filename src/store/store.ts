@@ -86,6 +86,8 @@ export interface ArticleStore {
   searchSentences(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]>;
   /** The naive baseline the benchmarks compare against: every word OR-ed, BM25 top-k over all sentences. */
   searchSentencesNaive(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]>;
+  /** The most frequent topic words in the latest headlines (src/store/headline-words.ts), most frequent first: topic suggestions. */
+  frequentHeadlineWords(limit: number): Promise<{ word: string; count: number }[]>;
 }
 
 /**
