@@ -255,7 +255,7 @@ async function deliverWith(platform: 'slack' | 'discord', n: number, kill: boole
         : { DISCORD_TOKEN: DISCORD.token, DISCORD_APPLICATION_ID: DISCORD.applicationId, DISCORD_API_URL: `${host.url}/api` }),
     };
     for (let i = 0; i < n; i++) bots.push(startBot(env));
-    await until('the bot processes to start', () => bots.every((b) => b.log.includes('briefbot is running')), 90_000, 200);
+    await until('the bot processes to start', () => bots.every((b) => b.log.includes('started: running until SIGTERM')), 90_000, 200);
     if (Date.now() > slot.getTime()) opts.log(`  scale delivery: processes started after the slot; the run measures from the slot anyway`);
     const posted = async () => {
       const counts = (await host.stats()).counts;

@@ -222,7 +222,7 @@ function scaleSuite(makeBackend: (dir: string) => Promise<Backend>): void {
       await store.close();
       const env = { ...setup.backend.env, BRIEFBOT_BRIEFS_DIR: join(setup.dir, 'none'), BRIEFBOT_LOAD_SAMPLES: 'false', BRIEFBOT_SOURCES: url, BRIEFBOT_ALLOW_PRIVATE_URLS: 'true' };
       bots = [0, 1, 2].map((i) => startBot(`poller-${i}`, env));
-      await Promise.all(bots.map((b) => b.waitForLog(/briefbot is running/, 90_000)));
+      await Promise.all(bots.map((b) => b.waitForLog(/started: running until SIGTERM/, 90_000)));
       expect(await Promise.all(bots.map((b) => b.stop()))).toEqual([0, 0, 0]);
 
       expect(fetches).toBe(1);

@@ -67,7 +67,7 @@ await describePostgres('losing PostgreSQL mid-run', () => {
       SLACK_APP_TOKEN: APP_TOKEN,
       SLACK_API_URL: fake.apiUrl,
     });
-    await bot.waitForLog(/briefbot is running/, 50_000);
+    await bot.waitForLog(/started: running until SIGTERM/, 50_000);
     expect(Date.now()).toBeLessThan(slot.getTime() - 5_000);
 
     await sleepUntil(slot.getTime() - 3_000);
