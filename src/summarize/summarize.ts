@@ -19,7 +19,7 @@ export interface SummaryWeights {
   shortPenalty: number;
 }
 
-export const SUMMARY_WEIGHTS: SummaryWeights = { decay: 0.2, centrality: 0.35, short: 18, shortPenalty: 1.5 };
+export const SUMMARY_WEIGHTS: SummaryWeights = { decay: 0.2, centrality: 0.35, short: 18, shortPenalty: 1 };
 
 export interface SummarizeOptions {
   /** How many sentences (default 3; briefs use the first). */
