@@ -1,5 +1,6 @@
 import type { Message } from './messages/message.js';
 import type { Logger } from './logger.js';
+import type { HomeView } from './commands/home.js';
 
 /**
  * What an adapter hands the core for every slash command, direct message or mention.
@@ -22,6 +23,12 @@ export interface CommandEvent {
   canManageChannel?: boolean;
   /** When canManageChannel is false: why, in words for the user. */
   permissionHint?: string;
+  /**
+   * The conversation a question belongs to, so a follow-up is answered from the story
+   * just discussed: platform, channel or DM and thread, e.g. 'slack:C0123:1700000000.000100',
+   * 'discord:123:user:456', 'console:<session>'. Absent where answers stand alone (a slash command in a channel).
+   */
+  conversation?: string;
 }
 
 export interface Reply {
@@ -35,6 +42,10 @@ export interface Core {
   handle(event: CommandEvent): Promise<Reply>;
   /** Names of the brief definitions (for autocomplete and help). */
   briefNames(): string[];
+  /** What a home screen shows this person (Slack's Home tab); `channel` is a target they picked to change. */
+  home?(request: { platform: string; userTarget: string; channel?: string }): Promise<HomeView>;
+  /** Topics to offer while someone types one: the briefs' topics, then frequent headline words. */
+  suggestTopics?(typed: string, limit: number): Promise<string[]>;
   log: Logger;
 }
 

@@ -4,6 +4,8 @@ import { handleAsk } from './commands/ask.js';
 import { handleBrief } from './commands/brief.js';
 import type { CommandDeps } from './commands/deps.js';
 import { handleHelp } from './commands/help.js';
+import { homeView } from './commands/home.js';
+import { suggestTopics } from './commands/suggest.js';
 import { errorMessage } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { message } from './messages/message.js';
@@ -74,6 +76,8 @@ export function createCore(options: CoreOptions): Core {
   return {
     log,
     briefNames: () => briefs().map((b) => b.name),
+    home: (request) => homeView(deps, request),
+    suggestTopics: (typed, limit) => suggestTopics(deps, typed, limit),
     async handle(event) {
       try {
         return await dispatch(event);

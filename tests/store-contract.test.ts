@@ -136,6 +136,23 @@ function storeContract(place: () => Promise<Place>): void {
       expect((await store.articles.inWindow(new Date(0), new Date('2100-01-01'), 1)).map((a) => a.title)).toEqual(['Story 3']);
     });
 
+    it('frequent headline words: forms counted together and shown in their commonest form, most frequent first, ties alphabetical', async () => {
+      const { store } = await fresh();
+      expect(await store.articles.frequentHeadlineWords(5)).toEqual([]);
+      const titles = ['Harbour tolls rise for ferries', 'Ferry operators protest toll rise', 'The 2026 harvest: wheat prices fall', "Harbour's ferry toll rises again"];
+      await store.articles.addMany(titles.map((title, i) => item(article(i + 1, `Story ${i + 1} body text about ${title.toLowerCase()} in full.`, { title }))));
+      expect(await store.articles.frequentHeadlineWords(4)).toEqual([
+        { word: 'ferry', count: 3 },
+        { word: 'rise', count: 3 },
+        { word: 'toll', count: 3 },
+        { word: 'fall', count: 1 },
+      ]);
+      // Numbers, stopwords ("the", "again"), short words and words with an apostrophe are not topics.
+      expect((await store.articles.frequentHeadlineWords(100)).map((w) => w.word)).toEqual([
+        'ferry', 'rise', 'toll', 'fall', 'harbour', 'harvest', 'operators', 'prices', 'protest', 'wheat',
+      ]);
+    });
+
     it('finds the window\'s articles about any topic: every word of it in the headline or text, on stems', async () => {
       const { store } = await fresh();
       const at = (title: string, body: string, publishedAt: string, n: number) => ({ ...article(n, body), title, publishedAt });
@@ -390,6 +407,34 @@ function storeContract(place: () => Promise<Place>): void {
     });
   });
 
+  describe('conversations', () => {
+    it('remembers the last story per conversation across connections, within the window, and forgets old ones', async () => {
+      const { store: a, another } = await fresh();
+      const b = await another();
+      const ids: number[] = [];
+      for (const i of [1, 2]) {
+        const input = article(i, `Story number ${i} happened on Tuesday.`);
+        const r = await a.articles.add(input, analyseArticle(input));
+        ids.push(r.id);
+      }
+      const t0 = new Date('2026-03-01T08:00:00Z');
+      const minutes = (n: number) => new Date(t0.getTime() + n * 60_000);
+      expect(await b.conversations.lastArticle('slack:D1', t0)).toBeUndefined();
+      await a.conversations.remember('slack:D1', ids[0], t0);
+      await a.conversations.remember('slack:C1:1700000000.000100', ids[1], t0);
+      expect(await b.conversations.lastArticle('slack:D1', minutes(-30))).toBe(ids[0]);
+      // A later answer in the same conversation replaces the story; other conversations keep theirs.
+      await b.conversations.remember('slack:D1', ids[1], minutes(10));
+      expect(await a.conversations.lastArticle('slack:D1', minutes(-20))).toBe(ids[1]);
+      expect(await a.conversations.lastArticle('slack:C1:1700000000.000100', minutes(-20))).toBe(ids[1]);
+      // Outside the window: not returned, and forget() drops it.
+      expect(await a.conversations.lastArticle('slack:C1:1700000000.000100', minutes(1))).toBeUndefined();
+      await a.conversations.forget(minutes(5));
+      expect(await b.conversations.lastArticle('slack:C1:1700000000.000100', minutes(-60))).toBeUndefined();
+      expect(await b.conversations.lastArticle('slack:D1', minutes(-60))).toBe(ids[1]);
+    });
+  });
+
   describe('migrations and lifecycle', () => {
     it('re-opening keeps the data and applies nothing twice; ping answers until closed', async () => {
       const { store, place: p } = await fresh();
@@ -424,7 +469,7 @@ await describePostgres('store contract: PostgreSQL', () => {
     await client.connect();
     try {
       const versions = (await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
-      expect(versions).toEqual([1, 100]);
+      expect(versions).toEqual([1, 100, 200]);
     } finally {
       await client.end();
     }

@@ -26,7 +26,8 @@ import {
   type PostResult,
   type Reply,
 } from '../../src/index.js';
-import { briefChoices, parseCommand, slashCommands, type ParsedCommand } from './commands.js';
+import { autocompleteChoices } from './autocomplete.js';
+import { parseCommand, slashCommands, type ParsedCommand } from './commands.js';
 import { DEFAULT_DEFER_AFTER_MS, validateDiscordConfig, type DiscordAdapterConfig } from './config.js';
 import { discordCode, toDeliveryError } from './errors.js';
 import { registerCommands } from './register.js';
@@ -137,6 +138,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
     };
     if (isDirect) {
       event.canManageChannel = true;
+      event.conversation = `discord:${i.channelId}`;
     } else {
       const member = i.member;
       const roles =
@@ -220,8 +222,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
   }
 
   async function autocomplete(i: AutocompleteInteraction): Promise<void> {
-    const focused = i.options.getFocused(true);
-    const choices = focused.name === 'brief' || focused.name === 'topic' ? briefChoices(requireCore().briefNames(), String(focused.value)) : [];
+    const choices = await autocompleteChoices(requireCore(), i.options.getFocused(true), { budgetMs: config.autocompleteBudgetMs, log });
     await i.respond(choices);
   }
 
@@ -259,6 +260,9 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
       isDirect,
       target: `discord:${m.channelId}`,
       userTarget: `discord:user:${m.author.id}`,
+      // A DM is one conversation; in a server, each person's exchange with the bot in a channel
+      // or thread (their reply chain) is one, so two people asking side by side do not mix.
+      conversation: isDirect ? `discord:${m.channelId}` : `discord:${m.channelId}:user:${m.author.id}`,
     };
     let plainText = false;
     // Discord requires Read Message History to send a reply (message_reference); without it, just post.

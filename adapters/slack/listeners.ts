@@ -11,8 +11,9 @@ import {
   type Reply,
 } from '../../src/index.js';
 import { BoundedMap, SeenKeys } from './dedupe.js';
+import { registerHome } from './home.js';
 import { platformErrorCode, slackHint } from './errors.js';
-import { isDirectChannel, isUserId, needsChannelPermission, normaliseIncoming, toCommandEvent } from './incoming.js';
+import { conversationKey, isDirectChannel, isUserId, needsChannelPermission, normaliseIncoming, toCommandEvent } from './incoming.js';
 import { escapeMrkdwn } from './escape.js';
 import { postArgs, renderMessage, type SlackBlock, type SlackPayload } from './render.js';
 
@@ -83,7 +84,7 @@ async function handleSafely(ctx: ListenerContext, event: CommandEvent): Promise<
  * conversations.members is the one call that answers "is U in C" with the bot's
  * own scopes (channels:read / groups:read) for public and private channels alike.
  */
-async function channelPermission(
+export async function channelPermission(
   client: webApi.WebClient,
   ctx: ListenerContext,
   user: string,
@@ -162,6 +163,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       user: command.user_id,
       channel: command.channel_id,
       isDirect,
+      conversation: isDirect ? conversationKey(command.channel_id) : undefined,
     });
     const event = await withPermission(client, ctx, base);
     const reply = await handleSafely(ctx, event);
@@ -197,6 +199,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     });
   };
   for (const name of SLASH_COMMANDS) slash(name);
+  registerHome(app, ctx, channelPermission);
 
   /** response_url first (works in channels the bot is not in); the Web API when it has expired or been used up. */
   async function deliverResponses(
@@ -268,6 +271,8 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
           user,
           channel: event.channel,
           isDirect: false,
+          // The answer goes to the thread of the mention, so that thread is the conversation.
+          conversation: conversationKey(event.channel, event.thread_ts ?? event.ts),
         });
         const ce = await withPermission(client, ctx, base);
         const reply = await handleSafely(ctx, ce);
@@ -288,7 +293,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     const user = m.user;
     await ctx.track(
       (async () => {
-        const base = toCommandEvent({ command: 'message', text: normaliseIncoming(m.text ?? ''), user, channel: m.channel, isDirect: true });
+        const base = toCommandEvent({ command: 'message', text: normaliseIncoming(m.text ?? ''), user, channel: m.channel, isDirect: true, conversation: conversationKey(m.channel, m.thread_ts) });
         const ce = await withPermission(client, ctx, base);
         const reply = await handleSafely(ctx, ce);
         await answerInConversation(client, ce, reply, m.thread_ts);

@@ -86,10 +86,27 @@ export interface ArticleStore {
   searchSentences(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]>;
   /** The naive baseline the benchmarks compare against: every word OR-ed, BM25 top-k over all sentences. */
   searchSentencesNaive(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]>;
+  /** The most frequent topic words in the latest headlines (src/store/headline-words.ts), most frequent first: topic suggestions. */
+  frequentHeadlineWords(limit: number): Promise<{ word: string; count: number }[]>;
+}
+
+/**
+ * The story each conversation (a DM, a Slack thread, a Discord reply chain, a console
+ * session) was last answered from, so a follow-up question ("what did they sign?") is
+ * answered from it whichever process receives it.
+ */
+export interface ConversationStore {
+  /** The article last answered in the conversation `key`, if that was at or after `since`. */
+  lastArticle(key: string, since: Date): Promise<number | undefined>;
+  /** Records that the conversation `key` was answered from `articleId` at `at`. */
+  remember(key: string, articleId: number, at: Date): Promise<void>;
+  /** Drops conversations last answered before `before`. */
+  forget(before: Date): Promise<void>;
 }
 
 export interface Store {
   readonly articles: ArticleStore;
+  readonly conversations: ConversationStore;
   readonly subscriptions: SubscriptionStore;
   readonly deliveries: DeliveryLedger;
   readonly sources: SourceStore;

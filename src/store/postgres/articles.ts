@@ -1,3 +1,4 @@
+import { countHeadlineWords, HEADLINE_WORDS_ARTICLES } from '../headline-words.js';
 import type pg from 'pg';
 import type { AddResult, Article, ArticleBatchItem, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
 import {
@@ -172,6 +173,14 @@ export class PgArticleStore implements ArticleStore {
 
   async count(): Promise<number> {
     return Number((await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM articles')).rows[0].n);
+  }
+
+  async frequentHeadlineWords(limit: number): Promise<{ word: string; count: number }[]> {
+    const r = await this.pool.query<{ title: string }>('SELECT title FROM articles ORDER BY published_at DESC LIMIT $1', [HEADLINE_WORDS_ARTICLES]);
+    return countHeadlineWords(
+      r.rows.map((row) => row.title),
+      limit,
+    );
   }
 
   async totalSentences(): Promise<number> {
