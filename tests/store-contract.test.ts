@@ -97,6 +97,13 @@ function storeContract(place: () => Promise<Place>): void {
       ]);
       expect(sentences.map((s) => s.kinds)).toEqual(analyseArticle(input).sentences.map((s) => s.kinds));
       expect(await store.articles.totalSentences()).toBe(3);
+      const other = article(2, 'Wheat prices fell for a third week as harvests came in early.');
+      const id2 = ((await store.articles.add(other, analyseArticle(other))) as { id: number }).id;
+      const read = await store.articles.readArticles([id2, id + 1000, id]);
+      expect([...read.keys()].sort()).toEqual([id, id2].sort());
+      expect(read.get(id)).toEqual({ article: await store.articles.get(id), sentences });
+      expect(read.get(id2)?.sentences.map((s) => s.text)).toEqual(['Story 2', 'Wheat prices fell for a third week as harvests came in early.']);
+      expect(await store.articles.readArticles([])).toEqual(new Map());
     });
 
     it('reports duplicates per item: of stored articles and of earlier items in the same batch, by link or by body', async () => {

@@ -222,11 +222,11 @@ export async function ask(store: Store, question: string, options: AskOptions = 
   const now = options.now ?? new Date();
   const aboutNow = NOW_CUE.test(question);
   const answers: (Answer & { confidence: number })[] = [];
-  // Read together (a networked store answers them in parallel), scored in rank order as before.
-  const read = await Promise.all(articleRank.map(async ({ id }) => Promise.all([store.articles.get(id), store.articles.sentences(id)])));
-  for (const [n, { spread }] of articleRank.entries()) {
-    const [article, rows] = read[n];
-    if (!article) continue;
+  // Read in one go (one round trip on a networked store), scored in rank order as before.
+  const read = await store.articles.readArticles(articleRank.map((a) => a.id));
+  for (const { id, spread } of articleRank) {
+    const { article, sentences: rows } = read.get(id) ?? {};
+    if (!article || !rows) continue;
     const citation: Citation = { id: article.id, title: article.title, source: article.source, url: article.url, publishedAt: article.publishedAt };
     const sentences = rows.map(judge);
     // A story dated after the asking is as far from it as one before.

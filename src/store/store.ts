@@ -76,6 +76,8 @@ export interface ArticleStore {
   inWindowAbout(since: Date, until: Date, topics: string[][], limit?: number): Promise<ArticleWithSummary[]>;
   /** Sentences of an article in order. */
   sentences(articleId: number): Promise<SentenceRow[]>;
+  /** Articles with their sentences in order, by id, for the ids that exist: one round trip for many on a networked store. */
+  readArticles(ids: number[]): Promise<Map<number, { article: Article; sentences: SentenceRow[] }>>;
   /** Number of stored sentences containing each word (after the index's stemming): the document frequency used to weigh words. */
   termFrequencies(words: string[]): Promise<Map<string, number>>;
   totalSentences(): Promise<number>;

@@ -216,6 +216,15 @@ export class SqliteArticleStore implements ArticleStore {
     return rows.map((r) => ({ ...toArticle(r), summary: JSON.parse(r.summary_json) }));
   }
 
+  async readArticles(ids: number[]): Promise<Map<number, { article: Article; sentences: SentenceRow[] }>> {
+    const out = new Map<number, { article: Article; sentences: SentenceRow[] }>();
+    for (const id of ids) {
+      const r = this.stmts.get.get(id) as ArticleRow | undefined;
+      if (r) out.set(id, { article: toArticle(r), sentences: this.stmts.sentences.all(id) as SentenceRow[] });
+    }
+    return out;
+  }
+
   async sentences(articleId: number): Promise<SentenceRow[]> {
     return this.stmts.sentences.all(articleId) as SentenceRow[];
   }
