@@ -9,6 +9,7 @@ import { suggestTopics } from './commands/suggest.js';
 import { errorMessage } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { message } from './messages/message.js';
+import { preloadCompounds } from './nlp/compounds.js';
 import type { Store } from './store/store.js';
 
 export type CommandHandler = (event: CommandEvent, deps: CommandDeps) => Promise<Reply>;
@@ -39,6 +40,8 @@ export function routeMessage(text: string): { command: 'brief' | 'ask' | 'briefb
 }
 
 export function createCore(options: CoreOptions): Core {
+  // Right after start-up rather than inside the first answer.
+  setImmediate(preloadCompounds);
   const log = options.log ?? silentLogger;
   const briefs = options.briefs ?? (() => []);
   const deps: CommandDeps = {
