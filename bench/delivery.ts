@@ -10,6 +10,7 @@ import { buildBrief } from '../src/briefing/build.js';
 import { silentLogger } from '../src/logger.js';
 import type { Message } from '../src/messages/message.js';
 import { DEFAULT_RETRY, deliverToTarget, type DeliveryOutcome } from '../src/schedule/deliver.js';
+import { createLedgerWriter } from '../src/schedule/ledger-writer.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { Store } from '../src/store/store.js';
 import { fakeArticles, spreadDates } from './articles.js';
@@ -42,11 +43,13 @@ interface Run {
 
 /** One brief to every target at once, through the scheduler's own delivery step (ledger claim, post, retries). */
 async function deliverAll(store: Store, adapter: Adapter, targets: string[], msg: Message, slot: string): Promise<Run> {
+  const now = () => new Date();
   const ctx = {
     store,
+    ledger: createLedgerWriter({ store, owner: 'bench', leaseMs: 10 * 60_000, now, log: silentLogger }),
     adapters: new Map([[adapter.platform, adapter]]),
     owner: 'bench',
-    now: () => new Date(),
+    now,
     log: silentLogger,
     leaseMs: 10 * 60_000,
     retry: DEFAULT_RETRY,

@@ -9,6 +9,7 @@ import { message, type Message } from '../messages/message.js';
 import type { BriefRun } from '../store/schedule-types.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_RETRY, deliverToTarget, type DeliverContext, type DeliveryMetrics, type Poster, type RetryPolicy } from './deliver.js';
+import { createLedgerWriter } from './ledger-writer.js';
 import { nextSlot, slotKey, slotsBetween } from './slots.js';
 
 /** buildBrief (src/briefing/build.ts), passed in so tests can count or fail builds: null when no story matches. */
@@ -74,6 +75,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const aborter = new AbortController();
   const ctx: DeliverContext = {
     store,
+    ledger: createLedgerWriter({ store, owner, leaseMs, now, log }),
     adapters: opts.adapters,
     owner,
     now,
