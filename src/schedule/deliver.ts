@@ -189,12 +189,12 @@ export function disabledNotice(brief: string, title: string, target: string, rea
 }
 
 async function disableAndNotify(ctx: DeliverContext, key: DeliveryKey, title: string, reason: string, log: Logger): Promise<void> {
-  const sub = ctx.store.subscriptions.list({ brief: key.brief, target: key.target }).find((s) => !s.disabledAt);
+  const sub = (await ctx.store.subscriptions.list({ brief: key.brief, target: key.target })).find((s) => !s.disabledAt);
   if (!sub) {
     log.error({ err: reason }, 'a target named in the brief definition file cannot be reached; fix or remove it in the file');
     return;
   }
-  ctx.store.subscriptions.disable(key.brief, key.target, reason, ctx.now());
+  await ctx.store.subscriptions.disable(key.brief, key.target, reason, ctx.now());
   log.warn({ subscribedBy: sub.subscribedBy }, 'subscription disabled');
   if (sub.subscribedBy === key.target) return; // a personal subscription whose DM is gone: nobody left to tell
   const adapter = ctx.adapters.get(platformOf(sub.subscribedBy));
