@@ -31,6 +31,7 @@ import {
 import { briefChoices, parseCommand, slashCommands, type ParsedCommand } from './commands.js';
 import { DEFAULT_DEFER_AFTER_MS, validateDiscordConfig, type DiscordAdapterConfig } from './config.js';
 import { discordCode, toDeliveryError } from './errors.js';
+import { globalPacer } from './pace.js';
 import { registerCommands } from './register.js';
 import { planShards, recommendedShards } from './shards.js';
 import { canManageChannel, describeMissing, missingBotPermissions } from './permissions.js';
@@ -335,7 +336,14 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
         ...plan,
         // DM channels are not cached before their first message; without this their messages are dropped.
         partials: [Partials.Channel],
-        rest: config.apiUrl ? { api: config.apiUrl } : {},
+        rest: {
+          ...(config.apiUrl ? { api: config.apiUrl } : {}),
+          // The global limit is paced by globalPacer (a sliding second); discord.js's own
+          // fixed-window count is switched off so the two do not fight. Route buckets and a
+          // global 429 are still discord.js's, from Discord's headers.
+          makeRequest: globalPacer({ perSecond: config.globalRequestsPerSecond }),
+          globalRequestsPerSecond: Number.MAX_SAFE_INTEGER,
+        },
         allowedMentions: NO_MENTIONS,
       });
       client = cl;
