@@ -1,10 +1,13 @@
+// The real setImmediate even under a test's fake clock: progress waits for a turn of the
+// event loop, not for time, so a fake clock that never advances cannot hold it back.
+import { setImmediate } from 'node:timers';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Claimed, DeliveryKey, DeliveryProgress } from '../store/schedule-types.js';
 import type { Store } from '../store/store.js';
 
 /**
- * Group commit for the delivery ledger. Claims and records asked for together (a slot's
+ * Group commit for the delivery ledger. Claims and outcomes asked for together (a slot's
  * targets are claimed in one go) or while an earlier write is still in flight (an async
  * store) are written together, one transaction each kind, so delivering a brief to a
  * thousand channels costs one claim transaction instead of a thousand.
@@ -12,11 +15,13 @@ import type { Store } from '../store/store.js';
  * Nothing is lost by waiting: a claim marks its delivery in doubt before anything is posted,
  * so a crash before the outcome is written leaves a delivery whose next taker asks the
  * platform what is already there (Slack: metadata lookup; Discord: the part's nonce).
+ * That is also why parts posted ("progress") are written behind: at the next turn of the
+ * event loop, together, and not at all when the outcome of the same delivery comes first.
  */
 export interface LedgerWriter {
   /** Claims the delivery (in doubt from now on); resolves once committed. Undefined: not ours to post. */
   claim(key: DeliveryKey, late: boolean): Promise<Claimed | undefined>;
-  /** Parts posted so far: written with the next batch, not awaited (the in-doubt mark covers a crash first). */
+  /** Parts posted so far: written behind, not awaited (the in-doubt mark covers a crash first). */
   progress(p: DeliveryProgress): void;
   /** The attempt's outcome; resolves once committed. */
   settle(p: DeliveryProgress): Promise<void>;
@@ -27,11 +32,16 @@ interface Waiter<T> {
   reject(err: unknown): void;
 }
 
+const idOf = (k: DeliveryKey) => `${k.brief}\u0000${k.slot}\u0000${k.target}`;
+
 export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs: number; now: () => Date; log: Logger; maxBatch?: number }): LedgerWriter {
   const maxBatch = opts.maxBatch ?? 500;
   let claims: ({ key: DeliveryKey; late: boolean } & Waiter<Claimed | undefined>)[] = [];
-  let records: { p: DeliveryProgress; waiter?: Waiter<void> }[] = [];
+  let outcomes: { p: DeliveryProgress; waiter: Waiter<void> }[] = [];
+  /** Latest progress per delivery not yet written. */
+  let progress = new Map<string, DeliveryProgress>();
   let scheduled = false;
+  let progressScheduled = false;
   /** Flushes run one after another, so a record never overtakes an earlier one. */
   let chain: Promise<void> = Promise.resolve();
 
@@ -39,20 +49,33 @@ export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs:
     if (scheduled) return;
     scheduled = true;
     // A microtask, not a timer: whatever is asked for in the same synchronous stretch joins,
-    // nothing waits on a clock (a test's fake clock included).
+    // and nothing that is awaited waits on a clock (a test's fake clock included).
     queueMicrotask(() => {
       scheduled = false;
       chain = chain.then(flush);
     });
   }
 
+  function scheduleProgress(): void {
+    if (progressScheduled) return;
+    progressScheduled = true;
+    setImmediate(() => {
+      progressScheduled = false;
+      chain = chain.then(flush);
+    });
+  }
+
   async function flush(): Promise<void> {
-    const rs = records;
+    const os = outcomes;
     const cs = claims;
-    records = [];
+    const settled = new Set(os.map((o) => idOf(o.p.key)));
+    const ps = [...progress.values()].filter((p) => !settled.has(idOf(p.key)));
+    outcomes = [];
     claims = [];
-    for (let i = 0; i < rs.length; i += maxBatch) {
-      const part = rs.slice(i, i + maxBatch);
+    progress = new Map();
+    const records = [...ps.map((p) => ({ p, waiter: undefined as Waiter<void> | undefined })), ...os];
+    for (let i = 0; i < records.length; i += maxBatch) {
+      const part = records.slice(i, i + maxBatch);
       try {
         await opts.store.deliveries.record(
           part.map((r) => r.p),
@@ -60,7 +83,7 @@ export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs:
         );
         for (const r of part) r.waiter?.resolve();
       } catch (err) {
-        // Progress without a waiter is advisory (the in-doubt mark stands); outcomes are reported to their caller.
+        // Progress is advisory (the in-doubt mark stands); outcomes are reported to their caller.
         opts.log.error({ err: errorMessage(err), records: part.length }, 'could not write delivery progress to the ledger');
         for (const r of part) r.waiter?.reject(err);
       }
@@ -89,12 +112,12 @@ export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs:
       });
     },
     progress(p) {
-      records.push({ p });
-      schedule();
+      progress.set(idOf(p.key), p);
+      scheduleProgress();
     },
     settle(p) {
       return new Promise((resolve, reject) => {
-        records.push({ p, waiter: { resolve, reject } });
+        outcomes.push({ p, waiter: { resolve, reject } });
         schedule();
       });
     },
