@@ -45,6 +45,7 @@ const schema = z
     BRIEFBOT_CATCHUP_GRACE: duration('2h'),
     BRIEFBOT_SOURCE_POLL: duration('15m'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
     HEALTH_PORT: port.optional(),
     HEALTH_HOST: z.string().default('127.0.0.1'),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
@@ -109,6 +110,8 @@ export interface Config {
   catchUpGraceMs: number;
   sourcePollMs: number;
   logLevel: string;
+  /** auto: pretty lines on a terminal, JSON lines when piped; pretty; json. */
+  logFormat: 'auto' | 'pretty' | 'json';
   health?: { port: number; host: string };
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; port: number; host: string };
   discord?: {
@@ -152,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     catchUpGraceMs: e.BRIEFBOT_CATCHUP_GRACE,
     sourcePollMs: e.BRIEFBOT_SOURCE_POLL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     health: e.HEALTH_PORT !== undefined ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : undefined,
     slack: e.SLACK_BOT_TOKEN
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, port: e.SLACK_PORT, host: e.SLACK_HOST }
