@@ -81,7 +81,8 @@ async function ledger(db: string, run: { slot: string }) {
   }
 }
 
-describe('exactly once across a crash mid-post', () => {
+// Two bot processes start one after the other (each loads the code through tsx): generous on a busy machine.
+describe('exactly once across a crash mid-post', { timeout: 180_000 }, () => {
   it('Slack: killed right after Slack accepted part 2 of 3; the restarted bot finds it by metadata and posts only part 3', async () => {
     const parts = renderSlack(MSG).length;
     expect(parts).toBe(3);

@@ -8,7 +8,7 @@ import { platformErrorCode, slackHint, toDeliveryError } from './errors.js';
 import { registerListeners, type ListenerContext } from './listeners.js';
 import { isUserId, parseTarget } from './incoming.js';
 import { DELIVERY_EVENT, deliveryMetadata, partsFound, type HistoryMessage } from './metadata.js';
-import { postArgs, renderMessage } from './render.js';
+import { postArgs, renderMessage, type SlackPayload } from './render.js';
 
 export interface SlackAdapter extends Adapter {
   readonly platform: 'slack';
@@ -103,6 +103,12 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   registerListeners(app, ctx);
 
   const rendered = new WeakMap<Message, ReturnType<typeof renderMessage>>();
+  const serialised = new WeakMap<SlackPayload, string>();
+  function blocksJson(p: SlackPayload): string {
+    let json = serialised.get(p);
+    if (json === undefined) serialised.set(p, (json = JSON.stringify(p.blocks)));
+    return json;
+  }
 
   async function post(target: string, msg: Message, extra?: { firstPartContext?: string; delivery?: DeliveryRef }): Promise<PostResult> {
     const channel = channelOf(target);
@@ -118,7 +124,12 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     const delivery = extra?.delivery;
     const ids: string[] = [];
     for (let i = delivery?.fromPart ?? 0; i < payloads.length; i++) {
-      const args = { ...postArgs(channel, payloads[i]), ...(delivery ? { metadata: deliveryMetadata(delivery.key, i) } : {}) };
+      const args = {
+        ...postArgs(channel, payloads[i]),
+        // Sent as form fields either way: serialised once per rendered part, not once per channel.
+        blocks: blocksJson(payloads[i]) as unknown as ReturnType<typeof postArgs>['blocks'],
+        ...(delivery ? { metadata: deliveryMetadata(delivery.key, i) } : {}),
+      };
       try {
         const res = await postPart(args);
         const ts = String(res.ts ?? '');
