@@ -18,6 +18,7 @@ import { handleBriefbotCommand } from '../src/commands/briefbot.js';
 import { createMetrics, startHealthServer } from '../src/health.js';
 import { createScheduler } from '../src/schedule/scheduler.js';
 import { createSourceManager } from '../src/sources/manager.js';
+import { StoreUnavailableError } from '../src/store/errors.js';
 import { openStore } from '../src/store/open.js';
 
 export interface Running {
@@ -157,7 +158,8 @@ async function main(): Promise<void> {
   try {
     running = await start(cfg, log);
   } catch (err) {
-    log.error({ err }, 'start-up failed');
+    // An unreachable store is the operator's to fix, said in one line; anything else is a bug, logged with its stack.
+    if (!(err instanceof StoreUnavailableError)) log.error({ err }, 'start-up failed');
     process.stderr.write(`briefbot: could not start: ${errorMessage(err)}\n`);
     process.exit(1);
   }
