@@ -64,51 +64,6 @@ describe('sqlite schedule stores', () => {
     ]);
   });
 
-  it('ledger: claimMany marks deliveries in doubt; parts only grow; the outcome clears or keeps the doubt', async () => {
-    env = tempStores();
-    const a = env.open();
-    const b = env.open();
-    const k2 = { ...key, target: 'slack:C2' };
-    const k3 = { ...key, target: 'slack:C3' };
-    await a.deliveries.skip(k3, 'outside grace', t0);
-    expect(await a.deliveries.claimMany([{ key }, { key: k2, late: true }, { key: k3 }], 'A', t0, 60_000)).toEqual([
-      { attempts: 1, partsPosted: 0, postedIds: [] },
-      { attempts: 1, partsPosted: 0, postedIds: [] },
-      undefined,
-    ]);
-    expect(await b.deliveries.claimMany([{ key }], 'B', at(30), 60_000)).toEqual([undefined]);
-    // A posts two parts of `key` and dies before recording the second; k2 is refused outright.
-    await a.deliveries.record(
-      [
-        { key, postedIds: ['p0'] },
-        { key: k2, postedIds: [], outcome: { status: 'failed', error: 'slack_ratelimited', final: false, inDoubt: false } },
-      ],
-      at(1),
-    );
-    expect(await b.deliveries.get(key)).toMatchObject({ status: 'claimed', partsPosted: 1, postedIds: ['p0'], inDoubtSince: t0.toISOString() });
-    expect(await b.deliveries.get(k2)).toMatchObject({ status: 'failed', late: true, inDoubtSince: undefined });
-    // B takes over after the lease: it learns where to resume and that it must look first.
-    expect(await b.deliveries.claimMany([{ key }, { key: k2 }], 'B', at(61), 60_000)).toEqual([
-      { attempts: 2, partsPosted: 1, postedIds: ['p0'], inDoubtSince: t0.toISOString() },
-      { attempts: 2, partsPosted: 0, postedIds: [] },
-    ]);
-    await b.deliveries.record([{ key, postedIds: ['p0'] }], at(62)); // a stale, shorter record never shrinks it
-    await b.deliveries.record(
-      [
-        { key, postedIds: ['p0', 'p1', 'p2'], outcome: { status: 'delivered' } },
-        { key: k2, postedIds: ['q0'], outcome: { status: 'failed', error: 'timeout', final: false, inDoubt: true } },
-      ],
-      at(63),
-    );
-    expect((await a.deliveries.forSlot('morning', key.slot)).map((d) => [d.target, d.status, d.partsPosted, d.postedIds, d.inDoubtSince])).toEqual([
-      ['slack:C1', 'delivered', 3, ['p0', 'p1', 'p2'], undefined],
-      ['slack:C2', 'failed', 1, ['q0'], at(61).toISOString()],
-      ['slack:C3', 'skipped', 0, [], undefined],
-    ]);
-    await a.deliveries.record([{ key, postedIds: [], outcome: { status: 'failed', error: 'late', final: true, inDoubt: true } }], at(64));
-    expect(await a.deliveries.get(key)).toMatchObject({ status: 'delivered', error: undefined });
-  });
-
   it('runs: first writer wins; previousRun finds the last built run', async () => {
     env = tempStores();
     const s = env.open();

@@ -257,9 +257,16 @@ function ledger(db: Database.Database): DeliveryLedger {
   const claim = db.transaction((key: DeliveryKey, owner: string, nowIso: string, leaseIso: string, late: boolean) =>
     claimOne(key, owner, nowIso, leaseIso, late, false) !== undefined,
   );
-  const claimMany = db.transaction((requests: { key: DeliveryKey; late?: boolean }[], owner: string, nowIso: string, leaseIso: string) =>
-    requests.map((r) => claimOne(r.key, owner, nowIso, leaseIso, r.late ?? false, true)),
-  );
+  const claimMany = db.transaction((requests: { key: DeliveryKey; late?: boolean }[], owner: string, nowIso: string, leaseIso: string) => {
+    // The same key twice in one call is claimed once: the repeat is not ours to post.
+    const seen = new Set<string>();
+    return requests.map((r) => {
+      const id = `${r.key.brief}\u0000${r.key.slot}\u0000${r.key.target}`;
+      if (seen.has(id)) return undefined;
+      seen.add(id);
+      return claimOne(r.key, owner, nowIso, leaseIso, r.late ?? false, true);
+    });
+  });
   const progress = db.prepare(
     `UPDATE deliveries SET parts_posted = ?, posted_ids = ?, updated_at = ?
      WHERE brief = ? AND slot = ? AND target = ? AND parts_posted < ?`,
