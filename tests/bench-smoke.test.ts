@@ -40,7 +40,9 @@ describe('npm run bench -- --small', () => {
     // Every small ingest input was stored, and every delivery arrived exactly once.
     for (const f of report.figures.filter((x) => x.section === 'delivery' && /lost|duplicated/.test(x.name))) expect(f.value).toBe(0);
     expect(report.machine.cores).toBeGreaterThan(0);
-  }, 55_000);
+    // A hang guard, not a speed check: the small run starts four child processes and takes
+    // 15 s on an idle machine, over a minute when the machine is shared.
+  }, 180_000);
 });
 
 /**

@@ -56,6 +56,7 @@ export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs:
     });
   }
 
+  /** At the next turn of the event loop: what completes together is written together. */
   function scheduleProgress(): void {
     if (progressScheduled) return;
     progressScheduled = true;
