@@ -23,6 +23,8 @@ export interface DiscordAdapterConfig {
   deferAfterMs?: number;
   /** Discord's global request limit for this bot (default 50 per second; large bots get more from Discord). */
   globalRequestsPerSecond?: number;
+  /** How long topic suggestions may take before autocomplete answers without them (default 2 s; Discord allows 3). */
+  autocompleteBudgetMs?: number;
 }
 
 export const DEFAULT_DEFER_AFTER_MS = 1500;
