@@ -20,6 +20,7 @@ import { createScheduler } from '../src/schedule/scheduler.js';
 import { createSourceManager } from '../src/sources/manager.js';
 import { StoreUnavailableError } from '../src/store/errors.js';
 import { openStore } from '../src/store/open.js';
+import { describePostgresUrl } from '../src/store/postgres/index.js';
 
 export interface Running {
   stop(): Promise<void>;
@@ -43,6 +44,7 @@ export function consoleEnabled(cfg: Config): boolean {
 
 export async function start(cfg: Config, log: Logger, io = { input: process.stdin, output: process.stdout }): Promise<Running> {
   const store = await openStore(cfg);
+  log.info(cfg.databaseUrl ? `store: PostgreSQL at ${describePostgresUrl(cfg.databaseUrl)}` : `store: SQLite at ${cfg.dbPath}`);
   let samples: Awaited<ReturnType<typeof samplesBrief>>;
   if (cfg.loadSamples && (await store.articles.count()) === 0 && existsSync(cfg.samplesDir)) {
     const report = await ingestInputs(store, [cfg.samplesDir], { maxBytes: cfg.maxBytes });
@@ -175,6 +177,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (kept running)'));
+  log.info('started: running until SIGTERM');
 }
 
 if (process.argv[1]?.endsWith('bin/start.ts')) await main();
