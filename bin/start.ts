@@ -3,13 +3,14 @@
  * src/ because it is the one place that knows both the core and the adapters.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createConsoleAdapter } from '../adapters/console/index.js';
 import type { Adapter } from '../src/adapter.js';
 import { ingestInputs } from '../src/articles/ingest.js';
 import { buildBrief } from '../src/briefing/build.js';
 import { formatDefinitionErrors, formatInZone, loadBriefDefinitions } from '../src/briefing/load-definitions.js';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
-import { createCore } from '../src/core.js';
+import { createCore, type CoreOptions } from '../src/core.js';
 import { errorMessage } from '../src/errors.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import { handleBriefbotCommand } from '../src/commands/briefbot.js';
@@ -17,6 +18,7 @@ import { createMetrics, startHealthServer } from '../src/health.js';
 import { createScheduler } from '../src/schedule/scheduler.js';
 import { createSourceManager } from '../src/sources/manager.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
+import { closeSharedWorkers, configureSharedWorkers, sharedWorkers } from '../src/workers/workers.js';
 
 export interface Running {
   stop(): Promise<void>;
@@ -33,7 +35,22 @@ async function adapterProblems(cfg: Config): Promise<string[]> {
   ];
 }
 
+/**
+ * Questions are answered in the worker pool, each worker reading the store file through
+ * its own connection, so the main thread stays free to read sockets and acknowledge.
+ * An in-memory store exists only in this thread: its questions are answered inline.
+ */
+function answerer(cfg: Config, log: Logger): CoreOptions['answer'] {
+  if (cfg.dbPath === ':memory:') {
+    log.warn('BRIEFBOT_DB is :memory:, which worker threads cannot open: questions are answered on the main thread');
+    return undefined;
+  }
+  const dbPath = resolve(cfg.dbPath);
+  return (question, now) => sharedWorkers().ask(dbPath, question, now);
+}
+
 export async function start(cfg: Config, log: Logger, io = { input: process.stdin, output: process.stdout }): Promise<Running> {
+  configureSharedWorkers({ extractTimeoutMs: cfg.extractTimeoutMs });
   const store = openSqliteStore(cfg.dbPath);
   if (cfg.loadSamples && store.articles.count() === 0 && existsSync(cfg.samplesDir)) {
     const report = await ingestInputs(store, [cfg.samplesDir], { maxBytes: cfg.maxBytes });
@@ -54,6 +71,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     log,
     metrics: metrics.sourcePolls,
   });
+  const answer = answerer(cfg, log);
   const core = createCore({
     store,
     briefs: () => briefs,
@@ -61,6 +79,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     admins: cfg.admins,
     briefbot: handleBriefbotCommand,
     addSource: sources.addSource,
+    answer,
     onAnswer: metrics.recordAnswer,
   });
 
@@ -116,6 +135,9 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     );
   }
 
+  // The threads load their modules now, while nobody is waiting on them.
+  if (answer) sharedWorkers().pool.warm();
+
   // Timers and sockets keep the process up; this keeps it up even when there are none (stdin closed, no briefs).
   const keepAlive = setInterval(() => {}, 1 << 30);
   return {
@@ -125,6 +147,8 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
       await sources.stop();
       await scheduler.stop();
       for (const a of adapters) await a.stop().catch((err) => log.error({ err, adapter: a.platform }, 'adapter stop failed'));
+      // Extractions and answers already started finish; nothing new is taken.
+      await closeSharedWorkers();
       store.close();
     },
   };

@@ -29,7 +29,7 @@ function withStore<T>(dbOption: string | undefined, fn: (store: Store) => T | Pr
 
 function ingestOptions(opts: { maxBytes?: number; allowPrivate?: boolean }): IngestOptions {
   const cfg = config();
-  return { maxBytes: opts.maxBytes ?? cfg.maxBytes, allowPrivate: opts.allowPrivate ?? cfg.allowPrivateUrls };
+  return { maxBytes: opts.maxBytes ?? cfg.maxBytes, allowPrivate: opts.allowPrivate ?? cfg.allowPrivateUrls, extractTimeoutMs: cfg.extractTimeoutMs };
 }
 
 const positiveInt = (v: string) => {

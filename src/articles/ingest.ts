@@ -2,7 +2,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BriefbotError, errorMessage } from '../errors.js';
-import type { ArticleInput, Store } from '../store/store.js';
+import type { ArticleAnalysis, ArticleInput, Store } from '../store/store.js';
+import { mapOrdered } from '../workers/map-ordered.js';
+import { sharedWorkers, tooSlow, type Workers } from '../workers/workers.js';
 import { analyseArticle } from './analyse.js';
 import { cleanLines } from './clean.js';
 import { charsetFromContentType, decodeText } from './decode.js';
@@ -18,6 +20,18 @@ export interface IngestOptions {
   allowPrivate?: boolean;
   fetch?: Fetcher;
   now?: () => Date;
+  /** Milliseconds one input may take to decode and extract, and one batch to analyse (BRIEFBOT_EXTRACT_TIMEOUT, default 5 s). */
+  extractTimeoutMs?: number;
+  /** Threads that extract and analyse (default: the process's shared pool). */
+  workers?: Workers;
+  /** Counts so far, after each batch is stored (progress for long runs). */
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+export interface IngestProgress {
+  added: number;
+  duplicates: number;
+  errors: number;
 }
 
 /** One article read from an input, or why it could not be read. */
@@ -35,10 +49,22 @@ export interface IngestReport {
   errors: number;
 }
 
+/** The bytes of one file or page and what is known about it before it is decoded: what a worker thread extracts. */
+export interface RawDocument {
+  input: string;
+  bytes: Uint8Array;
+  /** Charset the server declared. */
+  charset?: string;
+  /** File extension, or one implied by the content type ('.html', '.xml', '.json', ''). */
+  ext: string;
+  fallback: Fallback;
+}
+
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
+type Parsers = { extractHtml: typeof import('./html.js').extractHtml; parseFeed: typeof import('./feed.js').parseFeed };
 // HTML extraction and feed parsing pull in large libraries; load them on first use so start-up stays fast.
-let parsers: Promise<{ extractHtml: typeof import('./html.js').extractHtml; parseFeed: typeof import('./feed.js').parseFeed }> | undefined;
+let parsers: Promise<Parsers> | undefined;
 const loadParsers = () =>
   (parsers ??= Promise.all([import('./html.js'), import('./feed.js')]).then(([h, f]) => ({ extractHtml: h.extractHtml, parseFeed: f.parseFeed })));
 
@@ -51,11 +77,25 @@ export function looksLikeFeed(text: string): boolean {
   );
 }
 
-/** Reads every article from files, folders (recursively) and URLs, without storing them. */
+/**
+ * Reads every article from files, folders (recursively) and URLs, without storing
+ * them. Files are read and pages fetched here; decoding and extraction run in worker
+ * threads, each input within its time budget, so a hostile page cannot hold up the
+ * thread that answers commands.
+ */
 export async function* readInputs(inputs: string[], options: IngestOptions = {}): AsyncGenerator<ReadResult> {
+  const workers = options.workers ?? sharedWorkers();
+  const budget = options.extractTimeoutMs ?? workers.budgetMs;
+  const read = (raw: RawResult) => ('error' in raw ? [raw] : workers.read(raw.doc, budget));
+  for await (const results of mapOrdered(rawDocuments(inputs, options), read, workers.pool.size * 2)) yield* results;
+}
+
+type RawResult = { input: string; doc: RawDocument } | { input: string; error: BriefbotError };
+
+async function* rawDocuments(inputs: string[], options: IngestOptions): AsyncGenerator<RawResult> {
   for (const input of inputs) {
     try {
-      if (isUrl(input)) yield* readUrl(input, options);
+      if (isUrl(input)) yield await readUrl(input, options);
       else yield* readPath(input, options);
     } catch (err) {
       yield { input, error: asBriefbotError(err) };
@@ -65,7 +105,12 @@ export async function* readInputs(inputs: string[], options: IngestOptions = {})
 
 /** Stores one already-read article (analysis included), or reports the duplicate it matches. */
 export function storeArticle(store: Store, article: ArticleInput, input = article.url ?? article.title): IngestResult {
-  const result = store.articles.add(article, analyseArticle(article));
+  return storeAnalysed(store, article, analyseArticle(article), input);
+}
+
+/** Stores an article analysed elsewhere (a worker thread), or reports the duplicate it matches. */
+export function storeAnalysed(store: Store, article: ArticleInput, analysis: ArticleAnalysis, input = article.url ?? article.title): IngestResult {
+  const result = store.articles.add(article, analysis);
   return result.status === 'added'
     ? { input, status: 'added', id: result.id, title: article.title }
     : { input, status: 'duplicate', id: result.id, title: article.title, reason: result.reason };
@@ -73,34 +118,115 @@ export function storeArticle(store: Store, article: ArticleInput, input = articl
 
 /** Articles committed together; a crash loses at most one batch, never part of an article. */
 const BATCH = 200;
+/** Articles analysed per worker task: enough to make a message's cost small beside the work. */
+const ANALYSIS_BATCH = 25;
 
+export type Analysed = { input: string; article: ArticleInput; analysis: ArticleAnalysis } | { input: string; error: BriefbotError };
+
+/**
+ * Reads, analyses and stores every article of the inputs. Extraction and analysis run
+ * in worker threads (both cores); this thread only reads files and writes the store,
+ * one transaction per batch.
+ */
 export async function ingestInputs(store: Store, inputs: string[], options: IngestOptions = {}): Promise<IngestReport> {
+  const workers = options.workers ?? sharedWorkers();
+  const budget = options.extractTimeoutMs ?? workers.budgetMs;
   const results: IngestResult[] = [];
-  let pending: ReadResult[] = [];
-  const flush = () => {
+  const counts: IngestProgress = { added: 0, duplicates: 0, errors: 0 };
+  let pending: Analysed[] = [];
+  const record = (r: IngestResult) => {
+    results.push(r);
+    if (r.status === 'added') counts.added++;
+    else if (r.status === 'duplicate') counts.duplicates++;
+    else counts.errors++;
+  };
+  const flush = async () => {
     const batch = pending;
     pending = [];
-    store.batch(() => {
+    await store.batch(() => {
       for (const r of batch) {
         if ('error' in r) {
-          results.push({ input: r.input, status: 'error', code: r.error.code, error: r.error.message });
+          record({ input: r.input, status: 'error', code: r.error.code, error: r.error.message });
           continue;
         }
         try {
-          results.push(storeArticle(store, r.article, r.input));
+          record(storeAnalysed(store, r.article, r.analysis, r.input));
         } catch (err) {
           const e = asBriefbotError(err);
-          results.push({ input: r.input, status: 'error', code: e.code, error: e.message });
+          record({ input: r.input, status: 'error', code: e.code, error: e.message });
         }
       }
     });
+    options.onProgress?.({ ...counts });
   };
-  for await (const r of readInputs(inputs, options)) {
-    pending.push(r);
-    if (pending.length >= BATCH) flush();
+  const jobs = mapOrdered(documentGroups(rawDocuments(inputs, options)), (group) => ingestGroup(workers, group, budget), workers.pool.size * 2);
+  for await (const group of jobs) {
+    pending.push(...group);
+    if (pending.length >= BATCH) await flush();
   }
-  flush();
-  return summarise(results);
+  await flush();
+  return { results, ...counts };
+}
+
+/** Documents handed to a worker together: up to this many, or this many bytes. */
+const GROUP_DOCS = 16;
+const GROUP_BYTES = 1024 * 1024;
+
+async function* documentGroups(raws: AsyncIterable<RawResult>): AsyncGenerator<RawResult[]> {
+  let group: RawResult[] = [];
+  let bytes = 0;
+  for await (const raw of raws) {
+    const size = 'doc' in raw ? raw.doc.bytes.byteLength : 0;
+    if (group.length && (group.length >= GROUP_DOCS || bytes + size > GROUP_BYTES)) {
+      yield group;
+      group = [];
+      bytes = 0;
+    }
+    group.push(raw);
+    bytes += size;
+  }
+  if (group.length) yield group;
+}
+
+/**
+ * Reads and analyses a group of documents in one worker task. A group over budget is
+ * retried one document at a time; a single document over budget (a feed of thousands
+ * of items) is read on its own budget and analysed in batches, each on its own.
+ */
+async function ingestGroup(workers: Workers, group: RawResult[], budgetMs: number): Promise<Analysed[]> {
+  const docs = group.flatMap((r) => ('doc' in r ? [r.doc] : []));
+  if (docs.length === 0) return group as Analysed[];
+  let results: Analysed[][];
+  try {
+    results = await workers.ingest(docs, budgetMs);
+  } catch (err) {
+    if (!(err instanceof BriefbotError)) throw err;
+    if (err.code !== 'timeout' && err.code !== 'too_large') return group.map((r) => ('doc' in r ? { input: r.input, error: err } : r));
+    if (docs.length > 1) return (await Promise.all(group.map((r) => ingestGroup(workers, [r], budgetMs)))).flat();
+    const read = await workers.read(docs[0], budgetMs);
+    const batches = [];
+    for (let i = 0; i < read.length; i += ANALYSIS_BATCH) batches.push(analyseBatch(workers, read.slice(i, i + ANALYSIS_BATCH), budgetMs));
+    return (await Promise.all(batches)).flat();
+  }
+  let i = 0;
+  return group.flatMap((r) => ('doc' in r ? results[i++] : [r]));
+}
+
+/** Analysis of the batch's articles in a worker; a batch over budget is retried one article at a time, so only the slow one fails. */
+async function analyseBatch(workers: Workers, batch: ReadResult[], budgetMs: number): Promise<Analysed[]> {
+  const articles = batch.flatMap((r) => ('article' in r ? [r.article] : []));
+  if (articles.length === 0) return batch as Analysed[];
+  let analyses: ArticleAnalysis[];
+  try {
+    analyses = await workers.analyse(articles, budgetMs);
+  } catch (err) {
+    const timeout = err instanceof BriefbotError && err.code === 'timeout';
+    if (timeout && articles.length > 1) return (await Promise.all(batch.map((r) => analyseBatch(workers, [r], budgetMs)))).flat();
+    const e = timeout ? tooSlow('analysing', budgetMs) : asBriefbotError(err);
+    return batch.map((r) => ('article' in r ? { input: r.input, error: e } : r));
+  }
+  let i = 0;
+  return batch.map((r) => ('article' in r ? { ...r, analysis: analyses[i++] } : r));
 }
 
 export function summarise(results: IngestResult[]): IngestReport {
@@ -112,7 +238,7 @@ export function summarise(results: IngestResult[]): IngestReport {
   };
 }
 
-async function* readPath(path: string, options: IngestOptions): AsyncGenerator<ReadResult> {
+async function* readPath(path: string, options: IngestOptions): AsyncGenerator<RawResult> {
   let info;
   try {
     info = await stat(path);
@@ -133,26 +259,27 @@ async function* readPath(path: string, options: IngestOptions): AsyncGenerator<R
   }
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (info.size > maxBytes) throw new BriefbotError('too_large', `${formatMb(info.size)} is over the ${formatMb(maxBytes)} limit`);
-  const text = decodeText(await readFile(path));
+  const bytes = await readFile(path);
   const fallback = {
     source: basename(path),
     url: pathToFileURL(resolve(path)).href,
     date: { publishedAt: info.mtime.toISOString(), publishedAtSource: 'file-mtime' as const },
   };
-  yield* await parseDocument(path, text, extname(path).toLowerCase(), fallback);
+  yield { input: path, doc: { input: path, bytes, ext: extname(path).toLowerCase(), fallback } };
 }
 
-async function* readUrl(url: string, options: IngestOptions): AsyncGenerator<ReadResult> {
+async function readUrl(url: string, options: IngestOptions): Promise<RawResult> {
   const fetcher = options.fetch ?? safeFetch;
   const page = await fetcher(url, { allowPrivate: options.allowPrivate, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES });
-  const text = decodeText(page.bytes, charsetFromContentType(page.contentType));
   const now = (options.now ?? (() => new Date()))();
-  const kind = /json/.test(page.contentType ?? '') ? '.json' : /xml|rss|atom/.test(page.contentType ?? '') ? '.xml' : /html/.test(page.contentType ?? '') ? '.html' : '';
-  yield* await parseDocument(url, text, kind, {
+  const type = page.contentType ?? '';
+  const ext = /json/.test(type) ? '.json' : /xml|rss|atom/.test(type) ? '.xml' : /html/.test(type) ? '.html' : '';
+  const fallback = {
     source: siteOf(page.url),
     url: page.url,
     date: { publishedAt: now.toISOString(), publishedAtSource: 'ingest-time' as const },
-  });
+  };
+  return { input: url, doc: { input: url, bytes: page.bytes, charset: charsetFromContentType(page.contentType), ext, fallback } };
 }
 
 /** A page's site as a source name when the page names none: its host without "www.". */
@@ -166,12 +293,20 @@ interface Fallback {
   date: Pick<ArticleInput, 'publishedAt' | 'publishedAtSource'>;
 }
 
-async function parseDocument(input: string, text: string, ext: string, fallback: Fallback): Promise<ReadResult[]> {
+/** Decodes and extracts one document: one article, or one per feed item. Runs in a worker thread. */
+export function parseRaw(doc: RawDocument, parsers: Parsers): ReadResult[] {
+  try {
+    return parseDocument(doc.input, decodeText(doc.bytes, doc.charset), doc.ext, doc.fallback, parsers);
+  } catch (err) {
+    return [{ input: doc.input, error: asBriefbotError(err) }];
+  }
+}
+
+function parseDocument(input: string, text: string, ext: string, fallback: Fallback, { parseFeed, extractHtml }: Parsers): ReadResult[] {
   if (!text.trim()) throw new BriefbotError('empty', 'the input holds no text');
   const isFeed = ext === '.xml' || ext === '.rss' || ext === '.atom' || looksLikeFeed(text);
   const isHtml = !isFeed && (ext === '.html' || ext === '.htm' || /^\s*(?:<!doctype html|<html[\s>])/i.test(text));
   if (!isFeed && !isHtml) return [{ input, article: finish(parseTextArticle(text), fallback) }];
-  const { parseFeed, extractHtml } = await loadParsers();
   if (isHtml) return [{ input, article: finish(fromHtml(extractHtml, text, fallback.url), fallback) }];
   const feed = parseFeed(text);
   if (feed.items.length === 0) throw new BriefbotError('empty_feed', 'the feed has no items');

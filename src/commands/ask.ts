@@ -24,6 +24,9 @@ export async function handleAsk(event: CommandEvent, deps: CommandDeps): Promise
   if (!question) {
     return { message: message([{ type: 'paragraph', text: 'Ask me a question about the news, for example: /ask trade figure?' }]), ephemeral: true, answered: false };
   }
-  const result = ask(deps.store, question, { now: deps.now() });
-  return { message: answerMessage(result, deps.store.articles.count()), ephemeral: !event.isDirect, answered: result.answer !== null };
+  const now = deps.now();
+  const { result, storedArticles } = deps.answer
+    ? await deps.answer(question, now)
+    : { result: ask(deps.store, question, { now }), storedArticles: deps.store.articles.count() };
+  return { message: answerMessage(result, storedArticles), ephemeral: !event.isDirect, answered: result.answer !== null };
 }
