@@ -203,6 +203,8 @@ async function ingestGroup(workers: Workers, group: RawResult[], budgetMs: numbe
     if (!(err instanceof BriefbotError)) throw err;
     if (err.code !== 'timeout' && err.code !== 'too_large') return group.map((r) => ('doc' in r ? { input: r.input, error: err } : r));
     if (docs.length > 1) return (await Promise.all(group.map((r) => ingestGroup(workers, [r], budgetMs)))).flat();
+    // One page over budget is refused; one feed may just hold many items, each quick to analyse.
+    if (!isFeedDocument(docs[0])) return [{ input: docs[0].input, error: tooSlow('reading', budgetMs) }];
     const read = await workers.read(docs[0], budgetMs);
     const batches = [];
     for (let i = 0; i < read.length; i += ANALYSIS_BATCH) batches.push(analyseBatch(workers, read.slice(i, i + ANALYSIS_BATCH), budgetMs));
@@ -210,6 +212,10 @@ async function ingestGroup(workers: Workers, group: RawResult[], budgetMs: numbe
   }
   let i = 0;
   return group.flatMap((r) => ('doc' in r ? results[i++] : [r]));
+}
+
+function isFeedDocument(doc: RawDocument): boolean {
+  return ['.xml', '.rss', '.atom', '.json'].includes(doc.ext) || looksLikeFeed(Buffer.from(doc.bytes.buffer, doc.bytes.byteOffset, Math.min(2000, doc.bytes.byteLength)).toString('latin1'));
 }
 
 /** Analysis of the batch's articles in a worker; a batch over budget is retried one article at a time, so only the slow one fails. */
@@ -355,7 +361,7 @@ function finish(parsed: ParsedArticle, fallback: Fallback): ArticleInput {
   const body = cleanLines(parsed.body.split('\n')).join('\n');
   const title = parsed.title.replace(/\s+/g, ' ').trim();
   if (!body && !title) throw new BriefbotError('empty', 'no article text left after removing page noise');
-  if (!body) throw new BriefbotError('no_body', `"${title}" has a headline but no story text`);
+  if (!body) throw new BriefbotError('no_body', `"${shorten(title, 80)}" has a headline but no story text`);
   return {
     title: title || body.split('\n')[0],
     source: parsed.source || fallback.source,
@@ -373,6 +379,11 @@ function asBriefbotError(err: unknown): BriefbotError {
   if (code === 'EACCES') return new BriefbotError('unreadable', 'permission denied');
   if (code === 'EISDIR' || code === 'ENOENT') return new BriefbotError('not_found', 'no such file');
   return new BriefbotError('failed', errorMessage(err));
+}
+
+/** Quoted input in a one-line message stays short, however long the input's line is. */
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function formatMb(bytes: number): string {
