@@ -8,6 +8,8 @@ import { createConsoleAdapter } from '../adapters/console/index.js';
 import type { Adapter } from '../src/adapter.js';
 import { ingestInputs } from '../src/articles/ingest.js';
 import { buildBrief } from '../src/briefing/build.js';
+import { samplesBrief } from '../src/briefing/samples.js';
+import { renderText } from '../src/messages/render-text.js';
 import { formatDefinitionErrors, formatInZone, loadBriefDefinitions } from '../src/briefing/load-definitions.js';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { createCore, type CoreOptions } from '../src/core.js';
@@ -17,7 +19,7 @@ import { handleBriefbotCommand } from '../src/commands/briefbot.js';
 import { createMetrics, startHealthServer } from '../src/health.js';
 import { createScheduler } from '../src/schedule/scheduler.js';
 import { createSourceManager } from '../src/sources/manager.js';
-import { openSqliteStore } from '../src/store/sqlite/index.js';
+import { openStore, type StoreLocation } from '../src/store/open.js';
 import { closeSharedWorkers, configureSharedWorkers, sharedWorkers } from '../src/workers/workers.js';
 
 export interface Running {
@@ -36,25 +38,35 @@ async function adapterProblems(cfg: Config): Promise<string[]> {
 }
 
 /**
- * Questions are answered in the worker pool, each worker reading the store file through
- * its own connection, so the main thread stays free to read sockets and acknowledge.
- * An in-memory store exists only in this thread: its questions are answered inline.
+ * Questions are answered in the worker pool, each worker reading the store through its
+ * own connection, so the main thread stays free to read sockets and acknowledge. An
+ * in-memory SQLite store exists only in this thread: its questions are answered inline.
  */
 function answerer(cfg: Config, log: Logger): CoreOptions['answer'] {
-  if (cfg.dbPath === ':memory:') {
+  // The same settings the main thread opened the store with (a database URL, when configured, wins).
+  const { dbPath, databaseUrl } = cfg as Config & Partial<StoreLocation>;
+  if (!databaseUrl && dbPath === ':memory:') {
     log.warn('BRIEFBOT_DB is :memory:, which worker threads cannot open: questions are answered on the main thread');
     return undefined;
   }
-  const dbPath = resolve(cfg.dbPath);
-  return (question, now) => sharedWorkers().ask(dbPath, question, now);
+  const location: StoreLocation = { dbPath: dbPath === ':memory:' ? dbPath : resolve(dbPath), databaseUrl };
+  return (question, now) => sharedWorkers().ask(location, question, now);
+}
+
+/** The terminal bot runs when asked to, or by default when no platform is configured. */
+export function consoleEnabled(cfg: Config): boolean {
+  return cfg.console === 'on' || (cfg.console === 'auto' && !cfg.slack && !cfg.discord);
 }
 
 export async function start(cfg: Config, log: Logger, io = { input: process.stdin, output: process.stdout }): Promise<Running> {
   configureSharedWorkers({ extractTimeoutMs: cfg.extractTimeoutMs });
-  const store = openSqliteStore(cfg.dbPath);
-  if (cfg.loadSamples && store.articles.count() === 0 && existsSync(cfg.samplesDir)) {
+  const store = await openStore(cfg);
+  let samples: Awaited<ReturnType<typeof samplesBrief>>;
+  if (cfg.loadSamples && (await store.articles.count()) === 0 && existsSync(cfg.samplesDir)) {
     const report = await ingestInputs(store, [cfg.samplesDir], { maxBytes: cfg.maxBytes });
     log.info({ added: report.added, errors: report.errors }, `store was empty: loaded ${report.added} sample articles from ${cfg.samplesDir}`);
+    const ids = report.results.flatMap((r) => (r.status === 'added' ? [r.id] : []));
+    samples = await samplesBrief(store, ids, new Date());
   }
 
   const loaded = existsSync(cfg.briefsDir) ? loadBriefDefinitions(cfg.briefsDir) : { briefs: [], errors: [] };
@@ -84,7 +96,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
   });
 
   const adapters: Adapter[] = [];
-  const consoleOn = cfg.console === 'on' || (cfg.console === 'auto' && !cfg.slack && !cfg.discord);
+  const consoleOn = consoleEnabled(cfg);
   if (consoleOn) adapters.push(createConsoleAdapter({ input: io.input, output: io.output }));
   if (cfg.slack) adapters.push((await loadSlack()).createSlackAdapter({ ...cfg.slack, admins: cfg.admins, logger: log.child({ adapter: 'slack' }) }));
   if (cfg.discord) adapters.push((await loadDiscord()).createDiscordAdapter({ ...cfg.discord, admins: cfg.admins, logger: log.child({ adapter: 'discord' }) }));
@@ -128,11 +140,13 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     });
   for (const run of due) log.info({ brief: run.brief, at: run.at.toISOString() }, `next brief "${run.brief}" due ${run.when}`);
   if (consoleOn) {
-    const stored = store.articles.count();
+    const stored = await store.articles.count();
     const next = due[0] ? ` Next brief "${due[0].brief}" is due ${due[0].when}.` : '';
-    io.output.write(
-      `briefbot is ready: ${stored} ${stored === 1 ? 'article' : 'articles'} stored.${next}\nType /help, /brief [topic], /ask <question>, or just ask a question.\n`,
-    );
+    const what = samples
+      ? `${stored} bundled sample ${stored === 1 ? 'article' : 'articles'} stored, published ${samples.published} (their own dates, so not in a 24-hour brief; their brief is below).`
+      : `${stored} ${stored === 1 ? 'article' : 'articles'} stored.`;
+    const brief = samples?.message ? `${renderText(samples.message)}\n` : '';
+    io.output.write(`briefbot is ready: ${what}${next}\n${brief}Type /help, /brief [topic], /ask <question>, or just ask a question.\n`);
   }
 
   // The threads load their modules now, while nobody is waiting on them.
@@ -149,7 +163,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
       for (const a of adapters) await a.stop().catch((err) => log.error({ err, adapter: a.platform }, 'adapter stop failed'));
       // Extractions and answers already started finish; nothing new is taken.
       await closeSharedWorkers();
-      store.close();
+      await store.close();
     },
   };
 }
@@ -164,7 +178,7 @@ async function main(): Promise<void> {
     process.stderr.write(`briefbot: ${errorMessage(err)}\n`);
     process.exit(2);
   }
-  const log = createLogger(cfg.logLevel);
+  const log = createLogger(cfg.logLevel, process.stderr, { format: cfg.logFormat, consoleBot: consoleEnabled(cfg) });
   let running: Running;
   try {
     running = await start(cfg, log);

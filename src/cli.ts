@@ -3,7 +3,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ingestInputs, readInputs, type IngestOptions } from './articles/ingest.js';
 import { ask } from './ask/answer.js';
 import { buildBrief } from './briefing/build.js';
-import { checkBriefs, parseDuration } from './briefing/load-definitions.js';
+import { checkBriefs, formatInZone, loadBriefDefinitions, parseDuration } from './briefing/load-definitions.js';
+import type { BriefDefinition } from './briefing/definition.js';
+import type { BriefOptions } from './briefing/build.js';
+import type { Message } from './messages/message.js';
+import { composeRun } from './schedule/run-brief.js';
+import { nextSlot } from './schedule/slots.js';
 import { answerMessage } from './commands/ask.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { BriefbotError, errorMessage } from './errors.js';
@@ -11,6 +16,7 @@ import { renderText } from './messages/render-text.js';
 import { splitSentences } from './nlp/sentences.js';
 import { summarizeSentences } from './summarize/summarize.js';
 import { formatDeliveries, listDeliveries } from './schedule/deliveries.js';
+import { openStore } from './store/open.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/store.js';
 
@@ -22,9 +28,14 @@ function config(): Config {
   return loadConfig();
 }
 
-function withStore<T>(dbOption: string | undefined, fn: (store: Store) => T | Promise<T>): Promise<T> {
-  const store = openSqliteStore(dbOption ?? config().dbPath);
-  return Promise.resolve(fn(store)).finally(() => store.close());
+/** `--db <path>` names a SQLite file explicitly; otherwise the configured store. */
+async function withStore<T>(dbOption: string | undefined, fn: (store: Store) => T | Promise<T>): Promise<T> {
+  const store = dbOption ? openSqliteStore(dbOption) : await openStore(config());
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
 }
 
 function ingestOptions(opts: { maxBytes?: number; allowPrivate?: boolean }): IngestOptions {
@@ -45,7 +56,40 @@ const duration = (v: string) => {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const fail = (input: string, reason: string) => process.stderr.write(`briefbot: ${input}: ${reason}\n`);
 
-export function buildCli(): Command {
+/** What `briefbot preview` builds in the core and hands to the platform renderers. */
+export interface PreviewInput {
+  brief: BriefDefinition;
+  /** The next run's slot, and how it reads in the brief's time zone. */
+  slot: Date;
+  when: string;
+  options: BriefOptions;
+  /** What the run would post; null when it would post nothing (when_empty: skip). */
+  message: Message | null;
+  /** The plain text the console adapter prints. */
+  consoleText: string;
+}
+
+/**
+ * Drawing a message the way Slack and Discord show it needs the adapters' renderers,
+ * which the core never imports: the entry point (bin/briefbot.js) passes this in.
+ * Returns the lines to print.
+ */
+export type PreviewRenderer = (input: PreviewInput, opts: { html?: string; open?: boolean }) => Promise<string[]>;
+
+export interface CliPlugins {
+  preview?: PreviewRenderer;
+}
+
+/** `--since 2004-12-01` or `--since 30d`. */
+const dateOrDuration = (v: string): { at: Date } | { ms: number } => {
+  const ms = parseDuration(v);
+  if (ms !== undefined) return { ms };
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new InvalidArgumentError('must be a date (2005-01-01) or a duration (30d)');
+  return { at: new Date(t) };
+};
+
+export function buildCli(plugins: CliPlugins = {}): Command {
   const program = new Command('briefbot')
     .description('News briefs and cited answers, from the command line. `npm start` runs the bot itself.')
     .showHelpAfterError();
@@ -107,7 +151,7 @@ export function buildCli(): Command {
           process.exitCode = 1;
           continue;
         }
-        const summary = summarizeSentences(splitSentences(r.article.body), { title: r.article.title, sentences: opts.sentences });
+        const summary = summarizeSentences(splitSentences(r.article.body), { title: r.article.title, sentences: opts.sentences, language: r.article.language });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ input: r.input, title: r.article.title, sentences: summary.sentences, figures: summary.figures.map(({ measure, value, kind }) => ({ measure: measure ?? null, value, kind })) })}\n`);
         } else {
@@ -128,9 +172,9 @@ export function buildCli(): Command {
     .option('--db <path>', 'SQLite file')
     .option('--json', 'print the neutral message as JSON')
     .action(async (opts) => {
-      await withStore(opts.db, (store) => {
+      await withStore(opts.db, async (store) => {
         const until = new Date();
-        const brief = buildBrief(store, { since: new Date(until.getTime() - opts.since), until, topics: opts.topic, sources: opts.source, maxStories: opts.max });
+        const brief = await buildBrief(store, { since: new Date(until.getTime() - opts.since), until, topics: opts.topic, sources: opts.source, maxStories: opts.max });
         if (opts.json) process.stdout.write(`${JSON.stringify(brief)}\n`);
         else process.stdout.write(`${brief ? renderText(brief) : 'No stories in that window.'}\n`);
       });
@@ -144,21 +188,54 @@ export function buildCli(): Command {
     .option('--json', 'print {question, answer, alternatives} (JSON lines when reading stdin)')
     .action(async (words: string[], opts) => {
       await withStore(opts.db, async (store) => {
-        const answerOne = (q: string) => {
-          const result = ask(store, q);
+        const answerOne = async (q: string) => {
+          const result = await ask(store, q);
           if (opts.json) return JSON.stringify(result);
-          return renderText(answerMessage(result, store.articles.count()));
+          return renderText(answerMessage(result, await store.articles.count()));
         };
         if (words.length > 0) {
-          process.stdout.write(`${answerOne(words.join(' '))}\n`);
+          process.stdout.write(`${await answerOne(words.join(' '))}\n`);
           return;
         }
         const rl = createInterface({ input: process.stdin, terminal: false });
         for await (const line of rl) {
           if (!line.trim()) continue;
           // One answer per line, so outputs stay aligned with inputs.
-          process.stdout.write(`${opts.json ? answerOne(line) : answerOne(line).replace(/\n/g, ' ')}\n`);
+          const out = await answerOne(line);
+          process.stdout.write(`${opts.json ? out : out.replace(/\n/g, ' ')}\n`);
         }
+      });
+    });
+
+  program
+    .command('preview')
+    .description("what a brief's next run would post (same window, topics, sources, limits), drawn as Slack and Discord show it, with the console text")
+    .argument('<brief>', 'the brief name')
+    .option('--html <file>', 'write the preview page here')
+    .option('--open', 'open the page in a browser (written to a temporary file unless --html is given)')
+    .option('--since <date|duration>', "start the window here instead of where the definition says (try a definition on older stories, e.g. the samples' 2005-01-01)", dateOrDuration)
+    .option('--dir <folder>', 'brief definitions (default: BRIEFBOT_BRIEFS_DIR or ./briefs)')
+    .option('--db <path>', 'SQLite file')
+    .action(async (name: string, opts) => {
+      if (!plugins.preview) throw new BriefbotError('no_preview', 'preview draws with the adapters; run it as `npx briefbot preview` (bin/briefbot.js)');
+      const dir = opts.dir ?? config().briefsDir;
+      const { briefs, errors } = loadBriefDefinitions(dir);
+      const brief = briefs.find((b) => b.name.toLowerCase() === name.toLowerCase());
+      if (!brief) {
+        const bad = errors.find((e) => e.file.replace(/\.ya?ml$/, '').endsWith(name));
+        const known = briefs.length ? `briefs: ${briefs.map((b) => b.name).join(', ')}` : `no valid briefs in ${dir}`;
+        throw new BriefbotError('unknown_brief', bad ? `${bad.file}: ${bad.message}` : `there is no brief called "${name}" (${known})`);
+      }
+      const now = new Date();
+      const slot = nextSlot(brief, now);
+      await withStore(opts.db, async (store) => {
+        const since: { at: Date } | { ms: number } | undefined = opts.since;
+        const windowStart = since ? ('at' in since ? since.at : new Date(slot.getTime() - since.ms)) : undefined;
+        const { message: msg, options } = await composeRun(store, brief, slot, buildBrief, windowStart);
+        const when = formatInZone(slot, brief.timezone);
+        const consoleText = msg ? renderText(msg) : `Nothing would be posted: no stories match, and ${brief.file} says when_empty: skip.`;
+        const lines = await plugins.preview!({ brief, slot, when, options, message: msg, consoleText }, { html: opts.html, open: opts.open });
+        for (const line of lines) process.stdout.write(`${line}\n`);
       });
     });
 
@@ -179,17 +256,17 @@ export function buildCli(): Command {
     .option('--limit <n>', 'how many', positiveInt, 50)
     .option('--db <path>', 'SQLite file')
     .action(async (opts) => {
-      await withStore(opts.db, (store) => {
-        for (const line of formatDeliveries(listDeliveries(store, opts.limit))) process.stdout.write(`${line}\n`);
+      await withStore(opts.db, async (store) => {
+        for (const line of formatDeliveries(await listDeliveries(store, opts.limit))) process.stdout.write(`${line}\n`);
       });
     });
 
   return program;
 }
 
-export async function runCli(argv: string[]): Promise<void> {
+export async function runCli(argv: string[], plugins: CliPlugins = {}): Promise<void> {
   try {
-    await buildCli().parseAsync(argv);
+    await buildCli(plugins).parseAsync(argv);
   } catch (err) {
     if (err instanceof ConfigError) process.stderr.write(`briefbot: ${err.message}\n`);
     else if (err instanceof BriefbotError) process.stderr.write(`briefbot: ${err.message}\n`);
@@ -198,6 +275,3 @@ export async function runCli(argv: string[]): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/src/cli.ts')) {
-  await runCli(process.argv);
-}

@@ -61,6 +61,7 @@ const schema = z
     BRIEFBOT_CATCHUP_GRACE: duration('2h'),
     BRIEFBOT_SOURCE_POLL: duration('15m'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
     HEALTH_PORT: port.optional(),
     HEALTH_HOST: z.string().default('127.0.0.1'),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
@@ -74,6 +75,16 @@ const schema = z
     DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'must be a numeric guild id').optional(),
     DISCORD_API_URL: url,
     DISCORD_SUBSCRIBE_ROLE: z.string().optional(),
+    DISCORD_SHARD_COUNT: z
+      .string()
+      .regex(/^(auto|[1-9]\d{0,4})$/, 'must be a number of shards (1 or more) or auto')
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'auto' ? ('auto' as const) : Number(v))),
+    DISCORD_SHARDS: z
+      .string()
+      .regex(/^\s*\d{1,5}\s*(,\s*\d{1,5}\s*)*$/, 'must be comma-separated shard ids, e.g. 0,1')
+      .optional()
+      .transform((v) => (v === undefined ? undefined : [...new Set(v.split(',').map((s) => Number(s.trim())))].sort((a, b) => a - b))),
   });
 
 /** Rules across variables, checked on the raw environment so they are reported alongside per-variable problems. */
@@ -87,6 +98,14 @@ function crossProblems(env: Record<string, string | undefined>): string[] {
   }
   if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) problems.push('DISCORD_APPLICATION_ID: is required with DISCORD_TOKEN');
   if (!env.DISCORD_TOKEN && env.DISCORD_APPLICATION_ID) problems.push('DISCORD_TOKEN: is missing: DISCORD_APPLICATION_ID is set, but the bot needs its token too');
+  if (env.DISCORD_SHARDS && !env.DISCORD_SHARD_COUNT) {
+    problems.push('DISCORD_SHARD_COUNT: is required with DISCORD_SHARDS (the total number of shards across all processes, or auto)');
+  }
+  const count = Number(env.DISCORD_SHARD_COUNT);
+  if (env.DISCORD_SHARDS && Number.isInteger(count) && count > 0) {
+    const beyond = env.DISCORD_SHARDS.split(',').map((s) => Number(s.trim())).filter((id) => id >= count);
+    if (beyond.length) problems.push(`DISCORD_SHARDS: shard ids run from 0 to ${count - 1} with DISCORD_SHARD_COUNT=${count}, got ${beyond.join(', ')}`);
+  }
   return problems;
 }
 
@@ -109,9 +128,21 @@ export interface Config {
   catchUpGraceMs: number;
   sourcePollMs: number;
   logLevel: string;
+  /** auto: pretty lines on a terminal, JSON lines when piped; pretty; json. */
+  logFormat: 'auto' | 'pretty' | 'json';
   health?: { port: number; host: string };
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; port: number; host: string };
-  discord?: { token: string; applicationId: string; guildId?: string; apiUrl?: string; subscribeRole?: string };
+  discord?: {
+    token: string;
+    applicationId: string;
+    guildId?: string;
+    apiUrl?: string;
+    subscribeRole?: string;
+    /** Total shards across all processes; 'auto' asks Discord (GET /gateway/bot). Unset: one shard, as before sharding existed. */
+    shardCount?: number | 'auto';
+    /** The shard ids this process runs; unset: all of them. */
+    shards?: number[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -143,13 +174,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     catchUpGraceMs: e.BRIEFBOT_CATCHUP_GRACE,
     sourcePollMs: e.BRIEFBOT_SOURCE_POLL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     health: e.HEALTH_PORT !== undefined ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : undefined,
     slack: e.SLACK_BOT_TOKEN
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, port: e.SLACK_PORT, host: e.SLACK_HOST }
       : undefined,
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
-        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl: e.DISCORD_API_URL, subscribeRole: e.DISCORD_SUBSCRIBE_ROLE }
+        ? {
+            token: e.DISCORD_TOKEN,
+            applicationId: e.DISCORD_APPLICATION_ID,
+            guildId: e.DISCORD_GUILD_ID,
+            apiUrl: e.DISCORD_API_URL,
+            subscribeRole: e.DISCORD_SUBSCRIBE_ROLE,
+            ...(e.DISCORD_SHARD_COUNT !== undefined ? { shardCount: e.DISCORD_SHARD_COUNT } : {}),
+            ...(e.DISCORD_SHARDS !== undefined ? { shards: e.DISCORD_SHARDS } : {}),
+          }
         : undefined,
   };
 }

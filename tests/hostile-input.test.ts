@@ -37,7 +37,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await workers.close();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -57,20 +57,20 @@ async function read(path: string, extractTimeoutMs = 20_000): Promise<ReadResult
   return out;
 }
 
-function body(result: IngestResult): string {
+async function body(result: IngestResult): Promise<string> {
   if (result.status !== 'added') throw new Error(`not added: ${JSON.stringify(result).slice(0, 300)}`);
-  return store.articles.get(result.id)!.body;
+  return (await store.articles.get(result.id))!.body;
 }
 
 /** Stored with `check` holding, or refused over budget with the one line: nothing else. */
-function storedOrRefused(results: IngestResult[], check: (body: string) => void): void {
+async function storedOrRefused(results: IngestResult[], check: (body: string) => void): Promise<void> {
   expect(results).toHaveLength(1);
   const [r] = results;
   if (r.status === 'error') {
     expect(r.code).toBe('too_slow');
     expect(r.error).toMatch(REFUSED);
   } else {
-    check(body(r));
+    check(await body(r));
   }
 }
 
@@ -78,31 +78,31 @@ describe('hostile HTML', () => {
   it('200,000 nested <div>s: the story is extracted (nesting past 96 levels is unwrapped before any DOM is built)', async () => {
     const depth = 200_000;
     const [r] = await ingest(file('nested.html', page(`${'<div>'.repeat(depth)}<p>${story('nested')}</p>${'</div>'.repeat(depth)}`)));
-    expect(body(r)).toBe(story('nested'));
+    expect(await body(r)).toBe(story('nested'));
   });
 
   it('60,000 unclosed <div><span><b> (180,000 open elements, never closed): the story is extracted', async () => {
     const [r] = await ingest(file('unclosed.html', page(`${'<div><span><b>'.repeat(60_000)}<p>${story('unclosed')}</p>`)));
-    expect(body(r)).toBe(story('unclosed'));
+    expect(await body(r)).toBe(story('unclosed'));
   });
 
   it('10,000 paragraphs that are never closed: every one is read as its own line', async () => {
     const paragraphs = Array.from({ length: 10_000 }, (_, i) => `Paragraph ${i + 1} of the report says the harbour is open.`);
     const [r] = await ingest(file('unclosed-p.html', page(`<article>${paragraphs.map((p) => `<p>${p}`).join('\n')}</article>`)));
-    expect(body(r).split('\n')).toEqual(paragraphs);
+    expect((await body(r)).split('\n')).toEqual(paragraphs);
   });
 
   it('100,000 sibling elements (3 MB): stored whole or refused over budget', async () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => `Line ${i} of the report.`);
     const results = await ingest(file('siblings.html', page(`<article>${lines.map((l) => `<p>${l}</p>`).join('')}</article>`)), 2000);
-    storedOrRefused(results, (b) => expect(b.split('\n')).toEqual(lines));
+    await storedOrRefused(results, (b) => expect(b.split('\n')).toEqual(lines));
   });
 
   it('5 MB of markup on one line: stored or refused over budget', async () => {
     const sentence = 'The harbour reopened on Monday after the strike. ';
     const html = page(`<article><p>${sentence.repeat(Math.ceil((5 * 1024 * 1024 - 200) / sentence.length))}</p></article>`).slice(0, 5 * 1024 * 1024);
     expect(html.includes('\n')).toBe(false);
-    storedOrRefused(await ingest(file('one-line.html', html), 1000), (b) => expect(b.startsWith(sentence.trim())).toBe(true));
+    await storedOrRefused(await ingest(file('one-line.html', html), 1000), (b) => expect(b.startsWith(sentence.trim())).toBe(true));
   });
 });
 
@@ -155,7 +155,7 @@ describe('hostile text', () => {
   it('NUL bytes after the sniffed head are dropped from the stored text', async () => {
     const text = `Harbour reopens\n${'The harbour is open again. '.repeat(200)}\nDock\u0000 workers\u0000\u0000 accepted the offer.\n`;
     const [r] = await ingest(file('nul.txt', text));
-    expect(body(r).split('\n')[1]).toBe('Dock workers accepted the offer.');
+    expect((await body(r)).split('\n')[1]).toBe('Dock workers accepted the offer.');
   });
 
   it('5 MB without a newline is one headline and no story: refused with a short line', async () => {
@@ -167,9 +167,9 @@ describe('hostile text', () => {
     const wtf8 = Buffer.concat([Buffer.from('Harbour reopens\nThe harbour '), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(' reopened on Monday.\n')]);
     const [a] = await ingest(file('wtf8.txt', wtf8));
     // 0xED 0xA0 0x80 is not UTF-8, so the file is read as Windows-1252: í, a no-break space (cleaned to a space), €.
-    expect(body(a)).toBe('The harbour í € reopened on Monday.');
+    expect(await body(a)).toBe('The harbour í € reopened on Monday.');
     const [b] = await ingest(file('lone.txt', 'Harbour \uD800 update\nThe harbour \uDC00 reopened on Monday after the strike.\n'));
-    expect(body(b)).toBe('The harbour \uFFFD reopened on Monday after the strike.');
+    expect(await body(b)).toBe('The harbour \uFFFD reopened on Monday after the strike.');
   });
 });
 
@@ -183,7 +183,7 @@ describe('the bot while a hostile page is being extracted', () => {
     // The thread that ran over is gone (terminated, not awaited).
     expect(workers.pool.threadIds.filter((id) => before.includes(id)).length).toBeLessThan(before.length);
     const [next] = await ingest(file('after.html', page(`<p>${story('after')}</p><p>Shipping resumed at noon.</p>`)));
-    expect(body(next)).toBe(`${story('after')}\nShipping resumed at noon.`);
+    expect(await body(next)).toBe(`${story('after')}\nShipping resumed at noon.`);
     expect(workers.pool.threadIds.some((id) => !before.includes(id))).toBe(true);
   });
 
@@ -202,6 +202,6 @@ describe('the bot while a hostile page is being extracted', () => {
     expect(renderText(reply.message)).toContain('Dock workers accepted a 7% pay rise, the union said.');
     await slow;
     expect(events).toEqual(['answered', 'extraction settled']);
-    answerStore.close();
+    await answerStore.close();
   });
 });

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BriefbotError, errorMessage } from '../errors.js';
-import type { ArticleAnalysis, ArticleInput, Store } from '../store/store.js';
+import type { AddResult, ArticleAnalysis, ArticleBatchItem, ArticleInput, Store } from '../store/store.js';
 import { mapOrdered } from '../workers/map-ordered.js';
 import { sharedWorkers, tooSlow, type Workers } from '../workers/workers.js';
 import { analyseArticle } from './analyse.js';
@@ -104,13 +104,23 @@ async function* rawDocuments(inputs: string[], options: IngestOptions): AsyncGen
 }
 
 /** Stores one already-read article (analysis included), or reports the duplicate it matches. */
-export function storeArticle(store: Store, article: ArticleInput, input = article.url ?? article.title): IngestResult {
-  return storeAnalysed(store, article, analyseArticle(article), input);
+export async function storeArticle(store: Store, article: ArticleInput, input = article.url ?? article.title): Promise<IngestResult> {
+  return asIngestResult(await store.articles.add(article, analyseArticle(article)), article, input);
 }
 
-/** Stores an article analysed elsewhere (a worker thread), or reports the duplicate it matches. */
-export function storeAnalysed(store: Store, article: ArticleInput, analysis: ArticleAnalysis, input = article.url ?? article.title): IngestResult {
-  const result = store.articles.add(article, analysis);
+/**
+ * storeArticle with the analysis done in a worker thread within the time budget: what the
+ * running bot uses for source items, so a huge article never blocks the event loop.
+ * Throws the item's error, like storeArticle.
+ */
+export async function storeArticleOffThread(store: Store, article: ArticleInput, input = article.url ?? article.title, options: Pick<IngestOptions, 'workers' | 'extractTimeoutMs'> = {}): Promise<IngestResult> {
+  const workers = options.workers ?? sharedWorkers();
+  const [r] = await analyseBatch(workers, [{ input, article }], options.extractTimeoutMs ?? workers.budgetMs);
+  if ('error' in r) throw r.error;
+  return asIngestResult(await store.articles.add(r.article, r.analysis), article, input);
+}
+
+function asIngestResult(result: AddResult, article: ArticleInput, input: string): IngestResult {
   return result.status === 'added'
     ? { input, status: 'added', id: result.id, title: article.title }
     : { input, status: 'duplicate', id: result.id, title: article.title, reason: result.reason };
@@ -143,20 +153,24 @@ export async function ingestInputs(store: Store, inputs: string[], options: Inge
   const flush = async () => {
     const batch = pending;
     pending = [];
-    await store.batch(() => {
-      for (const r of batch) {
-        if ('error' in r) {
-          record({ input: r.input, status: 'error', code: r.error.code, error: r.error.message });
-          continue;
-        }
-        try {
-          record(storeAnalysed(store, r.article, r.analysis, r.input));
-        } catch (err) {
-          const e = asBriefbotError(err);
-          record({ input: r.input, status: 'error', code: e.code, error: e.message });
-        }
+    const toAdd = batch.filter((r): r is Extract<Analysed, { article: ArticleInput }> => 'article' in r);
+    let added: (AddResult | IngestResult)[];
+    try {
+      added = await store.articles.addMany(toAdd.map((r) => ({ input: r.article, analysis: r.analysis })));
+    } catch {
+      // The batch rolled back as a whole: add one by one, so the error lands on the article that caused it.
+      added = [];
+      for (const r of toAdd) added.push(await store.articles.add(r.article, r.analysis).catch((err: unknown) => failed(r.input, err)));
+    }
+    let next = 0;
+    for (const r of batch) {
+      if ('error' in r) {
+        record({ input: r.input, status: 'error', code: r.error.code, error: r.error.message });
+        continue;
       }
-    });
+      const a = added[next++];
+      record('input' in a ? a : asIngestResult(a, r.article, r.input));
+    }
     options.onProgress?.({ ...counts });
   };
   const jobs = mapOrdered(documentGroups(rawDocuments(inputs, options)), (group) => ingestGroup(workers, group, budget), workers.pool.size * 2);
@@ -233,6 +247,11 @@ async function analyseBatch(workers: Workers, batch: ReadResult[], budgetMs: num
   }
   let i = 0;
   return batch.map((r) => ('article' in r ? { ...r, analysis: analyses[i++] } : r));
+}
+
+function failed(input: string, err: unknown): IngestResult {
+  const e = asBriefbotError(err);
+  return { input, status: 'error', code: e.code, error: e.message };
 }
 
 export function summarise(results: IngestResult[]): IngestReport {

@@ -25,8 +25,12 @@ export async function handleAsk(event: CommandEvent, deps: CommandDeps): Promise
     return { message: message([{ type: 'paragraph', text: 'Ask me a question about the news, for example: /ask trade figure?' }]), ephemeral: true, answered: false };
   }
   const now = deps.now();
-  const { result, storedArticles } = deps.answer
-    ? await deps.answer(question, now)
-    : { result: ask(deps.store, question, { now }), storedArticles: deps.store.articles.count() };
+  const { result, storedArticles } = deps.answer ? await deps.answer(question, now) : await answerInline(deps, question, now);
   return { message: answerMessage(result, storedArticles), ephemeral: !event.isDirect, answered: result.answer !== null };
+}
+
+async function answerInline(deps: CommandDeps, question: string, now: Date): Promise<{ result: AskResult; storedArticles: number }> {
+  const result = await ask(deps.store, question, { now });
+  // The count only appears in the no-answer reply.
+  return { result, storedArticles: result.answer ? 0 : await deps.store.articles.count() };
 }

@@ -7,7 +7,7 @@ import { extractHtml } from '../articles/html.js';
 import { parseFeed } from '../articles/feed.js';
 import { parseRaw, type RawDocument } from '../articles/ingest.js';
 import { ask } from '../ask/answer.js';
-import { openSqliteStore } from '../store/sqlite/index.js';
+import { openStore, type StoreLocation } from '../store/open.js';
 import { BriefbotError } from '../errors.js';
 import type { ArticleAnalysis, ArticleInput, Store } from '../store/store.js';
 
@@ -21,8 +21,8 @@ const wire = (err: unknown): WireError =>
   err instanceof BriefbotError ? { code: err.code, message: err.message } : { code: 'failed', message: err instanceof Error ? err.message : String(err) };
 
 export function taskHandlers() {
-  /** One connection per database file, opened on the first question about it. */
-  const stores = new Map<string, Store>();
+  /** One connection (or small pool) per store, opened on the first question about it. */
+  const stores = new Map<string, Promise<Store>>();
   return {
     read(doc: RawDocument): ReadReply {
       return parseRaw(doc, { extractHtml, parseFeed }).map((r) => ('error' in r ? { input: r.input, error: wire(r.error) } : r));
@@ -43,10 +43,14 @@ export function taskHandlers() {
     analyse(articles: ArticleInput[]) {
       return articles.map(analyseArticle);
     },
-    ask({ dbPath, question, now }: { dbPath: string; question: string; now: Date }) {
-      let store = stores.get(dbPath);
-      if (!store) stores.set(dbPath, (store = openSqliteStore(dbPath)));
-      return { result: ask(store, question, { now }), storedArticles: store.articles.count() };
+    async ask({ location, question, now }: { location: StoreLocation; question: string; now: Date }) {
+      const key = JSON.stringify(location);
+      let store = stores.get(key);
+      if (!store) stores.set(key, (store = openStore(location)));
+      const s = await store;
+      const result = await ask(s, question, { now });
+      // The count only appears in the no-answer reply.
+      return { result, storedArticles: result.answer ? 0 : await s.articles.count() };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Analysed, ReadResult, RawDocument } from '../articles/ingest.js';
 import type { AskResult } from '../ask/answer.js';
 import { BriefbotError } from '../errors.js';
+import type { StoreLocation } from '../store/open.js';
 import type { ArticleAnalysis, ArticleInput } from '../store/store.js';
 import { WorkerPool, poolSize } from './pool.js';
 import type { IngestReply, ReadReply } from './tasks.js';
@@ -16,8 +17,8 @@ export interface Workers {
   ingest(docs: RawDocument[], budgetMs: number): Promise<Analysed[][]>;
   /** Analysis of each article, in order; past `budgetMs` for the batch the task fails with code 'timeout'. */
   analyse(articles: ArticleInput[], budgetMs?: number): Promise<ArticleAnalysis[]>;
-  /** An answer from the SQLite file at `dbPath`, read through the worker's own connection. */
-  ask(dbPath: string, question: string, now: Date): Promise<{ result: AskResult; storedArticles: number }>;
+  /** An answer from the store at `location`, read through the worker's own connection. */
+  ask(location: StoreLocation, question: string, now: Date): Promise<{ result: AskResult; storedArticles: number }>;
   /** Lets queued and running tasks finish, then ends the threads. */
   close(): Promise<void>;
 }
@@ -67,8 +68,8 @@ export function createWorkers(options: WorkersOptions = {}): Workers {
     analyse(articles, budgetMs) {
       return pool.run<ArticleAnalysis[]>('analyse', articles, { deadlineMs: budgetMs });
     },
-    ask(dbPath, question, now) {
-      return pool.run('ask', { dbPath, question, now }, { priority: 'interactive' });
+    ask(location, question, now) {
+      return pool.run('ask', { location, question, now }, { priority: 'interactive' });
     },
     close: () => pool.close(),
   };
