@@ -59,7 +59,7 @@ export function consoleEnabled(cfg: Config): boolean {
 }
 
 export async function start(cfg: Config, log: Logger, io = { input: process.stdin, output: process.stdout }): Promise<Running> {
-  configureSharedWorkers({ extractTimeoutMs: cfg.extractTimeoutMs });
+  configureSharedWorkers({ size: cfg.workers, extractTimeoutMs: cfg.extractTimeoutMs });
   const store = await openStore(cfg);
   let samples: Awaited<ReturnType<typeof samplesBrief>>;
   if (cfg.loadSamples && (await store.articles.count()) === 0 && existsSync(cfg.samplesDir)) {

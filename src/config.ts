@@ -53,6 +53,7 @@ const schema = z
     BRIEFBOT_CONSOLE: z.enum(['auto', 'true', 'false']).default('auto'),
     BRIEFBOT_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
     BRIEFBOT_EXTRACT_TIMEOUT: budget(5000),
+    BRIEFBOT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     BRIEFBOT_ALLOW_PRIVATE_URLS: bool(false),
     BRIEFBOT_ADMINS: list,
     BRIEFBOT_SOURCES: list,
@@ -120,6 +121,8 @@ export interface Config {
   maxBytes: number;
   /** Milliseconds one input may take to decode, extract and analyse before it is refused. */
   extractTimeoutMs: number;
+  /** Worker threads for extraction, analysis and answers; default: the machine's cores. */
+  workers?: number;
   allowPrivateUrls: boolean;
   admins: string[];
   sources: string[];
@@ -166,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     console: e.BRIEFBOT_CONSOLE === 'true' ? 'on' : e.BRIEFBOT_CONSOLE === 'false' ? 'off' : 'auto',
     maxBytes: e.BRIEFBOT_MAX_BYTES,
     extractTimeoutMs: e.BRIEFBOT_EXTRACT_TIMEOUT,
+    workers: e.BRIEFBOT_WORKERS,
     allowPrivateUrls: e.BRIEFBOT_ALLOW_PRIVATE_URLS,
     admins: e.BRIEFBOT_ADMINS,
     sources: e.BRIEFBOT_SOURCES,

@@ -62,10 +62,10 @@ export interface RawDocument {
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
-type Parsers = { extractHtml: typeof import('./html.js').extractHtml; parseFeed: typeof import('./feed.js').parseFeed };
+export type Parsers = { extractHtml: typeof import('./html.js').extractHtml; parseFeed: typeof import('./feed.js').parseFeed };
 // HTML extraction and feed parsing pull in large libraries; load them on first use so start-up stays fast.
 let parsers: Promise<Parsers> | undefined;
-const loadParsers = () =>
+export const loadParsers = (): Promise<Parsers> =>
   (parsers ??= Promise.all([import('./html.js'), import('./feed.js')]).then(([h, f]) => ({ extractHtml: h.extractHtml, parseFeed: f.parseFeed })));
 
 /** A feed by its opening tag or JSON Feed version (kept here so recognising one loads no XML parser). */

@@ -3,13 +3,29 @@
  * (structured-clone safe both ways), so the same code runs inline in tests.
  */
 import { analyseArticle } from '../articles/analyse.js';
-import { extractHtml } from '../articles/html.js';
-import { parseFeed } from '../articles/feed.js';
-import { parseRaw, type RawDocument } from '../articles/ingest.js';
-import { ask } from '../ask/answer.js';
-import { openStore, type StoreLocation } from '../store/open.js';
+import { loadParsers, parseRaw, type Parsers, type ReadResult, type RawDocument } from '../articles/ingest.js';
 import { BriefbotError } from '../errors.js';
+import type { StoreLocation } from '../store/open.js';
 import type { ArticleAnalysis, ArticleInput, Store } from '../store/store.js';
+
+/*
+ * A thread loads only what its tasks need, when they first need it: plain text needs no
+ * HTML or XML parser, and start-up shares two cores with everything else.
+ */
+const NOT_LOADED = () => {
+  throw new BriefbotError('parsers_needed', 'HTML and feed parsers are not loaded yet');
+};
+const textOnly: Parsers = { extractHtml: NOT_LOADED, parseFeed: NOT_LOADED };
+let parsers: Parsers | undefined;
+
+async function parse(doc: RawDocument): Promise<ReadResult[]> {
+  const results = parseRaw(doc, parsers ?? textOnly);
+  if (!results.some((r) => 'error' in r && r.error.code === 'parsers_needed')) return results;
+  parsers = await loadParsers();
+  return parseRaw(doc, parsers);
+}
+
+const answering = () => Promise.all([import('../ask/answer.js'), import('../store/open.js')]);
 
 type WireError = { code: string; message: string };
 /** A read result as it crosses threads: errors as their code and message. */
@@ -24,13 +40,15 @@ export function taskHandlers() {
   /** One connection (or small pool) per store, opened on the first question about it. */
   const stores = new Map<string, Promise<Store>>();
   return {
-    read(doc: RawDocument): ReadReply {
-      return parseRaw(doc, { extractHtml, parseFeed }).map((r) => ('error' in r ? { input: r.input, error: wire(r.error) } : r));
+    async read(doc: RawDocument): Promise<ReadReply> {
+      return (await parse(doc)).map((r) => ('error' in r ? { input: r.input, error: wire(r.error) } : r));
     },
     /** Read and analyse in one go: one message per few documents instead of two per article. */
-    ingest(docs: RawDocument[]): IngestReply {
-      return docs.map((doc) =>
-        parseRaw(doc, { extractHtml, parseFeed }).map((r) => {
+    async ingest(docs: RawDocument[]): Promise<IngestReply> {
+      const read = [];
+      for (const doc of docs) read.push(await parse(doc));
+      return read.map((results) =>
+        results.map((r) => {
           if ('error' in r) return { input: r.input, error: wire(r.error) };
           try {
             return { ...r, analysis: analyseArticle(r.article) };
@@ -44,6 +62,7 @@ export function taskHandlers() {
       return articles.map(analyseArticle);
     },
     async ask({ location, question, now }: { location: StoreLocation; question: string; now: Date }) {
+      const [{ ask }, { openStore }] = await answering();
       const key = JSON.stringify(location);
       let store = stores.get(key);
       if (!store) stores.set(key, (store = openStore(location)));
