@@ -8,20 +8,17 @@ import { BriefbotError } from '../errors.js';
 import type { StoreLocation } from '../store/open.js';
 import type { ArticleAnalysis, ArticleInput, Store } from '../store/store.js';
 
-/*
- * A thread loads only what its tasks need, when they first need it: plain text needs no
- * HTML or XML parser, and start-up shares two cores with everything else.
+/**
+ * Loads what the budgeted tasks use before the thread says it is ready: a task's time
+ * budget is for its input, never for loading parsers (seconds on a loaded machine).
  */
-const NOT_LOADED = () => {
-  throw new BriefbotError('parsers_needed', 'HTML and feed parsers are not loaded yet');
-};
-const textOnly: Parsers = { extractHtml: NOT_LOADED, parseFeed: NOT_LOADED };
+export async function preload(): Promise<void> {
+  parsers = await loadParsers();
+}
 let parsers: Parsers | undefined;
 
 async function parse(doc: RawDocument): Promise<ReadResult[]> {
-  const results = parseRaw(doc, parsers ?? textOnly);
-  if (!results.some((r) => 'error' in r && r.error.code === 'parsers_needed')) return results;
-  parsers = await loadParsers();
+  parsers ??= await loadParsers();
   return parseRaw(doc, parsers);
 }
 

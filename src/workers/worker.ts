@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { BriefbotError } from '../errors.js';
-import { taskHandlers } from './tasks.js';
+import { preload, taskHandlers } from './tasks.js';
 import type { TaskError } from './pool.js';
 
 /** The worker's side of the pool: runs each task it is sent and answers with its value or its error. */
@@ -23,4 +23,5 @@ port.on('message', async (msg: { id: number; task: string; payload: unknown }) =
   }
 });
 
+await preload();
 port.postMessage({ ready: true });
