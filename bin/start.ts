@@ -19,6 +19,7 @@ import { handleBriefbotCommand } from '../src/commands/briefbot.js';
 import { createMetrics, startHealthServer } from '../src/health.js';
 import { createScheduler } from '../src/schedule/scheduler.js';
 import { createSourceManager } from '../src/sources/manager.js';
+import { StoreUnavailableError } from '../src/store/errors.js';
 import { openStore, type StoreLocation } from '../src/store/open.js';
 import { closeSharedWorkers, configureSharedWorkers, sharedWorkers } from '../src/workers/workers.js';
 
@@ -50,7 +51,7 @@ function answerer(cfg: Config, log: Logger): CoreOptions['answer'] {
     return undefined;
   }
   const location: StoreLocation = { dbPath: dbPath === ':memory:' ? dbPath : resolve(dbPath), databaseUrl };
-  return (question, now) => sharedWorkers().ask(location, question, now);
+  return (question, now, context) => sharedWorkers().ask(location, question, now, context);
 }
 
 /** The terminal bot runs when asked to, or by default when no platform is configured. */
@@ -183,7 +184,8 @@ async function main(): Promise<void> {
   try {
     running = await start(cfg, log);
   } catch (err) {
-    log.error({ err }, 'start-up failed');
+    // An unreachable store is the operator's to fix, said in one line; anything else is a bug, logged with its stack.
+    if (!(err instanceof StoreUnavailableError)) log.error({ err }, 'start-up failed');
     process.stderr.write(`briefbot: could not start: ${errorMessage(err)}\n`);
     process.exit(1);
   }

@@ -16,8 +16,10 @@ import { renderText } from './messages/render-text.js';
 import { splitSentences } from './nlp/sentences.js';
 import { summarizeSentences } from './summarize/summarize.js';
 import { formatDeliveries, listDeliveries } from './schedule/deliveries.js';
+import { copySqliteToPostgres, formatCopyReport } from './store/copy-to-postgres.js';
 import { openStore } from './store/open.js';
 import { configureSharedWorkers } from './workers/workers.js';
+import { isPostgresUrl } from './store/postgres/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/store.js';
 
@@ -56,6 +58,10 @@ const duration = (v: string) => {
   return ms;
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const postgresUrl = (v: string) => {
+  if (!isPostgresUrl(v)) throw new InvalidArgumentError('must be a postgres:// or postgresql:// URL');
+  return v;
+};
 const fail = (input: string, reason: string) => process.stderr.write(`briefbot: ${input}: ${reason}\n`);
 
 /** What `briefbot preview` builds in the core and hands to the platform renderers. */
@@ -125,7 +131,7 @@ export function buildCli(plugins: CliPlugins = {}): Command {
     .command('ingest')
     .description('store articles from text/Markdown/HTML files, folders (recursively), feeds (RSS, Atom, JSON Feed) and http(s) URLs')
     .argument('<inputs...>', 'files, folders or URLs')
-    .option('--db <path>', 'SQLite file (default: BRIEFBOT_DB or ./data/briefbot.db)')
+    .option('--db <path>', 'SQLite file (default: the configured store, DATABASE_URL or BRIEFBOT_DB)')
     .option('--max-bytes <n>', 'largest file or page to read', positiveInt)
     .option('--allow-private', 'let URLs reach private and loopback addresses (local testing)')
     .action(async (inputs: string[], opts) => {
@@ -287,6 +293,19 @@ export function buildCli(plugins: CliPlugins = {}): Command {
       await withStore(opts.db, async (store) => {
         for (const line of formatDeliveries(await listDeliveries(store, opts.limit))) process.stdout.write(`${line}\n`);
       });
+    });
+
+  program
+    .command('migrate')
+    .description('copy the SQLite store (articles with their sentences and summaries, subscriptions, sources and seen items, delivery ledger) into PostgreSQL')
+    .requiredOption('--to <url>', 'the PostgreSQL database (postgres:// or postgresql://)', postgresUrl)
+    .option('--db <path>', 'SQLite file (default: BRIEFBOT_DB or ./data/briefbot.db)')
+    .option('--append', 'copy into a database that already holds data; rows already there are not copied twice')
+    .action(async (opts: { to: string; db?: string; append?: boolean }) => {
+      const path = opts.db ?? config().dbPath;
+      const report = await copySqliteToPostgres(path, opts.to, { append: opts.append, progress: (line) => process.stderr.write(`${line}\r`) });
+      process.stderr.write('\n');
+      for (const line of formatCopyReport(path, report)) process.stdout.write(`${line}\n`);
     });
 
   return program;

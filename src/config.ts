@@ -43,10 +43,26 @@ const budget = (dflt: number) =>
       }
       return ms;
     });
+/** A PostgreSQL URL; the message never repeats the value, which holds the password. */
+const databaseUrl = z
+  .string()
+  .optional()
+  .refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return /^postgres(?:ql)?:$/i.test(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: 'is not a postgres:// or postgresql:// URL (e.g. postgres://briefbot:secret@db.internal:5432/briefbot)' },
+  );
 
 const schema = z
   .object({
     BRIEFBOT_DB: z.string().default('./data/briefbot.db'),
+    DATABASE_URL: databaseUrl,
     BRIEFBOT_BRIEFS_DIR: z.string().default('./briefs'),
     BRIEFBOT_SAMPLES_DIR: z.string().default('./samples'),
     BRIEFBOT_LOAD_SAMPLES: bool(true),
@@ -114,6 +130,8 @@ export type Env = z.output<typeof schema>;
 
 export interface Config {
   dbPath: string;
+  /** PostgreSQL instead of the SQLite file at dbPath. */
+  databaseUrl?: string;
   briefsDir: string;
   samplesDir: string;
   loadSamples: boolean;
@@ -163,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     dbPath: e.BRIEFBOT_DB,
+    databaseUrl: e.DATABASE_URL,
     briefsDir: e.BRIEFBOT_BRIEFS_DIR,
     samplesDir: e.BRIEFBOT_SAMPLES_DIR,
     loadSamples: e.BRIEFBOT_LOAD_SAMPLES,

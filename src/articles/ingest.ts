@@ -6,9 +6,10 @@ import type { AddResult, ArticleAnalysis, ArticleBatchItem, ArticleInput, Store 
 import { mapOrdered } from '../workers/map-ordered.js';
 import { sharedWorkers, tooSlow, type Workers } from '../workers/workers.js';
 import { analyseArticle } from './analyse.js';
-import { cleanLines } from './clean.js';
+import { cleanLines, isCreditLine } from './clean.js';
 import { charsetFromContentType, decodeText } from './decode.js';
 import { DEFAULT_MAX_BYTES, safeFetch, type Fetcher } from './fetch.js';
+import { isTeaser, LinkedArticleFetcher, linkFailure } from './linked.js';
 import type { ParsedArticle } from './parsed.js';
 import { parseTextArticle } from './text.js';
 import { guessLanguage } from '../nlp/language.js';
@@ -20,6 +21,13 @@ export interface IngestOptions {
   allowPrivate?: boolean;
   fetch?: Fetcher;
   now?: () => Date;
+  /**
+   * Feed items that carry only a headline or a teaser: fetch the linked story (true, the
+   * default), leave them as read with `teaser` set for the caller to complete ('defer';
+   * the feed poller does, for new items only), or never fetch (false: a headline alone
+   * is refused as before, a teaser kept as it is).
+   */
+  fetchLinks?: boolean | 'defer';
   /** Milliseconds one input may take to decode and extract, and one batch to analyse (BRIEFBOT_EXTRACT_TIMEOUT, default 5 s). */
   extractTimeoutMs?: number;
   /** Threads that extract and analyse (default: the process's shared pool). */
@@ -35,7 +43,7 @@ export interface IngestProgress {
 }
 
 /** One article read from an input, or why it could not be read. */
-export type ReadResult = { input: string; article: ArticleInput } | { input: string; error: BriefbotError };
+export type ReadResult = { input: string; article: ArticleInput; teaser?: true } | { input: string; error: BriefbotError };
 
 export type IngestResult =
   | { input: string; status: 'added'; id: number; title: string }
@@ -86,8 +94,15 @@ export function looksLikeFeed(text: string): boolean {
 export async function* readInputs(inputs: string[], options: IngestOptions = {}): AsyncGenerator<ReadResult> {
   const workers = options.workers ?? sharedWorkers();
   const budget = options.extractTimeoutMs ?? workers.budgetMs;
+  const mode = options.fetchLinks ?? true;
+  const linked = mode === true ? linkedFetcher(options) : undefined;
   const read = (raw: RawResult) => ('error' in raw ? [raw] : workers.read(raw.doc, budget));
-  for await (const results of mapOrdered(rawDocuments(inputs, options), read, workers.pool.size * 2)) yield* results;
+  const source = (async function* (): AsyncGenerator<ReadResult> {
+    for await (const results of mapOrdered(rawDocuments(inputs, options), read, workers.pool.size * 2)) yield* results;
+  })();
+  if (mode === 'defer') yield* source;
+  else if (linked) yield* withLinkedArticles(source, linked, { ...options, workers });
+  else for await (const r of source) yield 'teaser' in r && !r.article.body ? { input: r.input, error: linkFailure(r.article.title, 'not fetched') } : r;
 }
 
 type RawResult = { input: string; doc: RawDocument } | { input: string; error: BriefbotError };
@@ -100,6 +115,64 @@ async function* rawDocuments(inputs: string[], options: IngestOptions): AsyncGen
     } catch (err) {
       yield { input, error: asBriefbotError(err) };
     }
+  }
+}
+
+// One fetcher per process for the real network, so the per-host limit holds across concurrent reads and polls.
+const sharedLinked = new Map<boolean, LinkedArticleFetcher>();
+export function linkedFetcher(options: Pick<IngestOptions, 'fetch' | 'allowPrivate' | 'maxBytes'>): LinkedArticleFetcher {
+  const allowPrivate = options.allowPrivate ?? false;
+  if (options.fetch && options.fetch !== safeFetch) return new LinkedArticleFetcher(options.fetch, { allowPrivate, maxBytes: options.maxBytes });
+  let f = sharedLinked.get(allowPrivate);
+  if (!f) sharedLinked.set(allowPrivate, (f = new LinkedArticleFetcher(safeFetch, { allowPrivate })));
+  return f;
+}
+
+/** A document's items in order, teasers completed from their links (fetched concurrently, within each host's limit). */
+async function* withLinkedArticles(source: AsyncGenerator<ReadResult>, linked: LinkedArticleFetcher, options: IngestOptions): AsyncGenerator<ReadResult> {
+  // A bounded window of items in flight: links are fetched concurrently, results come out in order, memory stays flat.
+  const window: Promise<ReadResult>[] = [];
+  for await (const r of source) {
+    window.push('teaser' in r ? completeTeaser(r, linked, options) : Promise.resolve(r));
+    if (window.length >= 64) yield await window.shift()!;
+  }
+  while (window.length) yield await window.shift()!;
+}
+
+/**
+ * The story behind a headline-only or teaser item: its linked page's main text, with
+ * the feed's headline, source and date kept. When the page cannot be read or holds
+ * less than the feed said, the feed's own text stands; a headline alone is refused.
+ */
+export async function completeTeaser(
+  r: { input: string; article: ArticleInput },
+  linked: LinkedArticleFetcher,
+  options: Pick<IngestOptions, 'now' | 'workers' | 'extractTimeoutMs'> = {},
+): Promise<ReadResult> {
+  const item = r.article;
+  try {
+    const page = await linked.get(item.url!);
+    if (!/html/i.test(page.contentType ?? 'text/html')) throw new BriefbotError('not_html', `the link is ${page.contentType}, not a web page`);
+    // The linked page is extracted in a worker, within the budget, like any other page.
+    const workers = options.workers ?? sharedWorkers();
+    const now = (options.now ?? (() => new Date()))();
+    const doc: RawDocument = {
+      input: page.url,
+      bytes: page.bytes,
+      charset: charsetFromContentType(page.contentType),
+      ext: '.html',
+      fallback: { source: siteOf(page.url), url: page.url, date: { publishedAt: now.toISOString(), publishedAtSource: 'ingest-time' } },
+    };
+    const [read] = await workers.read(doc, options.extractTimeoutMs ?? workers.budgetMs);
+    if (!read || 'error' in read) throw read?.error ?? new BriefbotError('empty', 'the page holds no text');
+    const fetched = read.article;
+    if (fetched.body.length <= item.body.length) throw new BriefbotError('no_more_text', 'the page says no more than the feed');
+    return {
+      input: r.input,
+      article: { ...item, body: fetched.body, language: item.language ?? fetched.language },
+    };
+  } catch (err) {
+    return item.body ? { input: r.input, article: item } : { input: r.input, error: linkFailure(item.title, err) };
   }
 }
 
@@ -131,7 +204,7 @@ const BATCH = 200;
 /** Articles analysed per worker task: enough to make a message's cost small beside the work. */
 const ANALYSIS_BATCH = 25;
 
-export type Analysed = { input: string; article: ArticleInput; analysis: ArticleAnalysis } | { input: string; error: BriefbotError };
+export type Analysed = { input: string; article: ArticleInput; analysis: ArticleAnalysis; teaser?: true } | { input: string; error: BriefbotError };
 
 /**
  * Reads, analyses and stores every article of the inputs. Extraction and analysis run
@@ -173,7 +246,24 @@ export async function ingestInputs(store: Store, inputs: string[], options: Inge
     }
     options.onProgress?.({ ...counts });
   };
-  const jobs = mapOrdered(documentGroups(rawDocuments(inputs, options)), (group) => ingestGroup(workers, group, budget), workers.pool.size * 2);
+  // Feed items that are only a headline or a teaser: the linked story is fetched, extracted and analysed instead.
+  const mode = options.fetchLinks ?? true;
+  const linked = mode === true ? linkedFetcher(options) : undefined;
+  const complete = (r: Analysed): Promise<Analysed> | Analysed => {
+    if (!('article' in r) || !r.teaser || mode === 'defer') return r;
+    if (!linked) return r.article.body ? r : { input: r.input, error: linkFailure(r.article.title, 'not fetched') };
+    return completeTeaser(r, linked, { ...options, workers }).then(async (done) => {
+      if ('error' in done) return done;
+      // The feed's own text stood: its analysis stands too.
+      if (done.article === r.article) return r;
+      return (await analyseBatch(workers, [done], budget))[0];
+    });
+  };
+  const jobs = mapOrdered(
+    documentGroups(rawDocuments(inputs, options)),
+    async (group) => Promise.all((await ingestGroup(workers, group, budget)).map(complete)),
+    workers.pool.size * 2,
+  );
   for await (const group of jobs) {
     pending.push(...group);
     if (pending.length >= BATCH) await flush();
@@ -339,7 +429,9 @@ function parseDocument(input: string, text: string, ext: string, fallback: Fallb
     const label = item.url ?? `${input}#${i + 1}`;
     try {
       // Feed items without a date fall back to the fetch or file time, never to another item's.
-      return { input: label, article: finish(item, { ...fallback, url: '' }) };
+      const linked = !!item.url && /^https?:\/\//i.test(item.url);
+      const article = finish(item, { ...fallback, url: '' }, linked);
+      return linked && isTeaser(article.body) ? { input: label, article, teaser: true } : { input: label, article };
     } catch (err) {
       return { input: label, error: asBriefbotError(err) };
     }
@@ -376,10 +468,26 @@ function fromHtml(extractHtml: typeof import('./html.js').extractHtml, html: str
 }
 
 /** Cleans page noise and fills what the input did not say (source, URL, date, language). */
-function finish(parsed: ParsedArticle, fallback: Fallback): ArticleInput {
+function finish(parsed: ParsedArticle, fallback: Fallback, bodyMayFollow = false): ArticleInput {
   const body = cleanLines(parsed.body.split('\n')).join('\n');
   const title = parsed.title.replace(/\s+/g, ' ').trim();
   if (!body && !title) throw new BriefbotError('empty', 'no article text left after removing page noise');
+  // A feed item's headline with a link: the story is fetched from the link (completeTeaser).
+  if (!body && bodyMayFollow) {
+    // Page-noise cleaning drops lines cut off with "…" as teasers of other stories; in a feed item that
+    // line is the item's own teaser, kept as the text to fall back on (a byline alone is not).
+    const own = parsed.body.replace(/\s+/g, ' ').trim();
+    const teaser = own && !isCreditLine(own) ? own : '';
+    return {
+      title,
+      source: parsed.source || fallback.source,
+      url: parsed.url,
+      publishedAt: parsed.publishedAt ?? fallback.date.publishedAt,
+      publishedAtSource: parsed.publishedAtSource ?? fallback.date.publishedAtSource,
+      language: parsed.language?.toLowerCase().split(/[-_]/)[0] || (teaser ? guessLanguage(teaser) : undefined),
+      body: teaser,
+    };
+  }
   if (!body) throw new BriefbotError('no_body', `"${shorten(title, 80)}" has a headline but no story text`);
   return {
     title: title || body.split('\n')[0],

@@ -3,6 +3,9 @@ import { ask, type AskResult } from '../ask/answer.js';
 import { message } from '../messages/message.js';
 import type { CommandDeps } from './deps.js';
 
+/** How long a conversation's last answered story is remembered for follow-up questions. */
+export const CONVERSATION_MEMORY_MS = 30 * 60_000;
+
 /** The answer as a message: the sentence verbatim, then where it comes from. */
 export function answerMessage(result: AskResult, storedArticles: number): ReturnType<typeof message> {
   const a = result.answer;
@@ -25,12 +28,19 @@ export async function handleAsk(event: CommandEvent, deps: CommandDeps): Promise
     return { message: message([{ type: 'paragraph', text: 'Ask me a question about the news, for example: /ask trade figure?' }]), ephemeral: true, answered: false };
   }
   const now = deps.now();
-  const { result, storedArticles } = deps.answer ? await deps.answer(question, now) : await answerInline(deps, question, now);
+  const key = event.conversation;
+  const since = new Date(now.getTime() - CONVERSATION_MEMORY_MS);
+  const context = key ? await deps.store.conversations.lastArticle(key, since) : undefined;
+  const { result, storedArticles } = deps.answer ? await deps.answer(question, now, context) : await answerInline(deps, question, now, context);
+  if (key && result.answer) {
+    await deps.store.conversations.remember(key, result.answer.article.id, now);
+    await deps.store.conversations.forget(since);
+  }
   return { message: answerMessage(result, storedArticles), ephemeral: !event.isDirect, answered: result.answer !== null };
 }
 
-async function answerInline(deps: CommandDeps, question: string, now: Date): Promise<{ result: AskResult; storedArticles: number }> {
-  const result = await ask(deps.store, question, { now });
+async function answerInline(deps: CommandDeps, question: string, now: Date, context: number | undefined): Promise<{ result: AskResult; storedArticles: number }> {
+  const result = await ask(deps.store, question, { now, context });
   // The count only appears in the no-answer reply.
   return { result, storedArticles: result.answer ? 0 : await deps.store.articles.count() };
 }

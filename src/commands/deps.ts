@@ -16,6 +16,6 @@ export interface CommandDeps {
    * Answers a question away from the thread that reads the sockets (a worker thread with
    * its own store connection); absent, questions are answered inline from `store`.
    */
-  answer?: (question: string, now: Date) => Promise<{ result: AskResult; storedArticles: number }>;
+  answer?: (question: string, now: Date, context?: number) => Promise<{ result: AskResult; storedArticles: number }>;
   addSource?: (url: string, addedBy: string) => Promise<{ ok: true; message: string } | { ok: false; message: string }>;
 }

@@ -58,13 +58,13 @@ export function taskHandlers() {
     analyse(articles: ArticleInput[]) {
       return articles.map(analyseArticle);
     },
-    async ask({ location, question, now }: { location: StoreLocation; question: string; now: Date }) {
+    async ask({ location, question, now, context }: { location: StoreLocation; question: string; now: Date; context?: number }) {
       const [{ ask }, { openStore }] = await answering();
       const key = JSON.stringify(location);
       let store = stores.get(key);
       if (!store) stores.set(key, (store = openStore(location)));
       const s = await store;
-      const result = await ask(s, question, { now });
+      const result = await ask(s, question, { now, context });
       // The count only appears in the no-answer reply.
       return { result, storedArticles: result.answer ? 0 : await s.articles.count() };
     },

@@ -18,7 +18,7 @@ export interface Workers {
   /** Analysis of each article, in order; past `budgetMs` for the batch the task fails with code 'timeout'. */
   analyse(articles: ArticleInput[], budgetMs?: number): Promise<ArticleAnalysis[]>;
   /** An answer from the store at `location`, read through the worker's own connection. */
-  ask(location: StoreLocation, question: string, now: Date): Promise<{ result: AskResult; storedArticles: number }>;
+  ask(location: StoreLocation, question: string, now: Date, context?: number): Promise<{ result: AskResult; storedArticles: number }>;
   /** Lets queued and running tasks finish, then ends the threads. */
   close(): Promise<void>;
 }
@@ -68,8 +68,8 @@ export function createWorkers(options: WorkersOptions = {}): Workers {
     analyse(articles, budgetMs) {
       return pool.run<ArticleAnalysis[]>('analyse', articles, { deadlineMs: budgetMs });
     },
-    ask(location, question, now) {
-      return pool.run('ask', { location, question, now }, { priority: 'interactive' });
+    ask(location, question, now, context) {
+      return pool.run('ask', { location, question, now, context }, { priority: 'interactive' });
     },
     close: () => pool.close(),
   };

@@ -6,6 +6,7 @@ import { migrate } from './migration.js';
 import { ARTICLE_MIGRATIONS } from './articles-schema.js';
 import { SqliteArticleStore } from './articles.js';
 import { SCHEDULE_MIGRATIONS, createScheduleStores } from './schedule.js';
+import { CONVERSATION_MIGRATIONS, createConversationStore } from './conversations.js';
 
 /** Opens (creating if needed) the SQLite store at `path` and brings its schema up to date. */
 export function openSqliteStore(path: string): Store {
@@ -16,10 +17,11 @@ export function openSqliteStore(path: string): Store {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
-  migrate(db, [...ARTICLE_MIGRATIONS, ...SCHEDULE_MIGRATIONS]);
+  migrate(db, [...ARTICLE_MIGRATIONS, ...SCHEDULE_MIGRATIONS, ...CONVERSATION_MIGRATIONS]);
   const schedule = createScheduleStores(db);
   return {
     articles: new SqliteArticleStore(db),
+    conversations: createConversationStore(db),
     ...schedule,
     async ping() {
       try {
