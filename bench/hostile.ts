@@ -101,6 +101,9 @@ export async function benchHostile(opts: HostileBenchOptions): Promise<Figure[]>
     };
     await askAll(questions.slice(0, 10));
     const idle = await askAll(questions.slice(10, 10 + opts.questions));
+    // Each worker's own share: its V8 heap and buffers (its SQLite page cache, at most 16 MiB, is not counted by V8).
+    const shares = await Promise.all(Array.from({ length: workers.pool.size }, () => workers.memory()));
+    const mib = (b: number) => b / 1024 / 1024;
     // The slowest page again, many times over so it outlasts the questions; its thread is ended at the default budget.
     let extracting = true;
     const hostileRun = (async () => {
@@ -139,6 +142,13 @@ export async function benchHostile(opts: HostileBenchOptions): Promise<Figure[]>
         ratio: percentile(idle, 99) / percentile(inline, 99),
         ratioLabel: '× inline',
         target: { op: '<=', value: 50 },
+      },
+      {
+        section: 'hostile',
+        name: 'memory per worker (V8 heap + buffers)',
+        value: Math.max(...shares.map((m) => mib(m.heapTotal + m.external))),
+        unit: 'MiB',
+        note: `after ${opts.questions + 10} answers at ${big.articles} articles; heap used ${shares.map((m) => mib(m.heapUsed).toFixed(0)).join(' / ')} MiB; plus each worker's SQLite page cache (≤ 16 MiB)`,
       },
     );
     return figures;

@@ -61,6 +61,8 @@ export function consoleEnabled(cfg: Config): boolean {
 
 export async function start(cfg: Config, log: Logger, io = { input: process.stdin, output: process.stdout }): Promise<Running> {
   configureSharedWorkers({ size: cfg.workers, extractTimeoutMs: cfg.extractTimeoutMs });
+  // The threads load their code on the other core while this one opens the store and connects.
+  sharedWorkers().pool.warm();
   const store = await openStore(cfg);
   let samples: Awaited<ReturnType<typeof samplesBrief>>;
   if (cfg.loadSamples && (await store.articles.count()) === 0 && existsSync(cfg.samplesDir)) {
@@ -149,9 +151,6 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     const brief = samples?.message ? `${renderText(samples.message)}\n` : '';
     io.output.write(`briefbot is ready: ${what}${next}\n${brief}Type /help, /brief [topic], /ask <question>, or just ask a question.\n`);
   }
-
-  // The threads load their modules now, while nobody is waiting on them.
-  if (answer) sharedWorkers().pool.warm();
 
   // Timers and sockets keep the process up; this keeps it up even when there are none (stdin closed, no briefs).
   const keepAlive = setInterval(() => {}, 1 << 30);

@@ -38,7 +38,12 @@ export interface TaskError {
   stack?: string;
 }
 
-type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: TaskError } | { ready: true };
+type Reply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: TaskError }
+  | { ready: true }
+  /** The worker is loading code, not working on the input: the deadline stops, and starts afresh after. */
+  | { id: number; pause: boolean };
 
 interface Job {
   id: number;
@@ -157,16 +162,19 @@ export class WorkerPool {
   private start(slot: Slot, job: Job): void {
     slot.job = job;
     slot.worker.ref();
-    const { deadlineMs } = job.options;
-    if (deadlineMs !== undefined) {
-      slot.timer = setTimeout(() => {
-        // Runaway work cannot be interrupted from outside but its thread can be ended; a fresh one takes its place.
-        this.replace(slot);
-        job.reject(new BriefbotError('timeout', `gave up after ${formatSeconds(deadlineMs)}`));
-        this.dispatch();
-      }, deadlineMs);
-    }
+    this.startDeadline(slot, job);
     slot.worker.postMessage({ id: job.id, task: job.task, payload: job.payload }, job.options.transfer ?? []);
+  }
+
+  private startDeadline(slot: Slot, job: Job): void {
+    const { deadlineMs } = job.options;
+    if (deadlineMs === undefined) return;
+    slot.timer = setTimeout(() => {
+      // Runaway work cannot be interrupted from outside but its thread can be ended; a fresh one takes its place.
+      this.replace(slot);
+      job.reject(new BriefbotError('timeout', `gave up after ${formatSeconds(deadlineMs)}`));
+      this.dispatch();
+    }, deadlineMs);
   }
 
   private finish(slot: Slot, reply: Reply): void {
@@ -178,6 +186,11 @@ export class WorkerPool {
     }
     const job = slot.job;
     if (!job || job.id !== reply.id) return;
+    if ('pause' in reply) {
+      clearTimeout(slot.timer);
+      if (!reply.pause) this.startDeadline(slot, job);
+      return;
+    }
     clearTimeout(slot.timer);
     slot.job = undefined;
     slot.timer = undefined;

@@ -8,19 +8,30 @@ import { BriefbotError } from '../errors.js';
 import type { StoreLocation } from '../store/open.js';
 import type { ArticleAnalysis, ArticleInput, Store } from '../store/store.js';
 
-/**
- * Loads what the budgeted tasks use before the thread says it is ready: a task's time
- * budget is for its input, never for loading parsers (seconds on a loaded machine).
- */
-export async function preload(): Promise<void> {
-  parsers = await loadParsers();
-}
 let parsers: Parsers | undefined;
 
-async function parse(doc: RawDocument): Promise<ReadResult[]> {
-  parsers ??= await loadParsers();
-  return parseRaw(doc, parsers);
+/**
+ * The HTML and feed parsers load on a thread's first document that needs them. Loading
+ * them is not the input's doing, so the task's budget is paused meanwhile (`pause`).
+ */
+async function parse(doc: RawDocument, pause: Pause): Promise<ReadResult[]> {
+  if (!parsers && !isPlainText(doc)) parsers = await pause(loadParsers);
+  return parseRaw(doc, parsers ?? textOnly);
 }
+
+/** A .txt or .md file that does not open like markup or JSON (which parseRaw would read as HTML or a feed). */
+function isPlainText(doc: RawDocument): boolean {
+  if (!['.txt', '.md', '.markdown'].includes(doc.ext)) return false;
+  const head = Buffer.from(doc.bytes.buffer, doc.bytes.byteOffset, Math.min(256, doc.bytes.byteLength)).toString('latin1');
+  return /^(?:\xef\xbb\xbf)?\s*[^\s<{\xfe\xff]/.test(head);
+}
+const NOT_LOADED = () => {
+  throw new BriefbotError('failed', 'this text file looks like HTML or a feed; read it with a .html or .xml name');
+};
+const textOnly: Parsers = { extractHtml: NOT_LOADED, parseFeed: NOT_LOADED };
+
+/** Runs `fn` with the current task's deadline stopped. */
+export type Pause = <T>(fn: () => Promise<T>) => Promise<T>;
 
 const answering = () => Promise.all([import('../ask/answer.js'), import('../store/open.js')]);
 
@@ -37,13 +48,13 @@ export function taskHandlers() {
   /** One connection (or small pool) per store, opened on the first question about it. */
   const stores = new Map<string, Promise<Store>>();
   return {
-    async read(doc: RawDocument): Promise<ReadReply> {
-      return (await parse(doc)).map((r) => ('error' in r ? { input: r.input, error: wire(r.error) } : r));
+    async read(doc: RawDocument, pause: Pause): Promise<ReadReply> {
+      return (await parse(doc, pause)).map((r) => ('error' in r ? { input: r.input, error: wire(r.error) } : r));
     },
     /** Read and analyse in one go: one message per few documents instead of two per article. */
-    async ingest(docs: RawDocument[]): Promise<IngestReply> {
+    async ingest(docs: RawDocument[], pause: Pause): Promise<IngestReply> {
       const read = [];
-      for (const doc of docs) read.push(await parse(doc));
+      for (const doc of docs) read.push(await parse(doc, pause));
       return read.map((results) =>
         results.map((r) => {
           if ('error' in r) return { input: r.input, error: wire(r.error) };
@@ -54,6 +65,11 @@ export function taskHandlers() {
           }
         }),
       );
+    },
+    /** This thread's own memory: its V8 heap (each worker has one) and buffers outside it. */
+    memory() {
+      const m = process.memoryUsage();
+      return { heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external };
     },
     analyse(articles: ArticleInput[]) {
       return articles.map(analyseArticle);

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { BriefbotError } from '../errors.js';
-import { preload, taskHandlers } from './tasks.js';
+import { taskHandlers, type Pause } from './tasks.js';
 import type { TaskError } from './pool.js';
 
 /** The worker's side of the pool: runs each task it is sent and answers with its value or its error. */
@@ -12,7 +12,16 @@ port.on('message', async (msg: { id: number; task: string; payload: unknown }) =
   try {
     const handler = handlers[msg.task as keyof typeof handlers];
     if (!handler) throw new Error(`unknown task "${msg.task}"`);
-    const value = await handler(msg.payload as never);
+    // The pool stops the task's deadline while the thread loads code the input did not ask for.
+    const pause: Pause = async (fn) => {
+      port.postMessage({ id: msg.id, pause: true });
+      try {
+        return await fn();
+      } finally {
+        port.postMessage({ id: msg.id, pause: false });
+      }
+    };
+    const value = await handler(msg.payload as never, pause);
     port.postMessage({ id: msg.id, ok: true, value });
   } catch (err) {
     const error: TaskError =
@@ -23,5 +32,4 @@ port.on('message', async (msg: { id: number; task: string; payload: unknown }) =
   }
 });
 
-await preload();
 port.postMessage({ ready: true });

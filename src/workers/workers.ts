@@ -19,6 +19,8 @@ export interface Workers {
   analyse(articles: ArticleInput[], budgetMs?: number): Promise<ArticleAnalysis[]>;
   /** An answer from the store at `location`, read through the worker's own connection. */
   ask(location: StoreLocation, question: string, now: Date, context?: number): Promise<{ result: AskResult; storedArticles: number }>;
+  /** One worker's own heap and buffers, in bytes (for the memory figures). */
+  memory(): Promise<{ heapTotal: number; heapUsed: number; external: number }>;
   /** Lets queued and running tasks finish, then ends the threads. */
   close(): Promise<void>;
 }
@@ -71,6 +73,7 @@ export function createWorkers(options: WorkersOptions = {}): Workers {
     ask(location, question, now, context) {
       return pool.run('ask', { location, question, now, context }, { priority: 'interactive' });
     },
+    memory: () => pool.run('memory', undefined, { priority: 'interactive' }),
     close: () => pool.close(),
   };
 }
