@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker, type ResourceLimits, type Transferable } from 'node:worker_threads';
 import { BriefbotError } from '../errors.js';
 
@@ -174,7 +174,7 @@ export class WorkerPool {
       this.replace(slot);
       job.reject(new BriefbotError('timeout', `gave up after ${formatSeconds(deadlineMs)}`));
       this.dispatch();
-    }, deadlineMs);
+    }, deadlineMs * overload());
   }
 
   private finish(slot: Slot, reply: Reply): void {
@@ -244,6 +244,16 @@ export class WorkerPool {
     }
     this.dispatch();
   }
+}
+
+/**
+ * How much slower than an idle machine work runs now: the one-minute load average per
+ * core, at least 1. A budget is meant for the task's own work, so on a machine busy
+ * with other processes the deadline stretches by this factor instead of refusing
+ * ordinary pages; a runaway task is still ended, only later.
+ */
+export function overload(): number {
+  return Math.max(1, loadavg()[0] / availableParallelism());
 }
 
 function formatSeconds(ms: number): string {
