@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ingestInputs, readInputs, type IngestResult, type ReadResult } from '../src/articles/ingest.js';
 import { createCore } from '../src/core.js';
 import { renderText } from '../src/messages/render-text.js';
@@ -23,6 +23,9 @@ const story = (tag: string) => `${STORY} This is the ${tag} case.`;
 const page = (inner: string) => `<!doctype html><html><head><title>Harbour reopens</title></head><body>${inner}</body></html>`;
 /** A line the user sees: one line, naming the budget. */
 const REFUSED = /^reading it took longer than [\d.]+ s \(BRIEFBOT_EXTRACT_TIMEOUT\), so it was refused$/;
+
+// Budgets stretch with the machine's load (src/workers/pool.ts), so a busy CI machine needs room.
+vi.setConfig({ testTimeout: 120_000 });
 
 let dir: string;
 let store: Store;
@@ -194,7 +197,7 @@ describe('the bot while a hostile page is being extracted', () => {
     const core = createCore({ store: answerStore, now: () => new Date('2026-12-01T00:00:00Z') });
     const events: string[] = [];
     const lines = Array.from({ length: 100_000 }, (_, i) => `<p>Line ${i} of the report.</p>`);
-    const slow = ingestInputs(store, [file('hostile.html', page(`<article>${lines.join('')}</article>`))], { workers, extractTimeoutMs: 3000 }).then(() => events.push('extraction settled'));
+    const slow = ingestInputs(store, [file('hostile.html', page(`<article>${lines.join('')}</article>`))], { workers, extractTimeoutMs: 1000 }).then(() => events.push('extraction settled'));
     // Wait until a worker has the page (by the pool's own count, not by time).
     while (workers.pool.running === 0) await new Promise((r) => setImmediate(r));
     const question = { platform: 'console', command: 'ask' as const, text: 'What pay rise did dock workers accept?', user: 'u', channel: 'console', isDirect: true, target: 'console', userTarget: 'console' };

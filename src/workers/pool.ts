@@ -112,9 +112,12 @@ export class WorkerPool {
     });
   }
 
-  /** Starts every thread now, so the first tasks do not wait for them to load. */
+  /**
+   * Starts a thread now, so the first task does not wait for one to load; the others
+   * start when work queues up (starting them all at once doubles start-up's CPU).
+   */
   warm(): void {
-    while (!this.closing && this.slots.length < this.size) this.spawn();
+    if (!this.closing && this.slots.length === 0) this.spawn();
   }
 
   /** Stops taking tasks, lets every queued and running task finish, then ends the threads. */
