@@ -21,6 +21,7 @@ import { createScheduler } from '../src/schedule/scheduler.js';
 import { createSourceManager } from '../src/sources/manager.js';
 import { StoreUnavailableError } from '../src/store/errors.js';
 import { openStore, type StoreLocation } from '../src/store/open.js';
+import { describePostgresUrl } from '../src/store/postgres/index.js';
 import { closeSharedWorkers, configureSharedWorkers, sharedWorkers } from '../src/workers/workers.js';
 
 export interface Running {
@@ -45,7 +46,7 @@ async function adapterProblems(cfg: Config): Promise<string[]> {
  */
 function answerer(cfg: Config, log: Logger): CoreOptions['answer'] {
   // The same settings the main thread opened the store with (a database URL, when configured, wins).
-  const { dbPath, databaseUrl } = cfg as Config & Partial<StoreLocation>;
+  const { dbPath, databaseUrl } = cfg;
   if (!databaseUrl && dbPath === ':memory:') {
     log.warn('BRIEFBOT_DB is :memory:, which worker threads cannot open: questions are answered on the main thread');
     return undefined;
@@ -64,6 +65,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
   // The threads load their code on the other core while this one opens the store and connects.
   sharedWorkers().pool.warm();
   const store = await openStore(cfg);
+  log.info(cfg.databaseUrl ? `store: PostgreSQL at ${describePostgresUrl(cfg.databaseUrl)}` : `store: SQLite at ${cfg.dbPath}`);
   let samples: Awaited<ReturnType<typeof samplesBrief>>;
   if (cfg.loadSamples && (await store.articles.count()) === 0 && existsSync(cfg.samplesDir)) {
     const report = await ingestInputs(store, [cfg.samplesDir], { maxBytes: cfg.maxBytes });
@@ -200,6 +202,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (kept running)'));
+  log.info('started: running until SIGTERM');
 }
 
 if (process.argv[1]?.endsWith('bin/start.ts')) await main();
