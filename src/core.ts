@@ -10,7 +10,7 @@ import { errorMessage } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { message } from './messages/message.js';
 import { preloadCompounds } from './nlp/compounds.js';
-import { StoreUnavailableError } from './store/errors.js';
+import { isStoreUnavailable } from './store/errors.js';
 import type { Store } from './store/store.js';
 
 /** What every command answers while the store cannot be reached. */
@@ -94,9 +94,9 @@ export function createCore(options: CoreOptions): Core {
       try {
         return await dispatch(event);
       } catch (err) {
-        if (err instanceof StoreUnavailableError) {
+        if (isStoreUnavailable(err)) {
           // An outage, not a bug: the operator sees it in the log and on /healthz; the user gets one plain line.
-          log.warn({ err: err.message, platform: event.platform, command: event.command }, 'command not answered: the store is unavailable');
+          log.warn({ err: errorMessage(err), platform: event.platform, command: event.command }, 'command not answered: the store is unavailable');
           return { message: message([{ type: 'paragraph', text: STORE_UNAVAILABLE }]), ephemeral: true };
         }
         log.error({ err, platform: event.platform, command: event.command, user: event.user }, 'command failed');

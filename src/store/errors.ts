@@ -7,3 +7,8 @@ export class StoreUnavailableError extends BriefbotError {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/** Whether an error is a store outage, also after crossing a worker thread (where only its code survives). */
+export function isStoreUnavailable(err: unknown): boolean {
+  return err instanceof StoreUnavailableError || (err instanceof BriefbotError && err.code === 'store_unavailable');
+}
