@@ -78,7 +78,12 @@ export function taskHandlers() {
       const [{ ask }, { openStore }] = await answering();
       const key = JSON.stringify(location);
       let store = stores.get(key);
-      if (!store) stores.set(key, (store = openStore(location)));
+      if (!store) {
+        store = openStore(location);
+        stores.set(key, store);
+        // An open that failed (the database was away) is not kept: the next question tries again.
+        store.catch(() => stores.delete(key));
+      }
       const s = await store;
       const result = await ask(s, question, { now, context });
       // The count only appears in the no-answer reply.
