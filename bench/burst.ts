@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,11 +66,13 @@ export async function benchBurst(opts: BurstOptions): Promise<Figure[]> {
   const bot = startBot(fake, big.path, briefs);
   const questions = sample(loadCorpus().questions, Math.max(...opts.bursts) + opts.sequential + 20, 23).map((q) => q.question);
   let next = 0;
+  // Slack's trigger ids are unique: the cached store remembers this run's (redelivery dedupe), so the next run needs its own.
+  const run = randomUUID().slice(0, 8);
   const send = (id: string) => {
     const envelope = `env-${id}`;
     envelopeOf.set(envelope, id);
     sent.set(id, performance.now());
-    const fields = slashCommand({ command: '/ask', text: questions[next++ % questions.length], userId: 'U0BENCH', channelId: 'C0BENCH', responseUrl: fake.responseUrl(id), triggerId: `trigger-${id}` });
+    const fields = slashCommand({ command: '/ask', text: questions[next++ % questions.length], userId: 'U0BENCH', channelId: 'C0BENCH', responseUrl: fake.responseUrl(id), triggerId: `trigger-${run}-${id}` });
     // The fake gives up waiting after 5 s; the ack is timed above whenever it comes.
     fake.sendEnvelope({ type: 'slash_commands', payload: fields }, envelope).catch(() => {});
   };
