@@ -99,7 +99,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
         },
       })
     : undefined;
-  if (health) log.info({ port: cfg.health!.port }, 'health and metrics served on /healthz and /metrics');
+  if (health) log.info({ port: health.port }, 'health and metrics served on /healthz and /metrics');
   const due = scheduler
     .nextRuns()
     .sort((a, b) => a.at.getTime() - b.at.getTime())
