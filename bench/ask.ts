@@ -5,7 +5,7 @@ import type { Store } from '../src/store/store.js';
 import { BIG_STORE_NOW, ensureBigStore } from './big-store.js';
 import { loadCorpus, sample, type SquadQuestion } from './corpus.js';
 import type { Figure } from './report.js';
-import { mean, percentile, timed } from './stats.js';
+import { mean, percentile, timedAsync } from './stats.js';
 
 export interface AskBenchOptions {
   articles: number;
@@ -51,8 +51,8 @@ export async function benchAsk(opts: AskBenchOptions): Promise<Figure[]> {
     const now = BIG_STORE_NOW;
     // Warm the OS page cache and SQLite's statements the same way for both paths, on questions not measured.
     for (const q of warmUp) {
-      ask(store, q.question, { now });
-      store.articles.searchSentencesNaive(naiveWords(q.question), 1);
+      await ask(store, q.question, { now });
+      await store.articles.searchSentencesNaive(naiveWords(q.question), 1);
     }
     const askMs: number[] = [];
     const naiveMs: number[] = [];
@@ -61,8 +61,8 @@ export async function benchAsk(opts: AskBenchOptions): Promise<Figure[]> {
     let naiveRight = 0;
     for (const [i, q] of questions.entries()) {
       // Interleaved, so both paths see the same cache state and machine load.
-      const a = timed(() => ask(store, q.question, { now }));
-      const n = timed(() => store.articles.searchSentencesNaive(naiveWords(q.question), 1));
+      const a = await timedAsync(() => ask(store, q.question, { now }));
+      const n = await timedAsync(() => store.articles.searchSentencesNaive(naiveWords(q.question), 1));
       askMs.push(a.ms);
       naiveMs.push(n.ms);
       answers.push(a.value);
@@ -77,7 +77,7 @@ export async function benchAsk(opts: AskBenchOptions): Promise<Figure[]> {
     let fastRight = 0;
     const slowMs: number[] = [];
     for (const [i, q] of checked.entries()) {
-      const slow = timed(() => ask(slowStore, q.question, { now }));
+      const slow = await timedAsync(() => ask(slowStore, q.question, { now }));
       slowMs.push(slow.ms);
       const fast = answers[i];
       if ((slow.value.answer?.sentence ?? null) === (fast?.answer?.sentence ?? null)) agree++;
@@ -128,6 +128,6 @@ export async function benchAsk(opts: AskBenchOptions): Promise<Figure[]> {
     );
     return figures;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -42,7 +42,7 @@ export function ensureBigStore(articles: number, log: (s: string) => void = () =
   const tmp = `${path}.${process.pid}.building`;
   for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
   // The real schema, made by the real migrations.
-  openSqliteStore(tmp).close();
+  void openSqliteStore(tmp).close(); // the SQLite store closes synchronously
   const db = new Database(tmp);
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');

@@ -6,7 +6,7 @@ import { buildBrief } from '../src/briefing/build.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { fakeArticles, spreadDates } from './articles.js';
 import type { Figure } from './report.js';
-import { percentile, timed } from './stats.js';
+import { percentile, timedAsync } from './stats.js';
 
 export interface BriefBenchOptions {
   articles: number;
@@ -19,7 +19,7 @@ export interface BriefBenchOptions {
  * through storeArticle, so summaries are real), against the floor of only reading
  * that window's rows from the store.
  */
-export function benchBrief(opts: BriefBenchOptions): Figure[] {
+export async function benchBrief(opts: BriefBenchOptions): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'briefbot-bench-brief-'));
   const store = openSqliteStore(join(dir, 'brief.db'));
   try {
@@ -28,8 +28,8 @@ export function benchBrief(opts: BriefBenchOptions): Figure[] {
     const articles = fakeArticles(opts.articles, 300);
     const dates = spreadDates(articles.length, until, 24);
     const sources = ['BBC News', 'CNN', 'Reuters', 'AP', 'The Week', 'USA Today', 'Bench Wire'];
-    articles.forEach((a, i) =>
-      storeArticle(store, {
+    for (const [i, a] of articles.entries()) {
+      await storeArticle(store, {
         title: a.title,
         source: sources[i % sources.length],
         url: `https://brief.example/${i}`,
@@ -37,23 +37,23 @@ export function benchBrief(opts: BriefBenchOptions): Figure[] {
         publishedAtSource: 'page',
         language: 'en',
         body: a.paragraphs.map((p) => p.join(' ')).join('\n'),
-      }),
-    );
+      });
+    }
     // Same window twice more: one topic brief, one plain; the first calls warm the statements.
-    buildBrief(store, { since, until });
-    store.articles.inWindow(since, until);
+    await buildBrief(store, { since, until });
+    await store.articles.inWindow(since, until);
     const plain: number[] = [];
     const topic: number[] = [];
     const floor: number[] = [];
     let stories = 0;
     for (let i = 0; i < opts.runs; i++) {
-      const b = timed(() => buildBrief(store, { since, until, maxStories: 5 }));
+      const b = await timedAsync(() => buildBrief(store, { since, until, maxStories: 5 }));
       stories = b.value?.blocks.filter((x) => x.type === 'story').length ?? 0;
       plain.push(b.ms);
-      topic.push(timed(() => buildBrief(store, { since, until, topics: ['government', 'police'], maxStories: 5 })).ms);
-      floor.push(timed(() => store.articles.inWindow(since, until)).ms);
+      topic.push((await timedAsync(() => buildBrief(store, { since, until, topics: ['government', 'police'], maxStories: 5 }))).ms);
+      floor.push((await timedAsync(() => store.articles.inWindow(since, until))).ms);
     }
-    const held = store.articles.inWindow(since, until).length;
+    const held = (await store.articles.inWindow(since, until)).length;
     const f = percentile(floor, 50);
     return [
       {
@@ -80,7 +80,7 @@ export function benchBrief(opts: BriefBenchOptions): Figure[] {
       },
     ];
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -23,14 +23,14 @@ export interface DeliveryBenchOptions {
 }
 
 /** A real brief: built by buildBrief from a small store of recombined articles. */
-function briefMessage(store: Store): Message {
+async function briefMessage(store: Store): Promise<Message> {
   const until = new Date('2026-06-01T07:00:00Z');
   const articles = fakeArticles(40, 500);
   const dates = spreadDates(articles.length, until, 24);
-  articles.forEach((a, i) =>
-    storeArticle(store, { title: a.title, source: ['BBC News', 'CNN', 'Reuters'][i % 3], url: `https://d.example/${i}`, publishedAt: dates[i], publishedAtSource: 'page', body: a.paragraphs.map((p) => p.join(' ')).join('\n') }),
-  );
-  const msg = buildBrief(store, { since: new Date(until.getTime() - 86_400_000), until, title: 'Morning brief' });
+  for (const [i, a] of articles.entries()) {
+    await storeArticle(store, { title: a.title, source: ['BBC News', 'CNN', 'Reuters'][i % 3], url: `https://d.example/${i}`, publishedAt: dates[i], publishedAtSource: 'page', body: a.paragraphs.map((p) => p.join(' ')).join('\n') });
+  }
+  const msg = await buildBrief(store, { since: new Date(until.getTime() - 86_400_000), until, title: 'Morning brief' });
   if (!msg) throw new Error('bench: the brief came out empty');
   return msg;
 }
@@ -72,10 +72,10 @@ export async function benchDelivery(opts: DeliveryBenchOptions): Promise<Figure[
   const dir = mkdtempSync(join(tmpdir(), 'briefbot-bench-delivery-'));
   const store = openSqliteStore(join(dir, 'ledger.db'));
   try {
-    const msg = briefMessage(store);
+    const msg = await briefMessage(store);
     return [...(await discord(store, msg, opts)), ...(await slack(store, msg, opts))];
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -37,7 +37,7 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<Figure[]> {
       spec.write(dir, articles, spreadDates(n, new Date(), 24));
       const store = openSqliteStore(join(root, `${spec.key}.db`));
       const run = await timedAsync(() => ingestInputs(store, [dir]));
-      store.close();
+      await store.close();
       const report = run.value;
       if (report.added !== n) opts.log(`  ingest ${spec.kind}: ${report.added} added of ${n} (${report.duplicates} duplicates, ${report.errors} errors)`);
       const floorMs = insertFloor(join(root, `${spec.key}.db`), join(root, `${spec.key}-floor.db`));
@@ -64,7 +64,8 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<Figure[]> {
 
 /** Milliseconds to insert the rows the ingest stored (articles, sentences, full-text rows) into an empty store with bare prepared statements, one transaction. */
 function insertFloor(from: string, to: string): number {
-  openSqliteStore(to).close();
+  // The real schema, made by the real migrations (the SQLite store closes synchronously).
+  void openSqliteStore(to).close();
   const src = new Database(from, { readonly: true });
   const articles = src.prepare('SELECT * FROM articles ORDER BY id').raw().all() as unknown[][];
   const sentences = src.prepare('SELECT id, article_id, idx, text, kinds FROM sentences ORDER BY id').raw().all() as unknown[][];

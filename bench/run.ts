@@ -48,7 +48,7 @@ export async function runBench(size: 'full' | 'small', only: Section[] = SECTION
     const t = performance.now();
     if (section === 'ingest') figures.push(...(await benchIngest({ ...s.ingest, log })));
     if (section === 'ask') figures.push(...(await benchAsk({ ...s.ask, log })));
-    if (section === 'brief') figures.push(...benchBrief({ ...s.brief, log }));
+    if (section === 'brief') figures.push(...(await benchBrief({ ...s.brief, log })));
     if (section === 'delivery') figures.push(...(await benchDelivery({ ...s.delivery, log })));
     if (section === 'footprint') figures.push(...(await benchFootprint({ ...s.footprint, log })));
     log(`${section}: ${((performance.now() - t) / 1000).toFixed(1)} s`);

@@ -16,7 +16,7 @@ import { handleBriefbotCommand } from '../src/commands/briefbot.js';
 import { createMetrics, startHealthServer } from '../src/health.js';
 import { createScheduler } from '../src/schedule/scheduler.js';
 import { createSourceManager } from '../src/sources/manager.js';
-import { openSqliteStore } from '../src/store/sqlite/index.js';
+import { openStore } from '../src/store/open.js';
 
 export interface Running {
   stop(): Promise<void>;
@@ -34,8 +34,8 @@ async function adapterProblems(cfg: Config): Promise<string[]> {
 }
 
 export async function start(cfg: Config, log: Logger, io = { input: process.stdin, output: process.stdout }): Promise<Running> {
-  const store = openSqliteStore(cfg.dbPath);
-  if (cfg.loadSamples && store.articles.count() === 0 && existsSync(cfg.samplesDir)) {
+  const store = await openStore(cfg);
+  if (cfg.loadSamples && (await store.articles.count()) === 0 && existsSync(cfg.samplesDir)) {
     const report = await ingestInputs(store, [cfg.samplesDir], { maxBytes: cfg.maxBytes });
     log.info({ added: report.added, errors: report.errors }, `store was empty: loaded ${report.added} sample articles from ${cfg.samplesDir}`);
   }
@@ -109,7 +109,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     });
   for (const run of due) log.info({ brief: run.brief, at: run.at.toISOString() }, `next brief "${run.brief}" due ${run.when}`);
   if (consoleOn) {
-    const stored = store.articles.count();
+    const stored = await store.articles.count();
     const next = due[0] ? ` Next brief "${due[0].brief}" is due ${due[0].when}.` : '';
     io.output.write(
       `briefbot is ready: ${stored} ${stored === 1 ? 'article' : 'articles'} stored.${next}\nType /help, /brief [topic], /ask <question>, or just ask a question.\n`,
@@ -125,7 +125,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
       await sources.stop();
       await scheduler.stop();
       for (const a of adapters) await a.stop().catch((err) => log.error({ err, adapter: a.platform }, 'adapter stop failed'));
-      store.close();
+      await store.close();
     },
   };
 }

@@ -117,9 +117,9 @@ export function loadRealtimeQa(path: string): Corpus {
 }
 
 /** The baseline: the question's non-stopwords OR-ed, FTS5 BM25, best sentence. */
-function naiveTop1(store: Store, question: string): string | undefined {
+async function naiveTop1(store: Store, question: string): Promise<string | undefined> {
   const terms = [...new Set(words(question).filter((w) => !STOPWORDS.has(w)))];
-  return terms.length ? store.articles.searchSentencesNaive(terms, 1)[0]?.text : undefined;
+  return terms.length ? (await store.articles.searchSentencesNaive(terms, 1))[0]?.text : undefined;
 }
 
 const hasDigit = (answers: readonly string[]) => answers.some((a) => /\d/.test(a));
@@ -133,12 +133,12 @@ export interface AskFigures {
   baseline: { accuracy: number; numericAccuracy: number };
 }
 
-export function evaluateCorpus(corpus: Corpus, opts: { limit?: number; out?: string }): AskFigures {
+export async function evaluateCorpus(corpus: Corpus, opts: { limit?: number; out?: string }): Promise<AskFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'briefbot-eval-ask-'));
   const store = openSqliteStore(join(dir, 'eval.sqlite'));
   try {
     let stored = 0;
-    for (const a of corpus.articles) if (storeArticle(store, a).status === 'added') stored++;
+    for (const a of corpus.articles) if ((await storeArticle(store, a)).status === 'added') stored++;
     const questions = corpus.questions.slice(0, opts.limit ?? Infinity);
     let correct = 0;
     let abstained = 0;
@@ -148,10 +148,10 @@ export function evaluateCorpus(corpus: Corpus, opts: { limit?: number; out?: str
     let baseNumeric = 0;
     const out: unknown[] = [];
     for (const q of questions) {
-      const answer = answerQuestion(store, q.question, { now: q.now }).answer;
+      const answer = (await answerQuestion(store, q.question, { now: q.now })).answer;
       const sentence = answer?.sentence;
       const ok = sentence !== undefined && containsAnswer(sentence, q.answers);
-      const baseline = naiveTop1(store, q.question);
+      const baseline = await naiveTop1(store, q.question);
       const baseOk = baseline !== undefined && containsAnswer(baseline, q.answers);
       const numericQ = hasDigit(q.answers);
       if (!answer) abstained++;
@@ -175,15 +175,15 @@ export function evaluateCorpus(corpus: Corpus, opts: { limit?: number; out?: str
       baseline: { accuracy: base / n, numericAccuracy: numeric ? baseNumeric / numeric : 0 },
     };
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export function runAsk(opts: AskEvalOptions): AskFigures {
+export async function runAsk(opts: AskEvalOptions): Promise<AskFigures> {
   const corpus = opts.squad ? loadSquad(opts.squad) : opts.realtimeqa ? loadRealtimeQa(opts.realtimeqa) : undefined;
   if (!corpus) throw new Error('give --squad <file.json> or --realtimeqa <file.jsonl>');
-  const f = evaluateCorpus(corpus, opts);
+  const f = await evaluateCorpus(corpus, opts);
   report(!!opts.json, { dataset: corpus.name, ...f }, [
     `sentence answers (${corpus.name}: ${f.questions} questions over ${f.articles} stored articles)`,
     `  briefbot ask        top-1 correct ${pct(f.accuracy)}  numeric answers ${pct(f.numeric.accuracy)} (${f.numeric.questions} questions)  abstained ${pct(f.abstention)}`,

@@ -40,9 +40,9 @@ program
   .option('--limit <n>', 'only the first n questions', (v) => Number.parseInt(v, 10))
   .option('--out <file>', 'write per-question results as JSONL')
   .option('--json', 'print the figures as one JSON object')
-  .action((o: { squad?: string; realtimeqa?: string; limit?: number; out?: string; json?: boolean }) => {
+  .action(async (o: { squad?: string; realtimeqa?: string; limit?: number; out?: string; json?: boolean }) => {
     if (!o.squad === !o.realtimeqa) program.error('give exactly one of --squad <file.json> or --realtimeqa <file.jsonl>');
-    runAsk({ ...o, squad: o.squad && resolve(o.squad), realtimeqa: o.realtimeqa && resolve(o.realtimeqa), out: o.out && resolve(o.out) });
+    await runAsk({ ...o, squad: o.squad && resolve(o.squad), realtimeqa: o.realtimeqa && resolve(o.realtimeqa), out: o.out && resolve(o.out) });
   });
 
 await program.parseAsync(process.argv);

@@ -11,6 +11,7 @@ import { renderText } from './messages/render-text.js';
 import { splitSentences } from './nlp/sentences.js';
 import { summarizeSentences } from './summarize/summarize.js';
 import { formatDeliveries, listDeliveries } from './schedule/deliveries.js';
+import { openStore } from './store/open.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/store.js';
 
@@ -22,9 +23,14 @@ function config(): Config {
   return loadConfig();
 }
 
-function withStore<T>(dbOption: string | undefined, fn: (store: Store) => T | Promise<T>): Promise<T> {
-  const store = openSqliteStore(dbOption ?? config().dbPath);
-  return Promise.resolve(fn(store)).finally(() => store.close());
+/** `--db <path>` names a SQLite file explicitly; otherwise the configured store. */
+async function withStore<T>(dbOption: string | undefined, fn: (store: Store) => T | Promise<T>): Promise<T> {
+  const store = dbOption ? openSqliteStore(dbOption) : await openStore(config());
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
 }
 
 function ingestOptions(opts: { maxBytes?: number; allowPrivate?: boolean }): IngestOptions {
@@ -128,9 +134,9 @@ export function buildCli(): Command {
     .option('--db <path>', 'SQLite file')
     .option('--json', 'print the neutral message as JSON')
     .action(async (opts) => {
-      await withStore(opts.db, (store) => {
+      await withStore(opts.db, async (store) => {
         const until = new Date();
-        const brief = buildBrief(store, { since: new Date(until.getTime() - opts.since), until, topics: opts.topic, sources: opts.source, maxStories: opts.max });
+        const brief = await buildBrief(store, { since: new Date(until.getTime() - opts.since), until, topics: opts.topic, sources: opts.source, maxStories: opts.max });
         if (opts.json) process.stdout.write(`${JSON.stringify(brief)}\n`);
         else process.stdout.write(`${brief ? renderText(brief) : 'No stories in that window.'}\n`);
       });
@@ -144,20 +150,21 @@ export function buildCli(): Command {
     .option('--json', 'print {question, answer, alternatives} (JSON lines when reading stdin)')
     .action(async (words: string[], opts) => {
       await withStore(opts.db, async (store) => {
-        const answerOne = (q: string) => {
-          const result = ask(store, q);
+        const answerOne = async (q: string) => {
+          const result = await ask(store, q);
           if (opts.json) return JSON.stringify(result);
-          return renderText(answerMessage(result, store.articles.count()));
+          return renderText(answerMessage(result, await store.articles.count()));
         };
         if (words.length > 0) {
-          process.stdout.write(`${answerOne(words.join(' '))}\n`);
+          process.stdout.write(`${await answerOne(words.join(' '))}\n`);
           return;
         }
         const rl = createInterface({ input: process.stdin, terminal: false });
         for await (const line of rl) {
           if (!line.trim()) continue;
           // One answer per line, so outputs stay aligned with inputs.
-          process.stdout.write(`${opts.json ? answerOne(line) : answerOne(line).replace(/\n/g, ' ')}\n`);
+          const out = await answerOne(line);
+          process.stdout.write(`${opts.json ? out : out.replace(/\n/g, ' ')}\n`);
         }
       });
     });
@@ -179,8 +186,8 @@ export function buildCli(): Command {
     .option('--limit <n>', 'how many', positiveInt, 50)
     .option('--db <path>', 'SQLite file')
     .action(async (opts) => {
-      await withStore(opts.db, (store) => {
-        for (const line of formatDeliveries(listDeliveries(store, opts.limit))) process.stdout.write(`${line}\n`);
+      await withStore(opts.db, async (store) => {
+        for (const line of formatDeliveries(await listDeliveries(store, opts.limit))) process.stdout.write(`${line}\n`);
       });
     });
 

@@ -58,6 +58,16 @@ const schema = z
     DISCORD_GUILD_ID: z.string().regex(/^\d+$/, 'must be a numeric guild id').optional(),
     DISCORD_API_URL: url,
     DISCORD_SUBSCRIBE_ROLE: z.string().optional(),
+    DISCORD_SHARD_COUNT: z
+      .string()
+      .regex(/^(auto|[1-9]\d{0,4})$/, 'must be a number of shards (1 or more) or auto')
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'auto' ? ('auto' as const) : Number(v))),
+    DISCORD_SHARDS: z
+      .string()
+      .regex(/^\s*\d{1,5}\s*(,\s*\d{1,5}\s*)*$/, 'must be comma-separated shard ids, e.g. 0,1')
+      .optional()
+      .transform((v) => (v === undefined ? undefined : [...new Set(v.split(',').map((s) => Number(s.trim())))].sort((a, b) => a - b))),
   });
 
 /** Rules across variables, checked on the raw environment so they are reported alongside per-variable problems. */
@@ -71,6 +81,14 @@ function crossProblems(env: Record<string, string | undefined>): string[] {
   }
   if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) problems.push('DISCORD_APPLICATION_ID: is required with DISCORD_TOKEN');
   if (!env.DISCORD_TOKEN && env.DISCORD_APPLICATION_ID) problems.push('DISCORD_TOKEN: is missing: DISCORD_APPLICATION_ID is set, but the bot needs its token too');
+  if (env.DISCORD_SHARDS && !env.DISCORD_SHARD_COUNT) {
+    problems.push('DISCORD_SHARD_COUNT: is required with DISCORD_SHARDS (the total number of shards across all processes, or auto)');
+  }
+  const count = Number(env.DISCORD_SHARD_COUNT);
+  if (env.DISCORD_SHARDS && Number.isInteger(count) && count > 0) {
+    const beyond = env.DISCORD_SHARDS.split(',').map((s) => Number(s.trim())).filter((id) => id >= count);
+    if (beyond.length) problems.push(`DISCORD_SHARDS: shard ids run from 0 to ${count - 1} with DISCORD_SHARD_COUNT=${count}, got ${beyond.join(', ')}`);
+  }
   return problems;
 }
 
@@ -93,7 +111,17 @@ export interface Config {
   logLevel: string;
   health?: { port: number; host: string };
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; port: number; host: string };
-  discord?: { token: string; applicationId: string; guildId?: string; apiUrl?: string; subscribeRole?: string };
+  discord?: {
+    token: string;
+    applicationId: string;
+    guildId?: string;
+    apiUrl?: string;
+    subscribeRole?: string;
+    /** Total shards across all processes; 'auto' asks Discord (GET /gateway/bot). Unset: one shard, as before sharding existed. */
+    shardCount?: number | 'auto';
+    /** The shard ids this process runs; unset: all of them. */
+    shards?: number[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -130,7 +158,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
-        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl: e.DISCORD_API_URL, subscribeRole: e.DISCORD_SUBSCRIBE_ROLE }
+        ? {
+            token: e.DISCORD_TOKEN,
+            applicationId: e.DISCORD_APPLICATION_ID,
+            guildId: e.DISCORD_GUILD_ID,
+            apiUrl: e.DISCORD_API_URL,
+            subscribeRole: e.DISCORD_SUBSCRIBE_ROLE,
+            ...(e.DISCORD_SHARD_COUNT !== undefined ? { shardCount: e.DISCORD_SHARD_COUNT } : {}),
+            ...(e.DISCORD_SHARDS !== undefined ? { shards: e.DISCORD_SHARDS } : {}),
+          }
         : undefined,
   };
 }

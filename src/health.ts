@@ -62,7 +62,8 @@ export interface HealthStatus {
 export interface HealthChecks {
   /** Connection state by platform (Adapter.isConnected). */
   adapters: () => Record<string, boolean>;
-  store: () => boolean;
+  /** The store answers (Store.ping); a networked store may take a moment, so it may be async. */
+  store: () => boolean | Promise<boolean>;
   /** The scheduler's last tick; undefined before its first. */
   lastTickAt?: () => Date | undefined;
   /** A tick older than this makes the scheduler unhealthy (default 5 min; it ticks every minute). */
@@ -70,7 +71,7 @@ export interface HealthChecks {
   now?: () => Date;
 }
 
-export function healthStatus(checks: HealthChecks): HealthStatus {
+export async function healthStatus(checks: HealthChecks): Promise<HealthStatus> {
   const now = (checks.now ?? (() => new Date()))();
   let adapters: Record<string, boolean>;
   let store: boolean;
@@ -80,7 +81,7 @@ export function healthStatus(checks: HealthChecks): HealthStatus {
     adapters = {};
   }
   try {
-    store = checks.store();
+    store = await checks.store();
   } catch {
     store = false;
   }
@@ -110,8 +111,9 @@ export async function startHealthServer(opts: { port: number; host?: string; che
       return;
     }
     if (path === '/healthz') {
-      const status = healthStatus(opts.checks);
-      res.writeHead(status.ok ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(status));
+      void healthStatus(opts.checks).then((status) =>
+        res.writeHead(status.ok ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(status)),
+      );
       return;
     }
     if (path === '/metrics') {

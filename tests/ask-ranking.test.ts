@@ -14,7 +14,7 @@ const base = { source: 'Example News', publishedAtSource: 'page' as const, langu
 
 let dir: string;
 let store: Store;
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'briefbot-ask-ranking-'));
   store = openSqliteStore(join(dir, 'store.db'));
   const articles = [
@@ -43,33 +43,33 @@ beforeAll(() => {
       body: 'A powerful storm flooded roads in Corpus Christi on Tuesday, officials said.',
     },
   ];
-  for (const a of articles) storeArticle(store, { ...base, ...a });
+  for (const a of articles) await storeArticle(store, { ...base, ...a });
 });
-afterAll(() => {
-  store.close();
+afterAll(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('ranking answers', () => {
-  it('answers a long quiz question whose clues the answer sentence only partly repeats', () => {
-    const r = ask(store, 'Hoping to fill its new technology jobs, which American company announced this week that it will hire 33,000 employees at a virtual career day, after warehouse workers began voting on a union?', { now: NOW });
+  it('answers a long quiz question whose clues the answer sentence only partly repeats', async () => {
+    const r = await ask(store, 'Hoping to fill its new technology jobs, which American company announced this week that it will hire 33,000 employees at a virtual career day, after warehouse workers began voting on a union?', { now: NOW });
     expect(r.answer?.sentence).toBe('Amazon said it will hire 33,000 people for corporate and technology jobs at a virtual career day on Sept. 16.');
     expect(r.answer?.article.url).toBe('https://example.com/hiring');
   });
 
-  it('answers quiz phrasing with no question word', () => {
-    const r = ask(store, 'This company will hold 20,000 one-on-one sessions with candidates at its career day.', { now: NOW });
+  it('answers quiz phrasing with no question word', async () => {
+    const r = await ask(store, 'This company will hold 20,000 one-on-one sessions with candidates at its career day.', { now: NOW });
     expect(r.answer?.sentence).toBe('The company said recruiters would hold 20,000 one-on-one sessions with candidates.');
   });
 
-  it('prefers the story from the week of asking when the question says "this week"', () => {
-    const r = ask(store, 'Where did a powerful storm flood coastal roads this week?', { now: NOW });
+  it('prefers the story from the week of asking when the question says "this week"', async () => {
+    const r = await ask(store, 'Where did a powerful storm flood coastal roads this week?', { now: NOW });
     expect(r.answer?.sentence).toBe('A powerful storm flooded roads in Corpus Christi on Tuesday, officials said.');
     expect(r.alternatives.map((a) => a.article.url)).toContain('https://example.com/storm-old');
   });
 
-  it('has no answer when the question is about something the store never mentions', () => {
-    expect(ask(store, 'Which striker scored the winning penalty in the cup final?', { now: NOW }).answer).toBeNull();
+  it('has no answer when the question is about something the store never mentions', async () => {
+    expect((await ask(store, 'Which striker scored the winning penalty in the cup final?', { now: NOW })).answer).toBeNull();
   });
 });
 
@@ -87,7 +87,7 @@ describe('answer kinds', () => {
     expect(questionKind(question)).toBe(kind);
   });
 
-  it('finds the spans that could answer, and places only after a preposition', () => {
+  it('finds the spans that could answer, and places only after a preposition', async () => {
     const s = 'Officials said the storm hit Corpus Christi, and President Jane Doe flew in from Austin on 12 March, aides said.';
     expect(answerSpans(s, Kind.PERSON)).toEqual(['Corpus Christi', 'President Jane Doe', 'Austin', 'March']);
     expect(answerSpans(s, Kind.PLACE)).toEqual(['Austin']);

@@ -55,7 +55,7 @@ describe('searchSentences under its posting budgets', () => {
     { title: 'Market report', body: 'Shares rose as the conference on trade ended.\nThe champion fund manager said the team was ready.' },
   ];
 
-  async function withStore<T>(fn: (store: import('../src/store/store.js').Store) => T): Promise<T> {
+  async function withStore<T>(fn: (store: import('../src/store/store.js').Store) => Promise<T>): Promise<T> {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
@@ -64,10 +64,10 @@ describe('searchSentences under its posting budgets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'briefbot-retrieval-'));
     const store = openSqliteStore(join(dir, 'r.db'));
     try {
-      stories.forEach((s, i) => storeArticle(store, { ...s, source: 'Test', url: `https://t.example/${i}`, publishedAt: `2026-01-0${i + 1}T00:00:00.000Z`, publishedAtSource: 'page' }));
-      return fn(store);
+      for (const [i, s] of stories.entries()) await storeArticle(store, { ...s, source: 'Test', url: `https://t.example/${i}`, publishedAt: `2026-01-0${i + 1}T00:00:00.000Z`, publishedAtSource: 'page' });
+      return await fn(store);
     } finally {
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -86,14 +86,14 @@ describe('searchSentences under its posting budgets', () => {
   const winner = 'The American Football Conference (AFC) champion Denver Broncos defeated the National Football Conference (NFC) champion Carolina Panthers 24–10 to earn their third Super Bowl title.';
 
   it('answers from the exact query when the words are rare enough', async () => {
-    const texts = await withStore((store) => store.articles.searchSentences(['afc', 'champion', 'broncos'], 3).map((r) => r.text));
+    const texts = await withStore(async (store) => (await store.articles.searchSentences(['afc', 'champion', 'broncos'], 3)).map((r) => r.text));
     expect(texts[0]).toBe(winner);
   });
 
   it('finds the sentence holding two common words together when each alone is over budget', async () => {
     // Every word is "too common": only the pair lookups and the in-process scoring can find it.
     const texts = await withBudgets({ exactBudget: 0, postingBudget: 0, pairBudget: 10, pairTotal: 100, perPair: 5 }, () =>
-      withStore((store) => store.articles.searchSentences(['conference', 'champion', 'football'], 2).map((r) => r.text)),
+      withStore(async (store) => (await store.articles.searchSentences(['conference', 'champion', 'football'], 2)).map((r) => r.text)),
     );
     // Sentences holding one of the words alone ("The champion fund manager…") are not candidates.
     expect(texts).toEqual([winner]);
@@ -101,7 +101,7 @@ describe('searchSentences under its posting budgets', () => {
 
   it('falls back to the newest sentences holding the rarest word when nothing else is allowed', async () => {
     const texts = await withBudgets({ exactBudget: 0, postingBudget: 0, pairBudget: 0 }, () =>
-      withStore((store) => store.articles.searchSentences(['stadium'], 2).map((r) => r.text)),
+      withStore(async (store) => (await store.articles.searchSentences(['stadium'], 2)).map((r) => r.text)),
     );
     // The two newest of the four sentences holding the word, shorter first.
     expect(texts).toEqual(['The stadium will host a concert next week.', 'Fans of the team queued outside the stadium all night.']);

@@ -68,7 +68,7 @@ describe('/briefbot', () => {
     expect(await text(deps, ev('subscribe morning'))).toBe(
       'This channel is now subscribed to Morning brief (morning): "0 8 * * 1-5" in Europe/London, next Mon 30 Mar 2026 08:00 BST.',
     );
-    expect(store.subscriptions.list()).toEqual([
+    expect(await store.subscriptions.list()).toEqual([
       { brief: 'morning', target: 'slack:C1', subscribedBy: 'slack:U1', createdAt: now.toISOString(), disabledAt: undefined, disabledReason: undefined },
     ]);
     expect(await text(deps, ev('subscribe MORNING'))).toBe('This channel is already subscribed to Morning brief (morning).');
@@ -79,7 +79,7 @@ describe('/briefbot', () => {
         'Subscribe with "/briefbot subscribe <brief>".',
     );
     expect(await text(deps, ev('unsubscribe morning'))).toBe('This channel will no longer get Morning brief (morning).');
-    expect(store.subscriptions.list()).toEqual([]);
+    expect(await store.subscriptions.list()).toEqual([]);
     expect(await text(deps, ev('unsubscribe morning'))).toBe('This channel is not subscribed to Morning brief (morning).');
   });
 
@@ -88,7 +88,7 @@ describe('/briefbot', () => {
     const dm = ev('subscribe tech', { isDirect: true, target: 'slack:D9', canManageChannel: undefined });
     const r = await handleBriefbotCommand(dm, deps);
     expect(r.message.text).toBe('You are now subscribed to Tech (tech): "30 17 * * *" in America/New_York, next Fri 27 Mar 2026 17:30 GMT-4.');
-    expect(store.subscriptions.list().map((s) => [s.brief, s.target, s.subscribedBy])).toEqual([['tech', 'slack:U1', 'slack:U1']]);
+    expect((await store.subscriptions.list()).map((s) => [s.brief, s.target, s.subscribedBy])).toEqual([['tech', 'slack:U1', 'slack:U1']]);
     expect(await text(deps, ev('unsubscribe tech', { isDirect: true }))).toBe('You will no longer get Tech (tech).');
   });
 
@@ -96,7 +96,7 @@ describe('/briefbot', () => {
     const { store, deps } = setup();
     const hint = 'Only people with Manage Channels can subscribe this channel.';
     expect(await text(deps, ev('subscribe morning', { canManageChannel: false, permissionHint: hint }))).toBe(hint);
-    expect(store.subscriptions.list()).toEqual([]);
+    expect(await store.subscriptions.list()).toEqual([]);
     expect(await text(deps, ev('subscribe morning', { canManageChannel: false, user: 'UADMIN', userTarget: 'slack:UADMIN' }))).toMatch(/^This channel is now subscribed/);
   });
 
@@ -122,8 +122,8 @@ describe('/briefbot', () => {
       'Added https://example.com/feed.xml; first poll marks its existing items as seen.',
     );
     expect(added).toEqual([['https://example.com/feed.xml', 'slack:UADMIN']]);
-    store.sources.upsert({ url: 'https://example.com/feed.xml', kind: 'feed', now });
-    store.sources.update('https://example.com/feed.xml', { lastSuccessAt: '2026-03-27T11:00:00.000Z', lastErrorAt: '2026-03-27T11:30:00.000Z', lastError: 'HTTP 503', failures: 1, articles: 12 });
+    await store.sources.upsert({ url: 'https://example.com/feed.xml', kind: 'feed', now });
+    await store.sources.update('https://example.com/feed.xml', { lastSuccessAt: '2026-03-27T11:00:00.000Z', lastErrorAt: '2026-03-27T11:30:00.000Z', lastError: 'HTTP 503', failures: 1, articles: 12 });
     expect(await text(deps, ev('sources'))).toBe(
       'Sources\n• https://example.com/feed.xml (feed); last success: 2026-03-27T11:00:00.000Z; last error: 2026-03-27T11:30:00.000Z, HTTP 503; 1 failure in a row; 12 articles',
     );

@@ -9,10 +9,10 @@ const dir = mkdtempSync(join(tmpdir(), 'briefbot-eval-harness-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('answer matching', () => {
-  it('folds case and punctuation', () => {
+  it('folds case and punctuation', async () => {
     expect(fold('The U.S. paid $1.5-billion, or 1,500 million!')).toBe('the u s paid 15 billion or 1500 million');
   });
-  it('needs the answer as whole words of the sentence', () => {
+  it('needs the answer as whole words of the sentence', async () => {
     expect(containsAnswer('The Denver Broncos won Super Bowl 50.', ['denver broncos'])).toBe(true);
     expect(containsAnswer('It cost $1,500 in 2019.', ['1,500'])).toBe(true);
     expect(containsAnswer('It cost $1,500 in 2019.', ['500'])).toBe(false);
@@ -21,7 +21,7 @@ describe('answer matching', () => {
 });
 
 describe('CNN/DM tokenized text to sentence lines', () => {
-  it('cuts at the " . " tokens, keeping closing quotes with their sentence', () => {
+  it('cuts at the " . " tokens, keeping closing quotes with their sentence', async () => {
     expect(tokenizedToLines("( cnn ) it 's over . he said `` no way . '' then left ! u.s. officials agree .")).toBe(
       "( cnn ) it 's over .\nhe said `` no way . ''\nthen left !\nu.s. officials agree .",
     );
@@ -51,7 +51,7 @@ describe('ask evaluation corpora', () => {
     }),
   );
 
-  it('loads SQuAD paragraphs as articles titled by their page, answers de-duplicated', () => {
+  it('loads SQuAD paragraphs as articles titled by their page, answers de-duplicated', async () => {
     const c = loadSquad(squad);
     expect(c.articles.map((a) => [a.title, a.body.slice(0, 20)])).toEqual([
       ['Harbour Bridge', 'The harbour bridge o'],
@@ -63,7 +63,7 @@ describe('ask evaluation corpora', () => {
     ]);
   });
 
-  it('keeps RealTimeQA questions answerable from their own passage and stores each passage once', () => {
+  it('keeps RealTimeQA questions answerable from their own passage and stores each passage once', async () => {
     const file = join(dir, 'rtqa.jsonl');
     const row = (id: string, question: string, answer: string, evidence: string) =>
       JSON.stringify({ id, date: '2022/05/06', source: 'CNN', url: 'https://example.com/quiz', question, choices: [], answer: [answer], evidence });
@@ -81,8 +81,8 @@ describe('ask evaluation corpora', () => {
     expect(c.questions.map((q) => q.id)).toEqual(['a', 'b']);
   });
 
-  it('runs questions through a fresh store and scores the ask path and the BM25 baseline on it', () => {
-    const f = evaluateCorpus(loadSquad(squad), {});
+  it('runs questions through a fresh store and scores the ask path and the BM25 baseline on it', async () => {
+    const f = await evaluateCorpus(loadSquad(squad), {});
     expect(f.articles).toBe(2);
     expect(f.questions).toBe(2);
     expect(f.numeric.questions).toBe(1);

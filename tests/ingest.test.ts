@@ -15,12 +15,12 @@ const FEEDS = join(SHARED, 'fixtures/feeds');
 let dir: string;
 let store: Store;
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'briefbot-ingest-'));
   store = openSqliteStore(join(dir, 'db', 'briefbot.db'));
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -34,7 +34,7 @@ describe('ingest', () => {
   it('stores the fixture with its metadata and skips it the second time', async () => {
     const first = await ingestInputs(store, [FIXTURE_ARTICLE]);
     expect(first).toMatchObject({ added: 1, duplicates: 0, errors: 0 });
-    const article = store.articles.get((first.results[0] as { id: number }).id)!;
+    const article = (await store.articles.get((first.results[0] as { id: number }).id))!;
     expect(article.title).toMatch(/^Malaysia and Kenya agreed/);
     expect(article.source).toBe('malaysia-kenya-strategic-partnership.txt');
     expect(article.url).toMatch(/^file:\/\/.*malaysia-kenya-strategic-partnership\.txt$/);
@@ -47,7 +47,7 @@ describe('ingest', () => {
     const copy = join(dir, 'copy.txt');
     copyFileSync(FIXTURE_ARTICLE, copy);
     expect((await ingestInputs(store, [copy])).results).toEqual([expect.objectContaining({ status: 'duplicate', reason: 'body' })]);
-    expect(store.articles.count()).toBe(1);
+    expect(await store.articles.count()).toBe(1);
   });
 
   it('reads every real feed fixture, one article per item, with feed dates and sources', async () => {
@@ -55,7 +55,7 @@ describe('ingest', () => {
     const bad = report.results.filter((r) => r.status === 'error');
     expect(bad.filter((r) => !/no story text|holds no text/.test((r as { error: string }).error))).toEqual([]);
     expect(report.added).toBeGreaterThan(120);
-    const guardian = store.articles.inWindow(new Date(0), new Date('2100-01-01')).filter((a) => a.source === 'The Guardian');
+    const guardian = (await store.articles.inWindow(new Date(0), new Date('2100-01-01'))).filter((a) => a.source === 'The Guardian');
     expect(guardian.length).toBeGreaterThan(40);
     expect(guardian.every((a) => a.publishedAtSource === 'feed' && a.url?.startsWith('https://www.theguardian.com/'))).toBe(true);
   });
@@ -106,8 +106,8 @@ describe('ingest', () => {
     expect(byName['cafe.txt']).toMatchObject({ status: 'added', title: 'Café prices rise' });
     expect(byName['good.html']).toMatchObject({ status: 'added' });
     expect(report.errors).toBe(5);
-    expect(store.articles.count()).toBe(3);
-    const cafe = store.articles.get((byName['cafe.txt'] as { id: number }).id)!;
+    expect(await store.articles.count()).toBe(3);
+    const cafe = (await store.articles.get((byName['cafe.txt'] as { id: number }).id))!;
     expect(cafe.body).toContain('The café owners');
   });
 
@@ -153,7 +153,7 @@ describe('ingest from URLs', () => {
   it('reads pages and feeds over HTTP with their metadata', async () => {
     const report = await ingestInputs(store, [`${base}/article.html`, `${base}/feed.xml`], { allowPrivate: true });
     expect(report).toMatchObject({ added: 2, errors: 0 });
-    const [page, item] = report.results.map((r) => store.articles.get((r as { id: number }).id)!);
+    const [page, item] = await Promise.all(report.results.map(async (r) => (await store.articles.get((r as { id: number }).id))!));
     expect(page).toMatchObject({ title: 'Rains return', source: 'Local Wire', publishedAt: '2026-11-20T10:00:00.000Z', publishedAtSource: 'page', language: 'en', url: `${base}/article.html` });
     expect(item).toMatchObject({ title: 'One', source: 'Wire', url: 'https://example.com/1', publishedAt: '2026-12-01T08:00:00.000Z', publishedAtSource: 'feed' });
   });

@@ -42,7 +42,7 @@ function fakeBuilder() {
 let env: ReturnType<typeof tempStores>;
 const schedulers: Scheduler[] = [];
 
-beforeEach(() => {
+beforeEach(async () => {
   vi.useFakeTimers();
   env = tempStores();
 });
@@ -90,7 +90,7 @@ describe('scheduler', () => {
     expect(builder.calls.map((c) => [c.since.toISOString(), c.until.toISOString(), c.title, c.maxStories])).toEqual(
       expected.map((e) => [new Date(Date.parse(e) - 24 * H).toISOString(), e, 'Morning brief', 8]),
     );
-    expect(store.deliveries.recent(10).map((d) => [d.slot, d.target, d.status, d.attempts, d.late])).toEqual(
+    expect((await store.deliveries.recent(10)).map((d) => [d.slot, d.target, d.status, d.attempts, d.late])).toEqual(
       [...expected].reverse().map((e) => [e, 'console', 'delivered', 1, false]),
     );
   });
@@ -104,7 +104,7 @@ describe('scheduler', () => {
     const { s, store } = make({ briefs: [brief({ schedule: '30 1 * * *' })], adapters: [['console', con.adapter]] });
     await s.start();
     await vi.advanceTimersByTimeAsync(3 * 24 * H);
-    expect(store.deliveries.recent(10).map((d) => d.slot).reverse()).toEqual(expected);
+    expect((await store.deliveries.recent(10)).map((d) => d.slot).reverse()).toEqual(expected);
     expect(con.posted).toHaveLength(3);
   });
 
@@ -119,7 +119,7 @@ describe('scheduler', () => {
     await a.s.start();
     await vi.advanceTimersByTimeAsync(61_000);
     expect(first.posted.map((p) => p.target)).toEqual(['slack:C1', 'slack:C2']);
-    a.store.close(); // killed: its connection is gone and its claims are left behind
+    await a.store.close(); // killed: its connection is gone and its claims are left behind
     schedulers.splice(schedulers.indexOf(a.s), 1);
     for (const task of cron.getTasks().values()) await task.destroy();
 
@@ -134,7 +134,7 @@ describe('scheduler', () => {
     expect(second.posted.map((p) => p.target).sort()).toEqual(['slack:C3', 'slack:C4', 'slack:C5']);
     expect(second.posted.map((p) => p.message.text)).toEqual(Array(3).fill('Morning brief\nstories until 2026-03-02T08:00:00.000Z'));
     expect(builder.calls).toHaveLength(1); // the stored brief is reused, not rebuilt
-    const rows = b2.store.deliveries.forSlot('morning', '2026-03-02T08:00:00.000Z');
+    const rows = await b2.store.deliveries.forSlot('morning', '2026-03-02T08:00:00.000Z');
     expect(rows.map((d) => [d.target, d.status, d.attempts, d.late])).toEqual([
       ['slack:C1', 'delivered', 1, false],
       ['slack:C2', 'delivered', 1, false],
@@ -158,7 +158,7 @@ describe('scheduler', () => {
     await vi.advanceTimersByTimeAsync(30 * MIN);
     const all = adapters.flatMap((a) => a.posted.map((p) => p.target)).sort();
     expect(all).toEqual([...targets].sort());
-    expect(instances[0].store.deliveries.forSlot('morning', '2026-03-02T08:00:00.000Z').every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
+    expect((await instances[0].store.deliveries.forSlot('morning', '2026-03-02T08:00:00.000Z')).every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
   });
 
   it('retries a 429 after retryAfterMs and delivers it; other targets are not held up', async () => {
@@ -170,7 +170,7 @@ describe('scheduler', () => {
     await s.start();
     await vi.advanceTimersByTimeAsync(60_000 + 29_000);
     expect(rec.posted.map((p) => [p.target, p.at])).toEqual([['slack:C2', '2026-03-02T08:00:00.000Z']]);
-    expect(store.deliveries.get({ brief: 'morning', slot: '2026-03-02T08:00:00.000Z', target: 'slack:C1' })).toMatchObject({
+    expect(await store.deliveries.get({ brief: 'morning', slot: '2026-03-02T08:00:00.000Z', target: 'slack:C1' })).toMatchObject({
       status: 'failed',
       final: false,
       attempts: 1,
@@ -181,7 +181,7 @@ describe('scheduler', () => {
       ['slack:C2', '2026-03-02T08:00:00.000Z'],
       ['slack:C1', '2026-03-02T08:00:30.000Z'],
     ]);
-    expect(store.deliveries.get({ brief: 'morning', slot: '2026-03-02T08:00:00.000Z', target: 'slack:C1' })).toMatchObject({ status: 'delivered', attempts: 2, error: undefined });
+    expect(await store.deliveries.get({ brief: 'morning', slot: '2026-03-02T08:00:00.000Z', target: 'slack:C1' })).toMatchObject({ status: 'delivered', attempts: 2, error: undefined });
   });
 
   it('gives up after the retry limit with exponential back-off, and says so in the deliveries list', async () => {
@@ -193,11 +193,11 @@ describe('scheduler', () => {
     await s.start();
     // Waits of 2, 4, 8 and 16 s (base 2 s, doubling): attempts at +0, +2, +6, +14 and +30 s, five in all.
     await vi.advanceTimersByTimeAsync(60_000 + 29_000);
-    expect(store.deliveries.get({ brief: 'morning', slot: '2026-03-02T08:00:00.000Z', target: 'slack:C1' })).toMatchObject({ final: false, attempts: 4 });
+    expect(await store.deliveries.get({ brief: 'morning', slot: '2026-03-02T08:00:00.000Z', target: 'slack:C1' })).toMatchObject({ final: false, attempts: 4 });
     await vi.advanceTimersByTimeAsync(2_000);
-    const row = store.deliveries.get({ brief: 'morning', slot: '2026-03-02T08:00:00.000Z', target: 'slack:C1' });
+    const row = await store.deliveries.get({ brief: 'morning', slot: '2026-03-02T08:00:00.000Z', target: 'slack:C1' });
     expect(row).toMatchObject({ status: 'failed', final: true, attempts: 5, error: 'server_error: HTTP 503' });
-    expect(formatDeliveries(listDeliveries(store, 10))).toEqual([
+    expect(formatDeliveries(await listDeliveries(store, 10))).toEqual([
       `${row!.updatedAt}  morning  slot 2026-03-02T08:00:00.000Z  slack:C1  failed (5 attempts)  — server_error: HTTP 503`,
     ]);
     expect(row!.updatedAt).toBe('2026-03-02T08:00:30.000Z');
@@ -210,11 +210,11 @@ describe('scheduler', () => {
     });
     const con = recordingAdapter();
     const { s, store } = make({ briefs: [brief({ schedule: '0 8 * * *', timezone: 'UTC' })], adapters: [['slack', rec.adapter], ['console', con.adapter]] });
-    store.subscriptions.add({ brief: 'morning', target: 'slack:C9', subscribedBy: 'slack:U1', now: new Date() });
+    await store.subscriptions.add({ brief: 'morning', target: 'slack:C9', subscribedBy: 'slack:U1', now: new Date() });
     await s.start();
     await vi.advanceTimersByTimeAsync(2 * MIN);
     expect(con.posted.map((p) => p.target)).toEqual(['console']);
-    expect(store.subscriptions.list()).toEqual([
+    expect(await store.subscriptions.list()).toEqual([
       expect.objectContaining({ target: 'slack:C9', disabledAt: '2026-03-02T08:00:00.000Z', disabledReason: 'channel_not_found: the channel was deleted or the bot was removed' }),
     ]);
     expect(rec.posted.map((p) => [p.target, p.message.text])).toEqual([
@@ -226,7 +226,7 @@ describe('scheduler', () => {
           'How to fix it: check that the channel still exists and that the bot can post in it (Slack: invite the bot with /invite; Discord: give it View Channel and Send Messages), then run "/briefbot subscribe morning" in that channel again.',
       ],
     ]);
-    expect(store.deliveries.get({ brief: 'morning', slot: '2026-03-02T08:00:00.000Z', target: 'slack:C9' })).toMatchObject({ status: 'failed', final: true, attempts: 1 });
+    expect(await store.deliveries.get({ brief: 'morning', slot: '2026-03-02T08:00:00.000Z', target: 'slack:C9' })).toMatchObject({ status: 'failed', final: true, attempts: 1 });
     // The next day it is no longer a target.
     await vi.advanceTimersByTimeAsync(24 * H);
     expect(rec.posted).toHaveLength(1);
@@ -245,7 +245,7 @@ describe('scheduler', () => {
     const { s, store } = make({ briefs: [b], adapters: [['console', con.adapter]], log });
     await s.start();
     expect(con.posted.map((p) => [p.at, p.message.text])).toEqual([['2026-03-02T09:30:00.000Z', 'Morning brief\nstories until 2026-03-02T08:00:00.000Z']]);
-    expect(store.deliveries.recent(5).map((d) => [d.slot, d.status, d.late])).toEqual([['2026-03-02T08:00:00.000Z', 'delivered', true]]);
+    expect((await store.deliveries.recent(5)).map((d) => [d.slot, d.status, d.late])).toEqual([['2026-03-02T08:00:00.000Z', 'delivered', true]]);
     expect(log.lines.some((l) => l.level === 'warn' && l.msg === 'delivering a brief late')).toBe(true);
   });
 
@@ -262,7 +262,7 @@ describe('scheduler', () => {
     await s.start();
     await vi.advanceTimersByTimeAsync(30 * MIN);
     expect(con.posted).toEqual([]);
-    expect(store.deliveries.recent(5).map((d) => [d.slot, d.target, d.status, d.error])).toEqual([
+    expect((await store.deliveries.recent(5)).map((d) => [d.slot, d.target, d.status, d.error])).toEqual([
       ['2026-03-02T08:00:00.000Z', 'console', 'skipped', 'missed while briefbot was down: more than 120 min ago (outside the grace window)'],
     ]);
     expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.msg)).toContain('missed brief skipped: outside the grace window');
@@ -274,7 +274,7 @@ describe('scheduler', () => {
     const { s, store } = make({ briefs: [brief({ schedule: '0 8 * * *', timezone: 'UTC' })], adapters: [['console', con.adapter]] });
     await s.start();
     expect(con.posted).toEqual([]);
-    expect(store.deliveries.recent(5)).toEqual([]);
+    expect(await store.deliveries.recent(5)).toEqual([]);
   });
 
   it('when_empty: skip posts nothing; notice posts a short note', async () => {
@@ -304,6 +304,6 @@ describe('scheduler', () => {
     expect(stopped).toBe(false);
     release();
     await stopping;
-    expect(store.deliveries.recent(1)[0]).toMatchObject({ status: 'delivered' });
+    expect((await store.deliveries.recent(1))[0]).toMatchObject({ status: 'delivered' });
   });
 });

@@ -30,9 +30,8 @@ export function tempStores() {
       return {
         articles: noArticles,
         ...createScheduleStores(db),
-        batch: <T>(fn: () => T): T => db.transaction(fn)(),
-        ping: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
-        close: () => db.close(),
+        ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
+        close: async () => void db.close(),
       };
     },
     cleanup() {

@@ -19,8 +19,8 @@ afterEach(async () => {
 function tempStore(): { store: Store; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'briefbot-sources-'));
   const store = openSqliteStore(join(dir, 'briefbot.db'));
-  cleanups.push(() => {
-    store.close();
+  cleanups.push(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
   return { store, dir };
@@ -85,15 +85,15 @@ describe('feed sources', () => {
     const m = manager(store, () => t);
     const added = await m.addSource(feed.url, 'slack:UADMIN');
     expect(added).toEqual({ ok: true, message: `Added ${feed.url}. Its 3 current items are marked as already seen; new items will be in briefs from now on.` });
-    expect(store.articles.count()).toBe(0);
+    expect(await store.articles.count()).toBe(0);
     const window = { since: new Date('2026-03-01T12:00:00Z'), until: new Date('2026-03-02T13:00:00Z'), title: 'Morning brief' };
-    expect(buildBrief(store, window)).toBeNull();
+    expect(await buildBrief(store, window)).toBeNull();
 
     feed.state.items = [{ title: 'Ferry strike called off', link: 'https://news.example/d', date: '2026-03-02T11:30:00Z', body: body('The end of the ferry strike') }, ...old];
     expect(await m.pollFeedNow(feed.url)).toMatchObject({ status: 'ok', added: 1, primed: 0 });
-    const brief = buildBrief(store, window);
+    const brief = await buildBrief(store, window);
     expect(brief?.blocks.filter((b) => b.type === 'story').map((b) => (b as { title: string }).title)).toEqual(['Ferry strike called off']);
-    expect(store.sources.get(feed.url)).toMatchObject({ addedBy: 'slack:UADMIN', articles: 1, failures: 0, primed: true, etag: '"v4"' });
+    expect(await store.sources.get(feed.url)).toMatchObject({ addedBy: 'slack:UADMIN', articles: 1, failures: 0, primed: true, etag: '"v4"' });
   });
 
   it('polls with a conditional GET and counts a 304 as success', async () => {
@@ -112,19 +112,19 @@ describe('feed sources', () => {
     const m = manager(store, () => t);
     await m.addSource(feed.url, 'config');
     feed.state.status = 503;
-    const next = () => store.sources.get(feed.url)!.nextPollAt;
+    const next = async () => (await store.sources.get(feed.url))!.nextPollAt;
     await m.pollFeedNow(feed.url);
-    expect(store.sources.get(feed.url)).toMatchObject({ failures: 1, lastError: 'http_503: HTTP 503 Service Unavailable', nextPollAt: '2026-03-02T12:30:00.000Z' });
+    expect(await store.sources.get(feed.url)).toMatchObject({ failures: 1, lastError: 'http_503: HTTP 503 Service Unavailable', nextPollAt: '2026-03-02T12:30:00.000Z' });
     t = new Date('2026-03-02T12:30:00Z');
     await m.pollDue();
-    expect([store.sources.get(feed.url)!.failures, next()]).toEqual([2, '2026-03-02T13:30:00.000Z']);
+    expect([(await store.sources.get(feed.url))!.failures, await next()]).toEqual([2, '2026-03-02T13:30:00.000Z']);
     t = new Date('2026-03-02T13:00:00Z');
     await m.pollDue(); // not due yet: no request
     expect(feed.state.requests).toHaveLength(3);
     t = new Date('2026-03-02T13:30:00Z');
     feed.state.status = 200;
     await m.pollDue();
-    expect(store.sources.get(feed.url)).toMatchObject({ failures: 0, lastSuccessAt: '2026-03-02T13:30:00.000Z', nextPollAt: '2026-03-02T13:45:00.000Z', lastError: 'http_503: HTTP 503 Service Unavailable' });
+    expect(await store.sources.get(feed.url)).toMatchObject({ failures: 0, lastSuccessAt: '2026-03-02T13:30:00.000Z', nextPollAt: '2026-03-02T13:45:00.000Z', lastError: 'http_503: HTTP 503 Service Unavailable' });
     expect([1, 2, 3, 10, 20].map((f) => backoffMs(f, 15 * 60_000, 6 * 3600_000) / 60_000)).toEqual([30, 60, 120, 360, 360]);
   });
 
@@ -134,7 +134,7 @@ describe('feed sources', () => {
     const m = createSourceManager({ store, now: () => new Date(), log: capturingLogger() });
     cleanups.push(() => m.stop());
     expect(await m.addSource(feed.url, 'slack:U1')).toEqual({ ok: false, message: `Could not add ${feed.url}: private_address: 127.0.0.1 is a private or loopback address; refused` });
-    expect(store.sources.list()).toEqual([]);
+    expect(await store.sources.list()).toEqual([]);
     expect(await m.addSource('ftp://example.com/x', 'slack:U1')).toEqual({ ok: false, message: 'Only http and https feeds can be added.' });
   });
 });
@@ -153,16 +153,16 @@ describe('folder sources', () => {
     const t = new Date('2026-03-02T12:00:00Z');
     const m = manager(store, () => t, { folders: [out], settleMs: 1_000, tickMs: 3_600_000, rescanMs: 3_600_000 });
     await m.start();
-    expect(store.articles.count()).toBe(0);
-    expect(store.sources.get(out)).toMatchObject({ kind: 'folder', primed: true, articles: 0 });
+    expect(await store.articles.count()).toBe(0);
+    expect(await store.sources.get(out)).toMatchObject({ kind: 'folder', primed: true, articles: 0 });
 
     write('new.txt', 'Water prices to rise in April', new Date('2026-03-02T11:00:00Z'));
     write('fresh.txt', 'Still being written', new Date('2026-03-02T11:59:59.500Z')); // inside the settle time
     await m.scanFolderNow(out);
-    expect(store.articles.count()).toBe(1);
-    expect(store.articles.get(1)).toMatchObject({ title: 'Water prices to rise in April', source: 'Example Wire' });
+    expect(await store.articles.count()).toBe(1);
+    expect(await store.articles.get(1)).toMatchObject({ title: 'Water prices to rise in April', source: 'Example Wire' });
     await m.scanFolderNow(out); // nothing new: nothing read again
-    expect(store.sources.get(out)).toMatchObject({ articles: 1 });
+    expect(await store.sources.get(out)).toMatchObject({ articles: 1 });
   });
 
   it('fs.watch picks up a file dropped into the folder', async () => {
@@ -172,7 +172,7 @@ describe('folder sources', () => {
     const m = manager(store, () => new Date(), { folders: [out], settleMs: 0, tickMs: 3_600_000, rescanMs: 3_600_000 });
     await m.start();
     writeFileSync(join(out, 'drop.txt'), `Tram line extension approved\n\n${body('The tram extension')}\n`);
-    await vi.waitFor(() => expect(store.articles.count()).toBe(1), { timeout: 5_000, interval: 50 });
-    expect(store.articles.get(1)?.title).toBe('Tram line extension approved');
+    await vi.waitFor(async () => expect(await store.articles.count()).toBe(1), { timeout: 5_000, interval: 50 });
+    expect((await store.articles.get(1))?.title).toBe('Tram line extension approved');
   });
 });

@@ -8,7 +8,7 @@ import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { ArticleInput } from '../src/store/store.js';
 
 let dir: string;
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'briefbot-store-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,27 +23,27 @@ const article: ArticleInput = {
 };
 
 describe('SQLite store', () => {
-  it('writes an article and its sentences in one transaction: a failure half-way leaves nothing behind', () => {
+  it('writes an article and its sentences in one transaction: a failure half-way leaves nothing behind', async () => {
     const store = openSqliteStore(join(dir, 'a.db'));
     const analysis = analyseArticle(article);
     // The second sentence violates a NOT NULL constraint after the article row and the first sentence are written.
     const broken = { ...analysis, sentences: [analysis.sentences[0], { text: null as unknown as string, kinds: 0 }] };
-    expect(() => store.articles.add(article, broken)).toThrow(/NOT NULL/);
-    expect(store.articles.count()).toBe(0);
-    expect(store.articles.totalSentences()).toBe(0);
-    expect(store.articles.add(article, analysis)).toEqual({ status: 'added', id: expect.any(Number) });
-    store.close();
+    await expect(store.articles.add(article, broken)).rejects.toThrow(/NOT NULL/);
+    expect(await store.articles.count()).toBe(0);
+    expect(await store.articles.totalSentences()).toBe(0);
+    expect(await store.articles.add(article, analysis)).toEqual({ status: 'added', id: expect.any(Number) });
+    await store.close();
   });
 
-  it('keeps its data and schema version across reopen, and records each migration once', () => {
+  it('keeps its data and schema version across reopen, and records each migration once', async () => {
     const path = join(dir, 'b.db');
     const first = openSqliteStore(path);
-    first.articles.add(article, analyseArticle(article));
-    first.close();
+    await first.articles.add(article, analyseArticle(article));
+    await first.close();
     const second = openSqliteStore(path);
-    expect(second.articles.count()).toBe(1);
-    expect(second.articles.searchSentences(['drought'], 5).map((r) => r.text)).toEqual(['Rains returned to the region on Tuesday after a six-month drought.']);
-    second.close();
+    expect(await second.articles.count()).toBe(1);
+    expect((await second.articles.searchSentences(['drought'], 5)).map((r) => r.text)).toEqual(['Rains returned to the region on Tuesday after a six-month drought.']);
+    await second.close();
     const db = new Database(path, { readonly: true });
     const versions = (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
     db.close();
@@ -51,14 +51,42 @@ describe('SQLite store', () => {
     expect(new Set(versions).size).toBe(versions.length);
   });
 
-  it('finds articles in a time window, newest first, with their stored summaries', () => {
+  it('finds articles in a time window, newest first, with their stored summaries', async () => {
     const store = openSqliteStore(join(dir, 'c.db'));
-    store.articles.add(article, analyseArticle(article));
-    store.articles.add({ ...article, url: 'https://e.example/2', body: 'A later story about something else entirely, told at length.', publishedAt: '2026-11-21T10:00:00.000Z' }, analyseArticle({ ...article, body: 'A later story about something else entirely, told at length.' }));
-    const found = store.articles.inWindow(new Date('2026-11-20T00:00:00Z'), new Date('2026-11-22T00:00:00Z'));
+    await store.articles.add(article, analyseArticle(article));
+    await store.articles.add({ ...article, url: 'https://e.example/2', body: 'A later story about something else entirely, told at length.', publishedAt: '2026-11-21T10:00:00.000Z' }, analyseArticle({ ...article, body: 'A later story about something else entirely, told at length.' }));
+    const found = await store.articles.inWindow(new Date('2026-11-20T00:00:00Z'), new Date('2026-11-22T00:00:00Z'));
     expect(found.map((a) => a.url)).toEqual(['https://e.example/2', 'https://e.example/rains']);
     expect(found[1].summary.sentences[0]).toBe('Rains returned to the region on Tuesday after a six-month drought.');
-    expect(store.articles.inWindow(new Date('2026-11-20T11:00:00Z'), new Date('2026-11-21T00:00:00Z'))).toEqual([]);
-    store.close();
+    expect(await store.articles.inWindow(new Date('2026-11-20T11:00:00Z'), new Date('2026-11-21T00:00:00Z'))).toEqual([]);
+    await store.close();
+  });
+
+  it('adds a batch in one call: duplicates of stored articles and of earlier items in the batch are reported per item', async () => {
+    const store = openSqliteStore(join(dir, 'd.db'));
+    await store.articles.add(article, analyseArticle(article));
+    const other = { ...article, url: 'https://e.example/other', body: 'Wheat prices fell for a third week as harvests came in early.' };
+    const reworded = { ...other, url: 'https://e.example/copy', body: 'WHEAT prices fell, for a third week, as harvests came in early!' };
+    const results = await store.articles.addMany([article, other, { ...other, title: 'Same link again' }, reworded].map((input) => ({ input, analysis: analyseArticle(input) })));
+    const added = results[1].id;
+    expect(results).toEqual([
+      { status: 'duplicate', id: 1, reason: 'url' },
+      { status: 'added', id: added },
+      { status: 'duplicate', id: added, reason: 'url' },
+      { status: 'duplicate', id: added, reason: 'body' },
+    ]);
+    expect(await store.articles.count()).toBe(2);
+    expect(await store.articles.addMany([])).toEqual([]);
+    await store.close();
+  });
+
+  it('rolls a failed batch back whole: no article of it is stored', async () => {
+    const store = openSqliteStore(join(dir, 'e.db'));
+    const analysis = analyseArticle(article);
+    const other = { ...article, url: 'https://e.example/other', body: 'Wheat prices fell for a third week as harvests came in early.' };
+    const broken = { ...analysis, sentences: [{ text: null as unknown as string, kinds: 0 }] };
+    await expect(store.articles.addMany([{ input: other, analysis: analyseArticle(other) }, { input: article, analysis: broken }])).rejects.toThrow(/NOT NULL/);
+    expect([await store.articles.count(), await store.articles.totalSentences()]).toEqual([0, 0]);
+    await store.close();
   });
 });

@@ -14,6 +14,10 @@ export interface DiscordAdapterConfig {
   subscribeRole?: string;
   /** BRIEFBOT_ADMINS: users who may subscribe any channel ('discord:<id>', 'discord:user:<id>' or a bare id). */
   admins?: string[];
+  /** DISCORD_SHARD_COUNT: shards across all processes, or 'auto' (Discord's recommendation). Unset: one shard. */
+  shardCount?: number | 'auto';
+  /** DISCORD_SHARDS: the shard ids this process runs. Unset: all of them. */
+  shards?: number[];
   logger?: Logger;
   /** How long an interaction may wait for the core before it is deferred. Discord allows 3 s in all. */
   deferAfterMs?: number;
@@ -45,6 +49,17 @@ export function validateDiscordConfig(cfg: Partial<DiscordAdapterConfig>): strin
   }
   if (cfg.deferAfterMs !== undefined && !(Number.isFinite(cfg.deferAfterMs) && cfg.deferAfterMs >= 0 && cfg.deferAfterMs <= 2500)) {
     problems.push('deferAfterMs must be between 0 and 2500 ms: Discord drops interactions not answered within 3 s.');
+  }
+  if (cfg.shardCount !== undefined && cfg.shardCount !== 'auto' && !(Number.isInteger(cfg.shardCount) && cfg.shardCount >= 1)) {
+    problems.push(`DISCORD_SHARD_COUNT must be a whole number of shards (1 or more) or auto, got "${String(cfg.shardCount)}".`);
+  }
+  if (cfg.shards !== undefined) {
+    if (cfg.shardCount === undefined) problems.push('DISCORD_SHARDS needs DISCORD_SHARD_COUNT: the total number of shards across all processes (or auto).');
+    if (cfg.shards.length === 0 || cfg.shards.some((id) => !Number.isInteger(id) || id < 0)) {
+      problems.push(`DISCORD_SHARDS must list shard ids (whole numbers from 0), e.g. 0,1; got "${cfg.shards.join(',')}".`);
+    } else if (typeof cfg.shardCount === 'number' && cfg.shards.some((id) => id >= (cfg.shardCount as number))) {
+      problems.push(`DISCORD_SHARDS ids run from 0 to ${cfg.shardCount - 1} with DISCORD_SHARD_COUNT=${cfg.shardCount}, got "${cfg.shards.join(',')}".`);
+    }
   }
   for (const a of cfg.admins ?? []) {
     if (a.startsWith('discord:') && adminUserId(a) === undefined) problems.push(`BRIEFBOT_ADMINS entry "${a}" is not a Discord user id (discord:<id>).`);

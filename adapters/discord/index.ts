@@ -29,12 +29,15 @@ import {
 import { briefChoices, parseCommand, slashCommands, type ParsedCommand } from './commands.js';
 import { DEFAULT_DEFER_AFTER_MS, validateDiscordConfig, type DiscordAdapterConfig } from './config.js';
 import { discordCode, toDeliveryError } from './errors.js';
+import { registerCommands } from './register.js';
+import { planShards, recommendedShards } from './shards.js';
 import { canManageChannel, describeMissing, missingBotPermissions } from './permissions.js';
 import { renderMessage, renderPlainText, type DiscordPayload } from './render.js';
 
 export { validateDiscordConfig, type DiscordAdapterConfig } from './config.js';
 export { renderMessage, DISCORD_LIMITS } from './render.js';
 export { slashCommands } from './commands.js';
+export { shardOf } from './shards.js';
 
 /**
  * The gateway intents briefbot needs, and no more (see docs/discord.md):
@@ -307,8 +310,16 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
       if (client) throw new BriefbotError('discord_already_started', 'The Discord adapter is already started.');
       core = c;
       log = (config.logger ?? c.log).child({ adapter: 'discord' });
+      let plan;
+      try {
+        plan = await planShards(config, () => recommendedShards(config.token, config.apiUrl));
+      } catch (err) {
+        core = undefined;
+        throw new BriefbotError('discord_start_failed', startFailure(err, config), { cause: err });
+      }
       const cl = new Client({
         intents: DISCORD_INTENTS,
+        ...plan,
         // DM channels are not cached before their first message; without this their messages are dropped.
         partials: [Partials.Channel],
         rest: config.apiUrl ? { api: config.apiUrl } : {},
@@ -329,11 +340,13 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
       try {
         await cl.login(config.token);
         await ready;
-        const route = config.guildId
-          ? Routes.applicationGuildCommands(config.applicationId, config.guildId)
-          : Routes.applicationCommands(config.applicationId);
-        await cl.rest.put(route, { body: slashCommands() });
-        log.info({ user: cl.user?.tag, guild: config.guildId ?? 'global' }, 'discord ready, commands registered');
+        const shards = (cl.options.shards as number[] | undefined) ?? [0];
+        const shardCount = cl.options.shardCount ?? 1;
+        // One process per deployment holds shard 0 (it also gets the DMs): it alone registers the commands.
+        const commands = shards.includes(0)
+          ? await registerCommands(cl.rest, { applicationId: config.applicationId, guildId: config.guildId }, slashCommands())
+          : 'left to the process holding shard 0';
+        log.info({ user: cl.user?.tag, guild: config.guildId ?? 'global', shards, shardCount, commands }, `discord ready on shard ${shards.join(',')} of ${shardCount}`);
       } catch (err) {
         await cl.destroy();
         client = undefined;

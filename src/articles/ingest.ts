@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BriefbotError, errorMessage } from '../errors.js';
-import type { ArticleInput, Store } from '../store/store.js';
+import type { AddResult, ArticleBatchItem, ArticleInput, Store } from '../store/store.js';
 import { analyseArticle } from './analyse.js';
 import { cleanLines } from './clean.js';
 import { charsetFromContentType, decodeText } from './decode.js';
@@ -64,8 +64,11 @@ export async function* readInputs(inputs: string[], options: IngestOptions = {})
 }
 
 /** Stores one already-read article (analysis included), or reports the duplicate it matches. */
-export function storeArticle(store: Store, article: ArticleInput, input = article.url ?? article.title): IngestResult {
-  const result = store.articles.add(article, analyseArticle(article));
+export async function storeArticle(store: Store, article: ArticleInput, input = article.url ?? article.title): Promise<IngestResult> {
+  return asIngestResult(await store.articles.add(article, analyseArticle(article)), article, input);
+}
+
+function asIngestResult(result: AddResult, article: ArticleInput, input: string): IngestResult {
   return result.status === 'added'
     ? { input, status: 'added', id: result.id, title: article.title }
     : { input, status: 'duplicate', id: result.id, title: article.title, reason: result.reason };
@@ -77,30 +80,48 @@ const BATCH = 200;
 export async function ingestInputs(store: Store, inputs: string[], options: IngestOptions = {}): Promise<IngestReport> {
   const results: IngestResult[] = [];
   let pending: ReadResult[] = [];
-  const flush = () => {
+  const flush = async () => {
     const batch = pending;
     pending = [];
-    store.batch(() => {
-      for (const r of batch) {
-        if ('error' in r) {
-          results.push({ input: r.input, status: 'error', code: r.error.code, error: r.error.message });
-          continue;
-        }
-        try {
-          results.push(storeArticle(store, r.article, r.input));
-        } catch (err) {
-          const e = asBriefbotError(err);
-          results.push({ input: r.input, status: 'error', code: e.code, error: e.message });
-        }
+    // Analysis errors belong to their item; the rest go to the store together.
+    const slots: (IngestResult | { input: string; item: ArticleBatchItem })[] = batch.map((r) => {
+      if ('error' in r) return { input: r.input, status: 'error', code: r.error.code, error: r.error.message };
+      try {
+        return { input: r.input, item: { input: r.article, analysis: analyseArticle(r.article) } };
+      } catch (err) {
+        return failed(r.input, err);
       }
     });
+    const toAdd = slots.filter((s): s is { input: string; item: ArticleBatchItem } => 'item' in s);
+    let added: (AddResult | IngestResult)[];
+    try {
+      added = await store.articles.addMany(toAdd.map((s) => s.item));
+    } catch {
+      // The batch rolled back as a whole: add one by one, so the error lands on the article that caused it.
+      added = [];
+      for (const s of toAdd) added.push(await store.articles.add(s.item.input, s.item.analysis).catch((err: unknown) => failed(s.input, err)));
+    }
+    let next = 0;
+    for (const s of slots) {
+      if (!('item' in s)) {
+        results.push(s);
+        continue;
+      }
+      const r = added[next++];
+      results.push('input' in r ? r : asIngestResult(r, s.item.input, s.input));
+    }
   };
   for await (const r of readInputs(inputs, options)) {
     pending.push(r);
-    if (pending.length >= BATCH) flush();
+    if (pending.length >= BATCH) await flush();
   }
-  flush();
+  await flush();
   return summarise(results);
+}
+
+function failed(input: string, err: unknown): IngestResult {
+  const e = asBriefbotError(err);
+  return { input, status: 'error', code: e.code, error: e.message };
 }
 
 export function summarise(results: IngestResult[]): IngestReport {

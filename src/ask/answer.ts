@@ -141,14 +141,14 @@ interface Scored {
  * being from the days the question is asked in. No answer when the question's words
  * are mostly unknown to the store or barely found around the best sentence.
  */
-export function ask(store: Store, question: string, options: AskOptions = {}): AskResult {
+export async function ask(store: Store, question: string, options: AskOptions = {}): Promise<AskResult> {
   const empty: AskResult = { question, answer: null, alternatives: [] };
   const wanted = questionKind(question);
   const asked = wordsOf(question).flatMap((w) => w.split(/['’-]/));
   const qWords = [...new Set(asked)].filter((w) => w.length > 0 && !STOPWORDS.has(w) && !FILLER.has(w) && !(wanted && INTENT_WORDS.has(w)) && !WH.test(w));
   if (qWords.length === 0) return empty;
-  const total = Math.max(store.articles.totalSentences(), 1);
-  const df = store.articles.termFrequencies(qWords);
+  const [sentenceCount, df] = await Promise.all([store.articles.totalSentences(), store.articles.termFrequencies(qWords)]);
+  const total = Math.max(sentenceCount, 1);
   const terms: Term[] = qWords
     .map((w, at) => ({ word: w, stem: stem(w), idf: idf(total, df.get(w) ?? 0), at }))
     .filter((t) => (df.get(t.word) ?? 0) > 0);
@@ -158,7 +158,7 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
   const mass = knownMass + unknownMass;
   if (terms.length === 0 || unknownMass / mass > MAX_UNKNOWN) return empty;
   const retrievalTerms = [...terms].sort((a, b) => b.idf - a.idf).slice(0, RETRIEVAL_TERMS);
-  const candidates = store.articles.searchSentences(retrievalTerms.map((t) => t.word), CANDIDATES);
+  const candidates = await store.articles.searchSentences(retrievalTerms.map((t) => t.word), CANDIDATES);
   if (candidates.length === 0) return empty;
 
   const questionStems = new Set(asked.map(stem));
@@ -188,11 +188,13 @@ export function ask(store: Store, question: string, options: AskOptions = {}): A
   const now = options.now ?? new Date();
   const aboutNow = NOW_CUE.test(question);
   const answers: (Answer & { confidence: number })[] = [];
-  for (const { id, spread } of articleRank) {
-    const article = store.articles.get(id);
+  // Read together (a networked store answers them in parallel), scored in rank order as before.
+  const read = await Promise.all(articleRank.map(async ({ id }) => Promise.all([store.articles.get(id), store.articles.sentences(id)])));
+  for (const [n, { spread }] of articleRank.entries()) {
+    const [article, rows] = read[n];
     if (!article) continue;
     const citation: Citation = { id: article.id, title: article.title, source: article.source, url: article.url, publishedAt: article.publishedAt };
-    const sentences = store.articles.sentences(id).map(judge);
+    const sentences = rows.map(judge);
     // A story dated after the asking is as far from it as one before.
     const ageDays = Math.abs(now.getTime() - Date.parse(article.publishedAt)) / 86_400_000;
     const timely = Math.exp(-ageDays / RECENCY_DAYS);

@@ -26,11 +26,9 @@ export interface Story {
 }
 
 /** Stories for a window, deduplicated across sources and ordered by importance and recency. */
-export function selectStories(store: Store, options: BriefOptions): Story[] {
+export async function selectStories(store: Store, options: BriefOptions): Promise<Story[]> {
   const matchesTopic = topicMatcher(options.topics);
-  const articles = store.articles
-    .inWindow(options.since, options.until)
-    .filter((a) => matchesSources(a, options.sources) && (!matchesTopic || matchesTopic(a)));
+  const articles = (await store.articles.inWindow(options.since, options.until)).filter((a) => matchesSources(a, options.sources) && (!matchesTopic || matchesTopic(a)));
   const clusters = clusterSameStory(articles);
   const until = options.until.getTime();
   const stories = clusters.map((group) => {
@@ -55,8 +53,8 @@ export function selectStories(store: Store, options: BriefOptions): Story[] {
 }
 
 /** The brief as a neutral Message, or null when no story matches (the caller decides whether to say so). */
-export function buildBrief(store: Store, options: BriefOptions): Message | null {
-  const stories = selectStories(store, options);
+export async function buildBrief(store: Store, options: BriefOptions): Promise<Message | null> {
+  const stories = await selectStories(store, options);
   if (stories.length === 0) return null;
   const blocks: Block[] = stories.map((s) => ({
     type: 'story',

@@ -24,6 +24,8 @@ export async function handleAsk(event: CommandEvent, deps: CommandDeps): Promise
   if (!question) {
     return { message: message([{ type: 'paragraph', text: 'Ask me a question about the news, for example: /ask trade figure?' }]), ephemeral: true, answered: false };
   }
-  const result = ask(deps.store, question, { now: deps.now() });
-  return { message: answerMessage(result, deps.store.articles.count()), ephemeral: !event.isDirect, answered: result.answer !== null };
+  const result = await ask(deps.store, question, { now: deps.now() });
+  // The count only appears in the no-answer reply.
+  const stored = result.answer ? 0 : await deps.store.articles.count();
+  return { message: answerMessage(result, stored), ephemeral: !event.isDirect, answered: result.answer !== null };
 }

@@ -10,7 +10,7 @@ export async function handleBrief(event: CommandEvent, deps: CommandDeps): Promi
   const topic = event.text.trim();
   const until = deps.now();
   const since = new Date(until.getTime() - ON_DEMAND_WINDOW_MS);
-  const brief = buildBrief(deps.store, {
+  const brief = await buildBrief(deps.store, {
     since,
     until,
     topics: topic ? [topic] : undefined,

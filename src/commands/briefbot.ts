@@ -16,15 +16,15 @@ export async function handleBriefbotCommand(event: CommandEvent, deps: CommandDe
   try {
     switch (sub) {
       case 'subscribe':
-        return subscribe(event, deps, words[1]);
+        return await subscribe(event, deps, words[1]);
       case 'unsubscribe':
-        return unsubscribe(event, deps, words[1]);
+        return await unsubscribe(event, deps, words[1]);
       case 'list':
       case 'briefs':
-        return list(event, deps);
+        return await list(event, deps);
       case 'sources':
         if ((words[1] ?? '').toLowerCase() === 'add') return await addSource(event, deps, words[2]);
-        return sources(deps);
+        return await sources(deps);
       case 'help':
         return help(deps);
       default:
@@ -81,7 +81,7 @@ function destination(event: CommandEvent, deps: CommandDeps): { target: string; 
   return { target: event.target, here: 'This channel' };
 }
 
-function subscribe(event: CommandEvent, deps: CommandDeps, name: string | undefined): Reply {
+async function subscribe(event: CommandEvent, deps: CommandDeps, name: string | undefined): Promise<Reply> {
   const found = findBrief(deps, name);
   if ('refusal' in found) return found.refusal;
   const dest = destination(event, deps);
@@ -90,7 +90,7 @@ function subscribe(event: CommandEvent, deps: CommandDeps, name: string | undefi
   if (brief.targets.includes(dest.target)) {
     return refuse(`${dest.here} already get${dest.here === 'You' ? '' : 's'} ${titleOf(brief)}: ${brief.file} lists it as a target.`);
   }
-  const result = deps.store.subscriptions.add({ brief: brief.name, target: dest.target, subscribedBy: event.userTarget, now: deps.now() });
+  const result = await deps.store.subscriptions.add({ brief: brief.name, target: dest.target, subscribedBy: event.userTarget, now: deps.now() });
   if (result === 'exists') return refuse(`${dest.here} ${dest.here === 'You' ? 'are' : 'is'} already subscribed to ${titleOf(brief)} (${brief.name}).`);
   deps.log.info({ brief: brief.name, target: dest.target, by: event.userTarget }, 'subscribed');
   return reply(
@@ -100,13 +100,13 @@ function subscribe(event: CommandEvent, deps: CommandDeps, name: string | undefi
   );
 }
 
-function unsubscribe(event: CommandEvent, deps: CommandDeps, name: string | undefined): Reply {
+async function unsubscribe(event: CommandEvent, deps: CommandDeps, name: string | undefined): Promise<Reply> {
   const found = findBrief(deps, name);
   if ('refusal' in found) return found.refusal;
   const dest = destination(event, deps);
   if ('refusal' in dest) return dest.refusal;
   const { brief } = found;
-  if (deps.store.subscriptions.remove(brief.name, dest.target)) {
+  if (await deps.store.subscriptions.remove(brief.name, dest.target)) {
     deps.log.info({ brief: brief.name, target: dest.target, by: event.userTarget }, 'unsubscribed');
     return reply([{ type: 'paragraph', text: `${dest.here} will no longer get ${titleOf(brief)} (${brief.name}).` }], undefined, event.isDirect);
   }
@@ -116,13 +116,14 @@ function unsubscribe(event: CommandEvent, deps: CommandDeps, name: string | unde
   return refuse(`${dest.here} ${dest.here === 'You' ? 'are' : 'is'} not subscribed to ${titleOf(brief)} (${brief.name}).`);
 }
 
-function list(event: CommandEvent, deps: CommandDeps): Reply {
+async function list(event: CommandEvent, deps: CommandDeps): Promise<Reply> {
   const briefs = deps.briefs();
   if (!briefs.length) return refuse('No briefs are defined yet (add one to the briefs/ folder).');
   const target = event.isDirect ? event.userTarget : event.target;
   const now = deps.now();
+  const subs = await deps.store.subscriptions.list({ target });
   const items = briefs.map((b) => {
-    const sub = deps.store.subscriptions.list({ brief: b.name, target })[0];
+    const sub = subs.find((s) => s.brief === b.name);
     const status = b.targets.includes(target)
       ? 'delivered here (listed in its file)'
       : sub && !sub.disabledAt
@@ -149,8 +150,8 @@ function sourceLine(s: SourceRecord): string {
   return parts.join('; ');
 }
 
-function sources(deps: CommandDeps): Reply {
-  const all = deps.store.sources.list();
+async function sources(deps: CommandDeps): Promise<Reply> {
+  const all = await deps.store.sources.list();
   if (!all.length) return refuse('No sources are polled yet. An admin can add a feed with "/briefbot sources add <url>".');
   return reply([{ type: 'bullets', items: all.map(sourceLine) }], 'Sources');
 }

@@ -96,19 +96,19 @@ export async function deliverToTarget(
 ): Promise<DeliveryOutcome> {
   const log = ctx.log.child({ brief: key.brief, slot: key.slot, target: key.target });
   for (;;) {
-    if (!ctx.store.deliveries.claim(key, ctx.owner, ctx.now(), ctx.leaseMs, { late: info.late })) return 'not-claimed';
-    const attempts = ctx.store.deliveries.get(key)?.attempts ?? 1;
+    if (!(await ctx.store.deliveries.claim(key, ctx.owner, ctx.now(), ctx.leaseMs, { late: info.late }))) return 'not-claimed';
+    const attempts = (await ctx.store.deliveries.get(key))?.attempts ?? 1;
     const adapter = ctx.adapters.get(platformOf(key.target));
     if (!adapter) {
       const reason = `no ${platformOf(key.target)} adapter is running (is it configured?)`;
-      ctx.store.deliveries.fail(key, reason, true, ctx.now());
+      await ctx.store.deliveries.fail(key, reason, true, ctx.now());
       ctx.metrics?.inc({ status: 'failed' });
       log.error({ attempts }, `brief not delivered: ${reason}`);
       return 'failed';
     }
     try {
       await adapter.post(key.target, msg);
-      ctx.store.deliveries.complete(key, ctx.now());
+      await ctx.store.deliveries.complete(key, ctx.now());
       ctx.metrics?.inc({ status: 'delivered' });
       log.info({ attempts, late: info.late }, 'brief delivered');
       return 'delivered';
@@ -116,7 +116,7 @@ export async function deliverToTarget(
       const kind = classify(err);
       const reason = describe(err);
       if (kind === 'retryable' && attempts < ctx.retry.maxAttempts) {
-        ctx.store.deliveries.fail(key, reason, false, ctx.now());
+        await ctx.store.deliveries.fail(key, reason, false, ctx.now());
         ctx.metrics?.inc({ status: 'retry' });
         const wait = retryDelay(attempts, err, ctx.retry);
         log.warn({ attempts, waitMs: wait, err: reason }, 'delivery failed; retrying');
@@ -126,7 +126,7 @@ export async function deliverToTarget(
         }
         continue;
       }
-      ctx.store.deliveries.fail(key, reason, true, ctx.now());
+      await ctx.store.deliveries.fail(key, reason, true, ctx.now());
       ctx.metrics?.inc({ status: 'failed' });
       if (kind === 'permanent') {
         log.error({ attempts, err: reason }, 'delivery failed permanently');
@@ -163,12 +163,12 @@ export function disabledNotice(brief: string, title: string, target: string, rea
 }
 
 async function disableAndNotify(ctx: DeliverContext, key: DeliveryKey, title: string, reason: string, log: Logger): Promise<void> {
-  const sub = ctx.store.subscriptions.list({ brief: key.brief, target: key.target }).find((s) => !s.disabledAt);
+  const sub = (await ctx.store.subscriptions.list({ brief: key.brief, target: key.target })).find((s) => !s.disabledAt);
   if (!sub) {
     log.error({ err: reason }, 'a target named in the brief definition file cannot be reached; fix or remove it in the file');
     return;
   }
-  ctx.store.subscriptions.disable(key.brief, key.target, reason, ctx.now());
+  await ctx.store.subscriptions.disable(key.brief, key.target, reason, ctx.now());
   log.warn({ subscribedBy: sub.subscribedBy }, 'subscription disabled');
   if (sub.subscribedBy === key.target) return; // a personal subscription whose DM is gone: nobody left to tell
   const adapter = ctx.adapters.get(platformOf(sub.subscribedBy));

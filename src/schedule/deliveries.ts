@@ -2,7 +2,7 @@ import type { Delivery } from '../store/schedule-types.js';
 import type { Store } from '../store/store.js';
 
 /** The latest deliveries, newest first (the `briefbot deliveries` CLI). */
-export function listDeliveries(store: Store, limit = 50): Delivery[] {
+export function listDeliveries(store: Store, limit = 50): Promise<Delivery[]> {
   return store.deliveries.recent(limit);
 }
 

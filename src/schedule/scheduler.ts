@@ -12,7 +12,7 @@ import { DEFAULT_RETRY, deliverToTarget, type DeliverContext, type DeliveryMetri
 import { nextSlot, slotKey, slotsBetween } from './slots.js';
 
 /** buildBrief (src/briefing/build.ts), passed in so tests can count or fail builds: null when no story matches. */
-export type BuildBrief = (store: Store, opts: BriefOptions) => Message | null;
+export type BuildBrief = (store: Store, opts: BriefOptions) => Promise<Message | null> | Message | null;
 
 export interface SchedulerOptions {
   store: Store;
@@ -54,11 +54,8 @@ export function titleOf(brief: BriefDefinition): string {
 }
 
 /** File targets ∪ active subscriptions. */
-export function effectiveTargets(store: Store, brief: BriefDefinition): string[] {
-  const subs = store.subscriptions
-    .list({ brief: brief.name })
-    .filter((s) => !s.disabledAt)
-    .map((s) => s.target);
+export async function effectiveTargets(store: Store, brief: BriefDefinition): Promise<string[]> {
+  const subs = (await store.subscriptions.list({ brief: brief.name })).filter((s) => !s.disabledAt).map((s) => s.target);
   return [...new Set([...brief.targets, ...subs])];
 }
 
@@ -103,22 +100,22 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     return p;
   }
 
-  function windowFor(brief: BriefDefinition, slot: Date): { since: Date; until: Date } {
+  async function windowFor(brief: BriefDefinition, slot: Date): Promise<{ since: Date; until: Date }> {
     if (brief.window.kind === 'duration') return { since: new Date(slot.getTime() - brief.window.ms), until: slot };
-    const prev = store.deliveries.previousRun(brief.name, slotKey(slot));
+    const prev = await store.deliveries.previousRun(brief.name, slotKey(slot));
     return { since: prev ? new Date(prev.slot) : new Date(slot.getTime() - brief.window.fallbackMs), until: slot };
   }
 
   /** Builds the brief for a slot once (first instance to record it wins) and stores it with its targets. */
-  function buildRun(brief: BriefDefinition, slot: Date, late: boolean): BriefRun {
-    const { since, until } = windowFor(brief, slot);
+  async function buildRun(brief: BriefDefinition, slot: Date, late: boolean): Promise<BriefRun> {
+    const { since, until } = await windowFor(brief, slot);
     const title = titleOf(brief);
-    let msg = opts.buildBrief(store, { since, until, topics: brief.topics, sources: brief.sources, maxStories: brief.maxStories, title });
+    let msg = await opts.buildBrief(store, { since, until, topics: brief.topics, sources: brief.sources, maxStories: brief.maxStories, title });
     if (!msg && brief.whenEmpty === 'notice') {
       msg = message([{ type: 'paragraph', text: `No new stories since ${formatInZone(since, brief.timezone)}.` }], title);
     }
-    const run = store.deliveries.recordRun(
-      { brief: brief.name, slot: slotKey(slot), status: 'built', message: msg ? JSON.stringify(msg) : undefined, targets: effectiveTargets(store, brief), late },
+    const run = await store.deliveries.recordRun(
+      { brief: brief.name, slot: slotKey(slot), status: 'built', message: msg ? JSON.stringify(msg) : undefined, targets: await effectiveTargets(store, brief), late },
       now(),
     );
     if (!run.message) log.info({ brief: brief.name, slot: run.slot, since: since.toISOString() }, 'no matching stories; nothing posted');
@@ -126,19 +123,19 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   }
 
   /** Targets of a stored run still worth posting to: file targets, and subscriptions still active. */
-  function stillWanted(brief: BriefDefinition, target: string): boolean {
+  async function stillWanted(brief: BriefDefinition, target: string): Promise<boolean> {
     if (brief.targets.includes(target)) return true;
-    return store.subscriptions.list({ brief: brief.name, target }).some((s) => !s.disabledAt);
+    return (await store.subscriptions.list({ brief: brief.name, target })).some((s) => !s.disabledAt);
   }
 
   function runSlot(brief: BriefDefinition, slot: Date): Promise<unknown> {
     return once(`${brief.name}|${slotKey(slot)}`, async () => {
       lastTick = now();
       const late = now().getTime() - slot.getTime() > lateAfterMs;
-      let run = store.deliveries.getRun(brief.name, slotKey(slot));
+      let run = await store.deliveries.getRun(brief.name, slotKey(slot));
       if (!run) {
         try {
-          run = buildRun(brief, slot, late);
+          run = await buildRun(brief, slot, late);
         } catch (err) {
           // Not recorded, so the next sweep tries again while the slot is inside the grace window.
           log.error({ brief: brief.name, slot: slotKey(slot), err: errorMessage(err) }, 'building the brief failed');
@@ -148,7 +145,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       if (run.status !== 'built' || !run.message) return;
       const msg = JSON.parse(run.message) as Message;
       const title = titleOf(brief);
-      const targets = run.targets.filter((t) => stillWanted(brief, t));
+      const wanted = await Promise.all(run.targets.map((t) => stillWanted(brief, t)));
+      const targets = run.targets.filter((_, i) => wanted[i]);
       if (late) log.warn({ brief: brief.name, slot: run.slot, lateByMs: now().getTime() - slot.getTime() }, 'delivering a brief late');
       // Each target on its own: one slow or failing channel never holds up the others.
       await Promise.all(
@@ -168,17 +166,17 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
    * slots always come from cron-parser, the one the catch-up and the ledger use: a fire
    * runs the latest slot at or before it, and the sweep covers a slot node-cron never fires.
    */
-  function fired(brief: BriefDefinition, at: Date): Promise<unknown> {
+  async function fired(brief: BriefDefinition, at: Date): Promise<unknown> {
     const slot = slotsBetween(brief, new Date(at.getTime() - graceMs), new Date(at.getTime() + 999), 1)[0];
-    if (!slot) return Promise.resolve();
-    const run = store.deliveries.getRun(brief.name, slotKey(slot));
-    if (run && !unfinished(run)) return Promise.resolve();
+    if (!slot) return;
+    const run = await store.deliveries.getRun(brief.name, slotKey(slot));
+    if (run && !(await unfinished(run))) return;
     return runSlot(brief, slot);
   }
 
-  function unfinished(run: BriefRun): boolean {
+  async function unfinished(run: BriefRun): Promise<boolean> {
     if (run.status !== 'built' || !run.message) return false;
-    const done = new Map(store.deliveries.forSlot(run.brief, run.slot).map((d) => [d.target, d]));
+    const done = new Map((await store.deliveries.forSlot(run.brief, run.slot)).map((d) => [d.target, d]));
     return run.targets.some((t) => {
       const d = done.get(t);
       return !d || d.status === 'claimed' || (d.status === 'failed' && !d.final);
@@ -186,15 +184,15 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   }
 
   /** Marks what was missed beyond the grace window as skipped, and says so. */
-  function skipTooOld(brief: BriefDefinition, t: Date): void {
+  async function skipTooOld(brief: BriefDefinition, t: Date): Promise<void> {
     const limit = new Date(t.getTime() - graceMs);
-    for (const run of store.deliveries.runsSince(brief.name, new Date(limit.getTime() - 7 * 24 * 3600_000).toISOString())) {
-      if (new Date(run.slot) > limit || !unfinished(run)) continue;
-      const done = new Set(store.deliveries.forSlot(run.brief, run.slot).filter((d) => d.status === 'delivered' || d.final).map((d) => d.target));
+    for (const run of await store.deliveries.runsSince(brief.name, new Date(limit.getTime() - 7 * 24 * 3600_000).toISOString())) {
+      if (new Date(run.slot) > limit || !(await unfinished(run))) continue;
+      const done = new Set((await store.deliveries.forSlot(run.brief, run.slot)).filter((d) => d.status === 'delivered' || d.final).map((d) => d.target));
       for (const target of run.targets.filter((x) => !done.has(x))) {
-        const d = store.deliveries.get({ brief: run.brief, slot: run.slot, target });
-        if (d) store.deliveries.fail({ brief: run.brief, slot: run.slot, target }, `not delivered within the ${graceMs / 60_000} min grace window`, true, t);
-        else store.deliveries.skip({ brief: run.brief, slot: run.slot, target }, `missed: outside the ${graceMs / 60_000} min grace window`, t);
+        const d = await store.deliveries.get({ brief: run.brief, slot: run.slot, target });
+        if (d) await store.deliveries.fail({ brief: run.brief, slot: run.slot, target }, `not delivered within the ${graceMs / 60_000} min grace window`, true, t);
+        else await store.deliveries.skip({ brief: run.brief, slot: run.slot, target }, `missed: outside the ${graceMs / 60_000} min grace window`, t);
         opts.metrics?.inc({ status: 'skipped' });
       }
       log.warn({ brief: brief.name, slot: run.slot }, 'unfinished run is older than the grace window; the rest is skipped');
@@ -202,11 +200,11 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     if (!dueAfter) return;
     for (const slot of slotsBetween(brief, dueAfter, limit)) {
       const key = slotKey(slot);
-      if (store.deliveries.getRun(brief.name, key)) continue;
-      const targets = effectiveTargets(store, brief);
+      if (await store.deliveries.getRun(brief.name, key)) continue;
+      const targets = await effectiveTargets(store, brief);
       const reason = `missed while briefbot was down: more than ${graceMs / 60_000} min ago (outside the grace window)`;
-      store.deliveries.recordRun({ brief: brief.name, slot: key, status: 'skipped', targets, late: true, note: reason }, t);
-      for (const target of targets) store.deliveries.skip({ brief: brief.name, slot: key, target }, reason, t);
+      await store.deliveries.recordRun({ brief: brief.name, slot: key, status: 'skipped', targets, late: true, note: reason }, t);
+      for (const target of targets) await store.deliveries.skip({ brief: brief.name, slot: key, target }, reason, t);
       opts.metrics?.inc({ status: 'skipped' });
       log.warn({ brief: brief.name, slot: key, targets }, 'missed brief skipped: outside the grace window');
     }
@@ -215,20 +213,20 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   async function sweep(): Promise<void> {
     const t = now();
     lastTick = t;
-    store.coordination.heartbeat(owner, t);
+    await store.coordination.heartbeat(owner, t);
     const jobs: Promise<unknown>[] = [];
     for (const brief of opts.briefs) {
       try {
-        skipTooOld(brief, t);
+        await skipTooOld(brief, t);
         const from = new Date(t.getTime() - graceMs);
         // Started runs with deliveries left (a crash, a lost lease, a retry cut short by shutdown).
-        for (const run of store.deliveries.runsSince(brief.name, slotKey(from))) {
-          if (unfinished(run)) jobs.push(runSlot(brief, new Date(run.slot)));
+        for (const run of await store.deliveries.runsSince(brief.name, slotKey(from))) {
+          if (await unfinished(run)) jobs.push(runSlot(brief, new Date(run.slot)));
         }
         // Slots nobody ran: missed while down (late), or a build that failed.
         if (dueAfter) {
           for (const slot of slotsBetween(brief, new Date(Math.max(from.getTime(), dueAfter.getTime())), t)) {
-            if (!store.deliveries.getRun(brief.name, slotKey(slot))) jobs.push(runSlot(brief, slot));
+            if (!(await store.deliveries.getRun(brief.name, slotKey(slot)))) jobs.push(runSlot(brief, slot));
           }
         }
       } catch (err) {
@@ -252,7 +250,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     async start() {
       if (startedAt) return;
       startedAt = now();
-      dueAfter = store.coordination.lastHeartbeat() ?? startedAt;
+      dueAfter = (await store.coordination.lastHeartbeat()) ?? startedAt;
       if (dueAfter > startedAt) dueAfter = startedAt;
       log.info({ owner, briefs: opts.briefs.map((b) => b.name), downSince: dueAfter.toISOString() }, 'scheduler starting');
       for (const brief of opts.briefs) {
@@ -265,7 +263,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
             : {}),
         });
         // node-cron reports slots it could not fire on time (a blocked event loop, a suspended laptop); run them late.
-        task.on('execution:missed', (c) => void fired(brief, c.date));
+        task.on('execution:missed', (c) => void fired(brief, c.date).catch((err) => log.error({ brief: brief.name, err: errorMessage(err) }, 'late run failed')));
         tasks.push(task);
       }
       await sweep();

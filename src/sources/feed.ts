@@ -62,12 +62,12 @@ export async function pollFeed(deps: FeedPollDeps, source: SourceRecord): Promis
   const now = deps.now();
   for (const article of articles) {
     const key = itemKey(article);
-    if (deps.store.sources.seen(source.url, key) !== undefined) continue;
+    if ((await deps.store.sources.seen(source.url, key)) !== undefined) continue;
     if (!source.primed) {
       primed += 1;
     } else {
       try {
-        const result = storeArticle(deps.store, article);
+        const result = await storeArticle(deps.store, article);
         if (result.status === 'added') added += 1;
       } catch (err) {
         // Not marked as seen: the next poll tries this item again.
@@ -75,11 +75,11 @@ export async function pollFeed(deps: FeedPollDeps, source: SourceRecord): Promis
         continue;
       }
     }
-    deps.store.sources.markSeen(source.url, key, article.publishedAt, now);
+    await deps.store.sources.markSeen(source.url, key, article.publishedAt, now);
   }
   const etag = page.etag ?? source.etag;
   const lastModified = page.lastModified ?? source.lastModified;
-  deps.store.sources.update(source.url, { etag, lastModified, primed: true });
+  await deps.store.sources.update(source.url, { etag, lastModified, primed: true });
   return { status: 'ok', added, primed, itemErrors: itemErrors.length ? itemErrors : undefined };
 }
 

@@ -52,9 +52,9 @@ export async function scanFolder(
     }
     const fingerprint = `${info.size}:${Math.trunc(info.mtimeMs)}`;
     const key = `file:${file}`;
-    if (store.sources.seen(dir, key) === fingerprint) continue;
+    if ((await store.sources.seen(dir, key)) === fingerprint) continue;
     if (!opts.primed) {
-      store.sources.markSeen(dir, key, fingerprint, now);
+      await store.sources.markSeen(dir, key, fingerprint, now);
       result.primed += 1;
       continue;
     }
@@ -64,13 +64,13 @@ export async function scanFolder(
         continue;
       }
       try {
-        if (storeArticle(store, r.article, r.input).status === 'added') result.added += 1;
+        if ((await storeArticle(store, r.article, r.input)).status === 'added') result.added += 1;
       } catch (err) {
         result.errors.push(`${r.input}: ${errorMessage(err)}`);
       }
     }
     // Marked even when unreadable: a broken file is reported once, and again only when it changes.
-    store.sources.markSeen(dir, key, fingerprint, now);
+    await store.sources.markSeen(dir, key, fingerprint, now);
   }
   return result;
 }

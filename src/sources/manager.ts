@@ -76,12 +76,12 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
     return p;
   }
 
-  function record(source: SourceRecord, result: PollResult): void {
+  async function record(source: SourceRecord, result: PollResult): Promise<void> {
     const t = now();
     if (result.status === 'error') {
       const failures = source.failures + 1;
       const wait = backoffMs(failures, intervalMs, maxBackoffMs);
-      store.sources.update(source.url, {
+      await store.sources.update(source.url, {
         lastPollAt: t.toISOString(),
         lastErrorAt: t.toISOString(),
         lastError: result.error,
@@ -91,7 +91,7 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
       log.warn({ url: source.url, failures, nextPollInMs: wait, err: result.error }, 'source poll failed; backing off');
     } else {
       if (source.failures > 0) log.info({ url: source.url, after: source.failures }, 'source recovered');
-      store.sources.update(source.url, {
+      await store.sources.update(source.url, {
         lastPollAt: t.toISOString(),
         lastSuccessAt: t.toISOString(),
         failures: 0,
@@ -107,7 +107,7 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
 
   function pollFeedNow(url: string): Promise<PollResult> {
     return once(url, async () => {
-      const source = store.sources.get(url);
+      const source = await store.sources.get(url);
       if (!source) return { status: 'error', added: 0, primed: 0, error: 'unknown source' } satisfies PollResult;
       let result: PollResult;
       try {
@@ -115,7 +115,7 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
       } catch (err) {
         result = { status: 'error', added: 0, primed: 0, error: errorMessage(err), retryable: true };
       }
-      record(store.sources.get(url) ?? source, result);
+      await record((await store.sources.get(url)) ?? source, result);
       return result;
     });
   }
@@ -123,12 +123,12 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
   function scanFolderNow(dir: string): Promise<void> {
     return once(dir, async () => {
       const t = now();
-      const source = store.sources.get(dir);
+      const source = await store.sources.get(dir);
       if (!source) return;
       try {
         const r = await scanFolder(store, dir, { primed: source.primed, now, settleMs: opts.settleMs });
-        const fresh = store.sources.get(dir) ?? source;
-        store.sources.update(dir, {
+        const fresh = (await store.sources.get(dir)) ?? source;
+        await store.sources.update(dir, {
           primed: true,
           lastPollAt: t.toISOString(),
           lastSuccessAt: t.toISOString(),
@@ -142,7 +142,7 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
         if (r.unsettled) schedule(() => void scanFolderNow(dir).catch(() => {}), (opts.settleMs ?? 2_000) + 100);
         opts.metrics?.inc({ kind: 'folder', result: 'ok' });
       } catch (err) {
-        store.sources.update(dir, { lastPollAt: t.toISOString(), lastErrorAt: t.toISOString(), lastError: errorMessage(err), failures: source.failures + 1 });
+        await store.sources.update(dir, { lastPollAt: t.toISOString(), lastErrorAt: t.toISOString(), lastError: errorMessage(err), failures: source.failures + 1 });
         log.warn({ dir, err: errorMessage(err) }, 'folder scan failed');
         opts.metrics?.inc({ kind: 'folder', result: 'error' });
       }
@@ -159,7 +159,7 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
   async function pollDue(): Promise<void> {
     const t = now().toISOString();
     const jobs: Promise<unknown>[] = [];
-    for (const s of store.sources.list()) {
+    for (const s of await store.sources.list()) {
       if (s.kind === 'feed' && (!s.nextPollAt || s.nextPollAt <= t)) jobs.push(pollFeedNow(s.url));
       if (s.kind === 'folder') jobs.push(scanFolderNow(s.url));
     }
@@ -189,7 +189,7 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
   return {
     async start() {
       for (const url of opts.feeds ?? []) {
-        if (store.sources.upsert({ url, kind: 'feed', addedBy: 'config', now: now() })) log.info({ url }, 'feed source added from configuration');
+        if (await store.sources.upsert({ url, kind: 'feed', addedBy: 'config', now: now() })) log.info({ url }, 'feed source added from configuration');
       }
       for (const raw of opts.folders ?? []) {
         const dir = resolve(raw);
@@ -199,7 +199,7 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
           log.error({ dir, err: errorMessage(err) }, 'folder source is not a readable folder; skipped');
           continue;
         }
-        store.sources.upsert({ url: dir, kind: 'folder', addedBy: 'config', now: now() });
+        await store.sources.upsert({ url: dir, kind: 'folder', addedBy: 'config', now: now() });
         watchFolder(dir);
       }
       await pollDue();
@@ -208,11 +208,10 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
       tick.unref();
       timers.push(tick);
       const rescan = setInterval(() => {
-        try {
-          for (const s of store.sources.list()) if (s.kind === 'folder') void scanFolderNow(s.url).catch((err) => log.error({ err: errorMessage(err) }, 'folder rescan failed'));
-        } catch (err) {
-          log.error({ err: errorMessage(err) }, 'folder rescan failed');
-        }
+        void store.sources
+          .list()
+          .then((all) => Promise.all(all.filter((s) => s.kind === 'folder').map((s) => scanFolderNow(s.url))))
+          .catch((err) => log.error({ err: errorMessage(err) }, 'folder rescan failed'));
       }, opts.rescanMs ?? 60_000);
       rescan.unref();
       timers.push(rescan);
@@ -235,12 +234,12 @@ export function createSourceManager(opts: SourceManagerOptions): SourceManager {
       }
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { ok: false, message: 'Only http and https feeds can be added.' };
       const href = parsed.href;
-      if (!store.sources.upsert({ url: href, kind: 'feed', addedBy, now: now() })) {
+      if (!(await store.sources.upsert({ url: href, kind: 'feed', addedBy, now: now() }))) {
         return { ok: false, message: `${href} is already a source.` };
       }
       const result = await pollFeedNow(href);
       if (result.status === 'error') {
-        store.sources.remove(href);
+        await store.sources.remove(href);
         return { ok: false, message: `Could not add ${href}: ${result.error}` };
       }
       log.info({ url: href, addedBy }, 'feed source added');

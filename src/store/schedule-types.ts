@@ -14,11 +14,11 @@ export interface Subscription {
 
 export interface SubscriptionStore {
   /** Adds or re-enables a subscription ('exists' when an active one was already there). */
-  add(sub: { brief: string; target: string; subscribedBy: string; now: Date }): 'added' | 'exists';
-  remove(brief: string, target: string): boolean;
+  add(sub: { brief: string; target: string; subscribedBy: string; now: Date }): Promise<'added' | 'exists'>;
+  remove(brief: string, target: string): Promise<boolean>;
   /** Every subscription, disabled ones included (they carry disabledAt). */
-  list(filter?: { brief?: string; target?: string }): Subscription[];
-  disable(brief: string, target: string, reason: string, now: Date): void;
+  list(filter?: { brief?: string; target?: string }): Promise<Subscription[]>;
+  disable(brief: string, target: string, reason: string, now: Date): Promise<void>;
 }
 
 export type DeliveryStatus = 'claimed' | 'delivered' | 'failed' | 'skipped';
@@ -63,22 +63,22 @@ export interface DeliveryLedger {
    * owner's claim is live or the delivery is done (delivered, skipped, failed for good).
    * The same owner may re-claim to renew its lease.
    */
-  claim(key: DeliveryKey, owner: string, now: Date, leaseMs: number, opts?: { late?: boolean }): boolean;
-  complete(key: DeliveryKey, now: Date): void;
+  claim(key: DeliveryKey, owner: string, now: Date, leaseMs: number, opts?: { late?: boolean }): Promise<boolean>;
+  complete(key: DeliveryKey, now: Date): Promise<void>;
   /** Records a failed attempt; `final` means no more attempts. Ignored when the delivery is already done. */
-  fail(key: DeliveryKey, error: string, final: boolean, now: Date): void;
+  fail(key: DeliveryKey, error: string, final: boolean, now: Date): Promise<void>;
   /** Marks a delivery as deliberately not made (e.g. missed outside the grace window). */
-  skip(key: DeliveryKey, reason: string, now: Date): void;
-  get(key: DeliveryKey): Delivery | undefined;
-  forSlot(brief: string, slot: string): Delivery[];
-  recent(limit: number): Delivery[];
+  skip(key: DeliveryKey, reason: string, now: Date): Promise<void>;
+  get(key: DeliveryKey): Promise<Delivery | undefined>;
+  forSlot(brief: string, slot: string): Promise<Delivery[]>;
+  recent(limit: number): Promise<Delivery[]>;
   /** Stores a run unless one exists for (brief, slot); returns the stored one (first writer wins). */
-  recordRun(run: Omit<BriefRun, 'createdAt'>, now: Date): BriefRun;
-  getRun(brief: string, slot: string): BriefRun | undefined;
+  recordRun(run: Omit<BriefRun, 'createdAt'>, now: Date): Promise<BriefRun>;
+  getRun(brief: string, slot: string): Promise<BriefRun | undefined>;
   /** Runs of a brief with slot >= sinceSlot, oldest first. */
-  runsSince(brief: string, sinceSlot: string): BriefRun[];
+  runsSince(brief: string, sinceSlot: string): Promise<BriefRun[]>;
   /** The latest built run before `beforeSlot` (for "since previous run" windows). */
-  previousRun(brief: string, beforeSlot: string): BriefRun | undefined;
+  previousRun(brief: string, beforeSlot: string): Promise<BriefRun | undefined>;
 }
 
 export interface SourceRecord {
@@ -101,22 +101,22 @@ export interface SourceRecord {
 
 export interface SourceStore {
   /** Adds a source (keeps an existing one as it is); returns whether it was new. */
-  upsert(source: { url: string; kind: 'feed' | 'folder'; addedBy?: string; now?: Date }): boolean;
-  list(): SourceRecord[];
-  get(url: string): SourceRecord | undefined;
-  update(url: string, patch: Partial<Omit<SourceRecord, 'url' | 'kind'>>): void;
-  remove(url: string): boolean;
+  upsert(source: { url: string; kind: 'feed' | 'folder'; addedBy?: string; now?: Date }): Promise<boolean>;
+  list(): Promise<SourceRecord[]>;
+  get(url: string): Promise<SourceRecord | undefined>;
+  update(url: string, patch: Partial<Omit<SourceRecord, 'url' | 'kind'>>): Promise<void>;
+  remove(url: string): Promise<boolean>;
   /** Items (feed GUIDs/links, folder file keys) already handled, so each is ingested once. */
-  seen(url: string, itemKey: string): string | undefined;
+  seen(url: string, itemKey: string): Promise<string | undefined>;
   /** Records an item with a fingerprint (a date or content hash); returns true when new or changed. */
-  markSeen(url: string, itemKey: string, fingerprint: string, now: Date): boolean;
+  markSeen(url: string, itemKey: string, fingerprint: string, now: Date): Promise<boolean>;
 }
 
 export interface RunCoordinatorStore {
   /** True for exactly one caller per key while the ttl lasts (node-cron's runCoordinator). */
-  shouldRun(key: string, ttlMs: number): boolean;
+  shouldRun(key: string, ttlMs: number): Promise<boolean>;
   /** Records that a scheduler instance is alive (catch-up uses the last beat to know how long it was down). */
-  heartbeat(owner: string, now: Date): void;
+  heartbeat(owner: string, now: Date): Promise<void>;
   /** The latest heartbeat of any instance, if ever. */
-  lastHeartbeat(): Date | undefined;
+  lastHeartbeat(): Promise<Date | undefined>;
 }

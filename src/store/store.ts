@@ -47,25 +47,36 @@ export interface SentenceRow {
   kinds: number;
 }
 
+export interface ArticleBatchItem {
+  input: ArticleInput;
+  analysis: ArticleAnalysis;
+}
+
 export interface ArticleStore {
   /** Adds one article and its sentences atomically, or reports the duplicate it matched. */
-  add(input: ArticleInput, analysis: ArticleAnalysis): AddResult;
-  get(id: number): Article | undefined;
-  count(): number;
+  add(input: ArticleInput, analysis: ArticleAnalysis): Promise<AddResult>;
+  /**
+   * Adds articles in one transaction (bulk ingest pays for one commit per batch, not per
+   * article). Each article stays all or nothing; results come back in input order, a
+   * duplicate of an article earlier in the same batch reported like any other duplicate.
+   */
+  addMany(items: ArticleBatchItem[]): Promise<AddResult[]>;
+  get(id: number): Promise<Article | undefined>;
+  count(): Promise<number>;
   /** Articles published in [since, until), newest first, with their stored summaries. */
-  inWindow(since: Date, until: Date, limit?: number): ArticleWithSummary[];
+  inWindow(since: Date, until: Date, limit?: number): Promise<ArticleWithSummary[]>;
   /** Sentences of an article in order. */
-  sentences(articleId: number): SentenceRow[];
+  sentences(articleId: number): Promise<SentenceRow[]>;
   /** Number of stored sentences containing each word (after the index's stemming): the document frequency used to weigh words. */
-  termFrequencies(words: string[]): Map<string, number>;
-  totalSentences(): number;
+  termFrequencies(words: string[]): Promise<Map<string, number>>;
+  totalSentences(): Promise<number>;
   /**
    * Candidate sentences holding any of the words, best BM25 first. Words are lowercased
    * words as typed (the index stems them), never query syntax: the store quotes them.
    */
-  searchSentences(words: string[], limit: number): (SentenceRow & { rank: number })[];
+  searchSentences(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]>;
   /** The naive baseline the benchmarks compare against: every word OR-ed, BM25 top-k over all sentences. */
-  searchSentencesNaive(words: string[], limit: number): (SentenceRow & { rank: number })[];
+  searchSentencesNaive(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]>;
 }
 
 export interface Store {
@@ -74,13 +85,7 @@ export interface Store {
   readonly deliveries: DeliveryLedger;
   readonly sources: SourceStore;
   readonly coordination: RunCoordinatorStore;
-  /**
-   * Runs `fn` in one transaction. Writes inside it keep their own atomicity (each
-   * article is still all or nothing) but commit together: bulk ingest pays for one
-   * commit per batch instead of one per article.
-   */
-  batch<T>(fn: () => T): T;
-  /** True when the store answers a trivial query (health checks). */
-  ping(): boolean;
-  close(): void;
+  /** True when the store answers a trivial query (health checks); never throws. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
 }

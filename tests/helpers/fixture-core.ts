@@ -25,7 +25,7 @@ export async function makeFixtureCore(
     store,
     dir,
     async close() {
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { porterStem } from '../../nlp/tokens.js';
 import type Database from 'better-sqlite3';
-import type { AddResult, Article, ArticleAnalysis, ArticleInput, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
+import type { AddResult, Article, ArticleAnalysis, ArticleBatchItem, ArticleInput, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
 
 interface ArticleRow {
   id: number;
@@ -135,14 +135,14 @@ export class SqliteArticleStore implements ArticleStore {
     return df;
   }
 
-  add(input: ArticleInput, analysis: ArticleAnalysis): AddResult {
-    const hash = contentHash(input.body);
-    // One transaction per article: a crash mid-ingest leaves no half article.
-    const result = this.db.transaction((): AddResult => {
+  /** Inserts one article unless it duplicates a stored one; a savepoint when called inside a transaction. */
+  private insertOne(input: ArticleInput, analysis: ArticleAnalysis): AddResult {
+    return this.db.transaction((): AddResult => {
       if (input.url) {
         const dup = this.stmts.byUrl.get(input.url) as { id: number } | undefined;
         if (dup) return { status: 'duplicate', id: dup.id, reason: 'url' };
       }
+      const hash = contentHash(input.body);
       const dup = this.stmts.byHash.get(hash) as { id: number } | undefined;
       if (dup) return { status: 'duplicate', id: dup.id, reason: 'body' };
       const info = this.stmts.insertArticle.run({
@@ -164,39 +164,54 @@ export class SqliteArticleStore implements ArticleStore {
       });
       return { status: 'added', id };
     })();
-    if (result.status === 'added') {
+  }
+
+  async add(input: ArticleInput, analysis: ArticleAnalysis): Promise<AddResult> {
+    return (await this.addMany([{ input, analysis }]))[0];
+  }
+
+  async addMany(items: ArticleBatchItem[]): Promise<AddResult[]> {
+    if (items.length === 0) return [];
+    // One commit for the batch; each article inside it is its own savepoint, so a crash
+    // mid-ingest leaves no half article, and later items see earlier ones as duplicates.
+    const results = this.db.transaction(() => items.map((it) => this.insertOne(it.input, it.analysis)))();
+    if (results.some((r) => r.status === 'added')) {
       this.dfCache.clear();
       this.sentenceCount = undefined;
     }
-    return result;
+    return results;
   }
 
-  get(id: number): Article | undefined {
+  async get(id: number): Promise<Article | undefined> {
     const r = this.stmts.get.get(id) as ArticleRow | undefined;
     return r && toArticle(r);
   }
 
-  count(): number {
+  async count(): Promise<number> {
     return (this.stmts.count.get() as { n: number }).n;
   }
 
-  totalSentences(): number {
+  async totalSentences(): Promise<number> {
+    return this.sentenceTotal();
+  }
+
+  private sentenceTotal(): number {
     this.fresh();
     // count(*) walks a 2.5-million-entry index at 100,000 articles (tens of ms); it only changes on writes.
     this.sentenceCount ??= (this.stmts.countSentences.get() as { n: number }).n;
     return this.sentenceCount;
   }
 
-  inWindow(since: Date, until: Date, limit = 10_000): ArticleWithSummary[] {
+  async inWindow(since: Date, until: Date, limit = 10_000): Promise<ArticleWithSummary[]> {
     const rows = this.stmts.window.all(since.toISOString(), until.toISOString(), limit) as ArticleRow[];
     return rows.map((r) => ({ ...toArticle(r), summary: JSON.parse(r.summary_json) }));
   }
 
-  sentences(articleId: number): SentenceRow[] {
+  async sentences(articleId: number): Promise<SentenceRow[]> {
     return this.stmts.sentences.all(articleId) as SentenceRow[];
   }
 
-  termFrequencies(words: string[]): Map<string, number> {
+  async termFrequencies(words: string[]): Promise<Map<string, number>> {
     this.fresh();
     const out = new Map<string, number>();
     // The vocabulary holds the index's Porter stems; porterStem is the same algorithm.
@@ -204,11 +219,11 @@ export class SqliteArticleStore implements ArticleStore {
     return out;
   }
 
-  searchSentences(words: string[], limit: number): (SentenceRow & { rank: number })[] {
+  async searchSentences(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]> {
     const unique = [...new Set(words.map((w) => w.toLowerCase()))].filter(Boolean);
     if (unique.length === 0 || limit <= 0) return [];
     this.fresh();
-    const total = Math.max(1, this.totalSentences());
+    const total = Math.max(1, this.sentenceTotal());
     const terms = unique
       .map((w) => {
         const df = this.docFrequency(w);
@@ -272,7 +287,7 @@ export class SqliteArticleStore implements ArticleStore {
     return a;
   }
 
-  searchSentencesNaive(words: string[], limit: number): (SentenceRow & { rank: number })[] {
+  async searchSentencesNaive(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]> {
     return this.match(words.map(ftsTerm).join(' OR '), limit);
   }
 

@@ -21,17 +21,14 @@ export function openSqliteStore(path: string): Store {
   return {
     articles: new SqliteArticleStore(db),
     ...schedule,
-    batch(fn) {
-      return db.transaction(fn)();
-    },
-    ping() {
+    async ping() {
       try {
         return db.prepare('SELECT 1 AS ok').get() !== undefined;
       } catch {
         return false;
       }
     },
-    close() {
+    async close() {
       if (db.open) db.close();
     },
   };

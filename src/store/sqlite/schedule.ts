@@ -175,9 +175,9 @@ function subscriptions(db: Database.Database): SubscriptionStore {
     return 'added';
   });
   return {
-    add: (s) => add(s.brief, s.target, s.subscribedBy, s.now.toISOString()),
-    remove: (brief, target) => del.run(brief, target).changes > 0,
-    list(filter = {}) {
+    add: async (s) => add(s.brief, s.target, s.subscribedBy, s.now.toISOString()),
+    remove: async (brief, target) => del.run(brief, target).changes > 0,
+    async list(filter = {}) {
       const where: string[] = [];
       const args: string[] = [];
       if (filter.brief !== undefined) {
@@ -191,7 +191,7 @@ function subscriptions(db: Database.Database): SubscriptionStore {
       const sql = `SELECT * FROM subscriptions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY brief, target`;
       return (db.prepare(sql).all(...args) as Row[]).map(toSubscription);
     },
-    disable: (brief, target, reason, now) => void disable.run(now.toISOString(), reason, brief, target),
+    disable: async (brief, target, reason, now) => void disable.run(now.toISOString(), reason, brief, target),
   };
 }
 
@@ -239,21 +239,21 @@ function ledger(db: Database.Database): DeliveryLedger {
   );
   const getRun = db.prepare('SELECT * FROM brief_runs WHERE brief = ? AND slot = ?');
   return {
-    claim(key, owner, now, leaseMs, opts = {}) {
+    async claim(key, owner, now, leaseMs, opts = {}) {
       return claim.immediate(key, owner, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), opts.late ?? false);
     },
-    complete: (key, now) => void complete.run(now.toISOString(), key.brief, key.slot, key.target),
-    fail: (key, error, final, now) => void fail.run(final ? 1 : 0, error, now.toISOString(), key.brief, key.slot, key.target),
-    skip: (key, reason, now) => void skipInsert.run(key.brief, key.slot, key.target, reason, now.toISOString()),
-    get(key) {
+    complete: async (key, now) => void complete.run(now.toISOString(), key.brief, key.slot, key.target),
+    fail: async (key, error, final, now) => void fail.run(final ? 1 : 0, error, now.toISOString(), key.brief, key.slot, key.target),
+    skip: async (key, reason, now) => void skipInsert.run(key.brief, key.slot, key.target, reason, now.toISOString()),
+    async get(key) {
       const row = get.get(key.brief, key.slot, key.target) as Row | undefined;
       return row ? toDelivery(row) : undefined;
     },
-    forSlot: (brief, slot) =>
+    forSlot: async (brief, slot) =>
       (db.prepare('SELECT * FROM deliveries WHERE brief = ? AND slot = ? ORDER BY target').all(brief, slot) as Row[]).map(toDelivery),
-    recent: (limit) =>
+    recent: async (limit) =>
       (db.prepare('SELECT * FROM deliveries ORDER BY updated_at DESC, slot DESC, target LIMIT ?').all(limit) as Row[]).map(toDelivery),
-    recordRun(run, now) {
+    async recordRun(run, now) {
       insertRun.run(
         run.brief,
         run.slot,
@@ -266,13 +266,13 @@ function ledger(db: Database.Database): DeliveryLedger {
       );
       return toRun(getRun.get(run.brief, run.slot) as Row);
     },
-    getRun(brief, slot) {
+    async getRun(brief, slot) {
       const row = getRun.get(brief, slot) as Row | undefined;
       return row ? toRun(row) : undefined;
     },
-    runsSince: (brief, sinceSlot) =>
+    runsSince: async (brief, sinceSlot) =>
       (db.prepare('SELECT * FROM brief_runs WHERE brief = ? AND slot >= ? ORDER BY slot').all(brief, sinceSlot) as Row[]).map(toRun),
-    previousRun(brief, beforeSlot) {
+    async previousRun(brief, beforeSlot) {
       const row = db
         .prepare("SELECT * FROM brief_runs WHERE brief = ? AND slot < ? AND status = 'built' ORDER BY slot DESC LIMIT 1")
         .get(brief, beforeSlot) as Row | undefined;
@@ -307,13 +307,13 @@ function sources(db: Database.Database): SourceStore {
      ON CONFLICT (url, item_key) DO UPDATE SET fingerprint = excluded.fingerprint, seen_at = excluded.seen_at`,
   );
   return {
-    upsert: (s) => insert.run(s.url, s.kind, s.addedBy ?? null, (s.now ?? new Date()).toISOString()).changes > 0,
-    list: () => (db.prepare('SELECT * FROM sources ORDER BY url').all() as Row[]).map(toSource),
-    get(url) {
+    upsert: async (s) => insert.run(s.url, s.kind, s.addedBy ?? null, (s.now ?? new Date()).toISOString()).changes > 0,
+    list: async () => (db.prepare('SELECT * FROM sources ORDER BY url').all() as Row[]).map(toSource),
+    async get(url) {
       const row = get.get(url) as Row | undefined;
       return row ? toSource(row) : undefined;
     },
-    update(url, patch) {
+    async update(url, patch) {
       const sets: string[] = [];
       const args: unknown[] = [];
       for (const [k, v] of Object.entries(patch)) {
@@ -325,17 +325,17 @@ function sources(db: Database.Database): SourceStore {
       if (!sets.length) return;
       db.prepare(`UPDATE sources SET ${sets.join(', ')} WHERE url = ?`).run(...args, url);
     },
-    remove(url) {
+    async remove(url) {
       return db.transaction(() => {
         db.prepare('DELETE FROM source_items WHERE url = ?').run(url);
         return db.prepare('DELETE FROM sources WHERE url = ?').run(url).changes > 0;
       })();
     },
-    seen(url, itemKey) {
+    async seen(url, itemKey) {
       const row = seen.get(url, itemKey) as Row | undefined;
       return row ? String(row.fingerprint) : undefined;
     },
-    markSeen(url, itemKey, fingerprint, now) {
+    async markSeen(url, itemKey, fingerprint, now) {
       const before = seen.get(url, itemKey) as Row | undefined;
       if (before && String(before.fingerprint) === fingerprint) return false;
       mark.run(url, itemKey, fingerprint, now.toISOString());
@@ -354,13 +354,13 @@ function coordination(db: Database.Database): RunCoordinatorStore {
     'INSERT INTO scheduler_heartbeats (owner, at) VALUES (?, ?) ON CONFLICT (owner) DO UPDATE SET at = excluded.at',
   );
   return {
-    shouldRun(key, ttlMs) {
+    async shouldRun(key, ttlMs) {
       const now = Date.now();
       prune.run(now - 24 * 3600_000);
       return take.run(key, now + ttlMs, now).changes > 0;
     },
-    heartbeat: (owner, now) => void beat.run(owner, now.toISOString()),
-    lastHeartbeat() {
+    heartbeat: async (owner, now) => void beat.run(owner, now.toISOString()),
+    async lastHeartbeat() {
       const row = db.prepare('SELECT MAX(at) AS at FROM scheduler_heartbeats').get() as Row;
       return row.at ? new Date(String(row.at)) : undefined;
     },

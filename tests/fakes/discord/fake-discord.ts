@@ -42,6 +42,11 @@ export interface Failure {
   times?: number;
 }
 
+/** The shard a guild's events travel on (https://discord.com/developers/docs/topics/gateway#sharding). */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
 interface Dispatch {
   t: string;
   s: number;
@@ -57,9 +62,24 @@ export interface FakeDiscordOptions {
   guilds: FakeGuild[];
   /** Heartbeat interval sent in HELLO. */
   heartbeatIntervalMs?: number;
+  /** The shard count GET /gateway/bot recommends (default 1). */
+  recommendedShards?: number;
 }
 
 type Handler = (req: RecordedRequest, params: string[]) => { status: number; body?: unknown } | undefined;
+
+/** One gateway session: a client's IDENTIFY for one shard, surviving reconnects through RESUME. */
+interface Session {
+  id: string;
+  ws: WebSocket | undefined;
+  /** Whether the current socket has the session (READY or RESUMED sent); before that, dispatches wait for RESUME. */
+  live: boolean;
+  intents: number;
+  shard: [number, number];
+  seq: number;
+  /** What this session was sent (or would have been), for RESUME to replay. */
+  dispatches: Dispatch[];
+}
 
 export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
@@ -67,15 +87,13 @@ export class FakeDiscord {
   readonly gatewayLog: { op: number; d: any }[] = [];
   /** Commands as last registered, per route ('global' or the guild id). */
   readonly commands = new Map<string, any[]>();
+  /** Dispatches sent to clients, with the shard that carried them (guild events go to the guild's shard, DMs to shard 0). */
+  readonly delivered: { t: string; shard: number; session: string }[] = [];
   private readonly http: Server;
   private readonly wss: WebSocketServer;
-  private socket: WebSocket | undefined;
-  /** Whether the current socket has a session (READY or RESUMED sent); before that, dispatches wait for RESUME. */
-  private live = false;
-  private intents = 0;
-  private sessionId: string | undefined;
-  private seq = 0;
-  private readonly dispatches: Dispatch[] = [];
+  private readonly sessions: Session[] = [];
+  /** The socket each connection is on, before and after it IDENTIFYs or RESUMEs. */
+  private readonly bySocket = new Map<WebSocket, Session | undefined>();
   private readonly failures: { method?: string; path: RegExp; failure: Failure }[] = [];
   private readonly dmChannels = new Map<string, string>(); // user id -> channel id
   private readonly waiters: { pred: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
@@ -102,8 +120,14 @@ export class FakeDiscord {
     return `http://127.0.0.1:${this.port}/api`;
   }
 
+  /** Whether any client holds a live gateway session. */
   get connected(): boolean {
-    return this.socket !== undefined;
+    return this.sessions.some((x) => x.ws !== undefined && x.live);
+  }
+
+  /** The shards with a live session, as [id, count]. */
+  liveShards(): [number, number][] {
+    return this.sessions.filter((x) => x.ws !== undefined && x.live).map((x) => x.shard);
   }
 
   async close(): Promise<void> {
@@ -136,20 +160,28 @@ export class FakeDiscord {
     return withTimeout(new Promise<void>((resolve) => this.eventWaiters.push({ pred, resolve })), timeoutMs, 'gateway event');
   }
 
-  /** Closes the client's socket as Discord does on a server-side hiccup. */
-  dropConnection(code = 4000): void {
-    const ws = this.socket;
-    this.socket = undefined;
-    this.live = false;
-    ws?.close(code, 'fake: dropped');
+  /** Closes the clients' sockets (or only the one on `shard`) as Discord does on a server-side hiccup. */
+  dropConnection(code = 4000, shard?: number): void {
+    for (const x of this.sessions) {
+      if (!x.ws || (shard !== undefined && x.shard[0] !== shard)) continue;
+      const ws = x.ws;
+      x.ws = undefined;
+      x.live = false;
+      this.bySocket.delete(ws);
+      ws.close(code, 'fake: dropped');
+    }
   }
 
-  /** Sends (or, while disconnected, keeps for RESUME) a dispatch the client's intents allow. */
-  dispatch(t: string, d: unknown, intent = 0): number {
-    const ev: Dispatch = { t, d, s: ++this.seq, intent };
-    this.dispatches.push(ev);
-    if (this.socket && this.live && this.allowed(ev)) this.send({ op: 0, t, s: ev.s, d });
-    return ev.s;
+  /**
+   * Sends (or, while disconnected, keeps for RESUME) a dispatch the client's intents allow, on
+   * the shard Discord would use: a guild's events on (guild_id >> 22) % shard_count, the rest on 0.
+   */
+  dispatch(t: string, d: any, intent = 0): void {
+    const guildId: string | undefined = t === 'GUILD_CREATE' ? d?.id : d?.guild_id;
+    for (const x of this.sessions) {
+      const [id, count] = x.shard;
+      if ((guildId ? shardOf(guildId, count) : 0) === id) this.sendDispatch(x, t, d, intent);
+    }
   }
 
   /** A user runs a slash command. Returns the interaction id and token. */
@@ -230,19 +262,26 @@ export class FakeDiscord {
 
   // ---- gateway ---------------------------------------------------------------
 
-  private allowed(ev: Dispatch): boolean {
-    return ev.intent === 0 || (this.intents & ev.intent) !== 0;
+  private allowed(x: Session, ev: Dispatch): boolean {
+    return ev.intent === 0 || (x.intents & ev.intent) !== 0;
   }
 
-  private send(payload: { op: number; d: unknown; t?: string | null; s?: number | null }): void {
+  private sendDispatch(x: Session, t: string, d: unknown, intent: number): void {
+    const ev: Dispatch = { t, d, s: ++x.seq, intent };
+    x.dispatches.push(ev);
+    if (x.ws && x.live && this.allowed(x, ev)) this.send(x, x.ws, { op: 0, t, s: ev.s, d });
+  }
+
+  private send(x: Session | undefined, ws: WebSocket, payload: { op: number; d: unknown; t?: string | null; s?: number | null }): void {
     const full = { t: null, s: null, ...payload };
     let d = full.d as any;
     // Without the privileged MessageContent intent Discord blanks content, except in DMs and messages mentioning the bot.
-    if (full.t === 'MESSAGE_CREATE' && (this.intents & Intent.MessageContent) === 0 && d.guild_id) {
+    if (full.t === 'MESSAGE_CREATE' && ((x?.intents ?? 0) & Intent.MessageContent) === 0 && d.guild_id) {
       const mentioned = (d.mentions as { id: string }[]).some((u) => u.id === this.opts.bot.id);
       if (!mentioned) d = { ...d, content: '', embeds: [], attachments: [] };
     }
-    this.socket?.send(JSON.stringify({ ...full, d }));
+    ws.send(JSON.stringify({ ...full, d }));
+    if (x && full.op === 0 && full.t) this.delivered.push({ t: full.t, shard: x.shard[0], session: x.id });
     for (const w of [...this.eventWaiters]) {
       if (w.pred(full.op, full.t ?? undefined)) {
         this.eventWaiters.splice(this.eventWaiters.indexOf(w), 1);
@@ -252,38 +291,45 @@ export class FakeDiscord {
   }
 
   private onConnection(ws: WebSocket): void {
-    if (this.socket) this.socket.close(4000, 'fake: replaced');
-    this.socket = ws;
-    this.live = false;
+    this.bySocket.set(ws, undefined);
     ws.on('close', () => {
-      if (this.socket === ws) this.socket = undefined;
+      const x = this.bySocket.get(ws);
+      this.bySocket.delete(ws);
+      if (x && x.ws === ws) {
+        x.ws = undefined;
+        x.live = false;
+      }
     });
     ws.on('message', (raw) => this.onGatewayMessage(ws, JSON.parse(raw.toString())));
-    this.send({ op: 10, d: { heartbeat_interval: this.opts.heartbeatIntervalMs ?? 45_000 } });
+    this.send(undefined, ws, { op: 10, d: { heartbeat_interval: this.opts.heartbeatIntervalMs ?? 45_000 } });
   }
 
   private onGatewayMessage(ws: WebSocket, msg: { op: number; d: any }): void {
-    if (ws !== this.socket) return;
+    if (!this.bySocket.has(ws)) return;
+    const current = this.bySocket.get(ws);
     switch (msg.op) {
       case 1: // heartbeat
-        this.send({ op: 11, d: null });
+        this.send(current, ws, { op: 11, d: null });
         return;
       case 2: {
-        // IDENTIFY
+        // IDENTIFY: a new session for the shard named (one unsharded session when none is).
         if (msg.d.token !== this.opts.token) return ws.close(4004, 'Authentication failed.');
+        const shard: [number, number] = Array.isArray(msg.d.shard) ? [Number(msg.d.shard[0]), Number(msg.d.shard[1])] : [0, 1];
+        if (!(shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1])) return ws.close(4010, 'Invalid shard.');
         this.gatewayLog.push({ op: 2, d: msg.d });
-        this.intents = Number(msg.d.intents);
-        this.sessionId = randomUUID();
-        this.dispatches.length = 0;
-        this.live = true;
+        const x: Session = { id: randomUUID(), ws, live: true, intents: Number(msg.d.intents), shard, seq: 0, dispatches: [] };
+        if (current?.ws === ws) current.ws = undefined;
+        this.sessions.push(x);
+        this.bySocket.set(ws, x);
+        const mine = this.opts.guilds.filter((g) => shardOf(g.id, shard[1]) === shard[0]);
         const ready = {
           v: 10,
           user: { ...apiUser(this.opts.bot), bot: true, verified: true, mfa_enabled: false },
-          guilds: this.opts.guilds.map((g) => ({ id: g.id, unavailable: true })),
-          session_id: this.sessionId,
+          guilds: mine.map((g) => ({ id: g.id, unavailable: true })),
+          session_id: x.id,
           session_type: 'normal',
           resume_gateway_url: `ws://127.0.0.1:${this.port}/gateway`,
-          shard: msg.d.shard ?? [0, 1],
+          shard,
           application: { id: this.opts.applicationId, flags: 0 },
           private_channels: [],
           presences: [],
@@ -292,25 +338,28 @@ export class FakeDiscord {
           user_settings: {},
           guild_join_requests: [],
         };
-        this.dispatch('READY', ready);
-        for (const g of this.opts.guilds) this.dispatch('GUILD_CREATE', apiGuild(g, this.opts.bot), Intent.Guilds);
+        this.sendDispatch(x, 'READY', ready, 0);
+        for (const g of mine) this.sendDispatch(x, 'GUILD_CREATE', apiGuild(g, this.opts.bot), Intent.Guilds);
         return;
       }
       case 6: {
         // RESUME: replay what the client missed, then RESUMED.
         this.gatewayLog.push({ op: 6, d: msg.d });
         if (msg.d.token !== this.opts.token) return ws.close(4004, 'Authentication failed.');
-        if (msg.d.session_id !== this.sessionId) {
-          this.send({ op: 9, d: false });
+        const x = this.sessions.find((y) => y.id === msg.d.session_id);
+        if (!x) {
+          this.send(undefined, ws, { op: 9, d: false });
           return;
         }
-        for (const ev of this.dispatches) {
-          if (ev.s > Number(msg.d.seq) && this.allowed(ev)) this.send({ op: 0, t: ev.t, s: ev.s, d: ev.d });
+        if (x.ws && x.ws !== ws) x.ws.close(4000, 'fake: resumed elsewhere');
+        x.ws = ws;
+        x.live = false;
+        this.bySocket.set(ws, x);
+        for (const ev of x.dispatches) {
+          if (ev.s > Number(msg.d.seq) && this.allowed(x, ev)) this.send(x, ws, { op: 0, t: ev.t, s: ev.s, d: ev.d });
         }
-        this.live = true;
-        const s = ++this.seq;
-        this.dispatches.push({ t: 'RESUMED', s, d: {}, intent: 0 });
-        this.send({ op: 0, t: 'RESUMED', s, d: {} });
+        x.live = true;
+        this.sendDispatch(x, 'RESUMED', {}, 0);
         return;
       }
       default:
@@ -413,12 +462,18 @@ export class FakeDiscord {
           status: 200,
           body: {
             url: `ws://127.0.0.1:${this.port}/gateway`,
-            shards: 1,
+            shards: this.opts.recommendedShards ?? 1,
             session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
           },
         }),
       ],
       ['GET', /^\/v10\/users\/@me$/, () => ({ status: 200, body: { ...apiUser(bot), bot: true } })],
+      ['GET', /^\/v10\/applications\/(\d+)\/commands$/, (_r, [a]) => (a === app ? { status: 200, body: this.commands.get('global') ?? [] } : { status: 403, body: { message: 'Missing Access', code: 50001 } })],
+      [
+        'GET',
+        /^\/v10\/applications\/(\d+)\/guilds\/(\d+)\/commands$/,
+        (_r, [a, g]) => (a === app && this.opts.guilds.some((x) => x.id === g) ? { status: 200, body: this.commands.get(g) ?? [] } : { status: 403, body: { message: 'Missing Access', code: 50001 } }),
+      ],
       ['PUT', /^\/v10\/applications\/(\d+)\/commands$/, (r, [a]) => (a === app ? registered('global', r.body) : { status: 403, body: { message: 'Missing Access', code: 50001 } })],
       [
         'PUT',
