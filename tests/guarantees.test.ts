@@ -160,7 +160,7 @@ describe('metrics of a running bot', () => {
     const db = join(dir, 'bot.db');
     const seed = openSqliteStore(db);
     await seed.coordination.heartbeat('earlier-run', new Date(Date.now() - 3 * 60_000));
-    seed.close();
+    await seed.close();
     const cfg = loadConfig({
       BRIEFBOT_DB: db,
       BRIEFBOT_BRIEFS_DIR: join(dir, 'briefs'),

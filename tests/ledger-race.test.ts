@@ -46,7 +46,7 @@ describe('delivery ledger under a two-process race', () => {
     await store.deliveries.claim({ brief: 'morning', slot: SLOT, target: 'slack:C0' }, 'seed', new Date('2026-12-01T06:59:00Z'), 300_000);
     await store.deliveries.fail({ brief: 'morning', slot: SLOT, target: 'slack:C0' }, 'slack_http_503: Slack answered HTTP 503', false, new Date('2026-12-01T06:59:00Z'));
     const seed = await store.deliveries.get({ brief: 'morning', slot: SLOT, target: 'slack:C0' });
-    store.close();
+    await store.close();
     // The other 19,999 copy that row in one transaction: seeding through the API costs a commit per key.
     const raw = new Database(db);
     const copy = raw.prepare(
@@ -79,6 +79,6 @@ describe('delivery ledger under a two-process race', () => {
     expect(rows).toHaveLength(KEYS);
     expect(rows.every((r) => r.status === 'claimed' && r.attempts === 2)).toBe(true);
     expect(rows.filter((r) => r.owner === 'instance-a')).toHaveLength(wonA.length);
-    after.close();
+    await after.close();
   }, 120_000);
 });

@@ -21,5 +21,5 @@ for await (const line of lines) {
   process.stdout.write(`${JSON.stringify(won)}\n`);
   break;
 }
-store.close();
+await store.close();
 lines.close();
