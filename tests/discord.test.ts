@@ -369,7 +369,7 @@ describe('Discord adapter against a fake Discord', () => {
     expect(storyEmbeds.map((e) => e.title)).toEqual(Array.from({ length: 20 }, (_, i) => `Story ${i + 1}: Regional ministers agree on a new trade corridor`));
     expect(storyEmbeds[6]).toMatchObject({
       url: 'https://news.example.com/story-7',
-      fields: [{ name: 'Key figure', value: '7\\.5 billion dollars' }],
+      fields: [{ name: 'Key figure', value: '7.5 billion dollars' }],
       footer: { text: 'Sources: Example News, Wire Service' },
       timestamp: '2025-11-25T07:00:00.000Z',
     });
