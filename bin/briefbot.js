@@ -4,4 +4,5 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { runCli } = await import('../src/cli.ts');
-await runCli(process.argv);
+// The preview draws with the adapters' renderers; the core never imports them, so they come in from here.
+await runCli(process.argv, { preview: async (input, opts) => (await import('./preview/index.ts')).renderPreview(input, opts) });

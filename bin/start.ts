@@ -7,6 +7,8 @@ import { createConsoleAdapter } from '../adapters/console/index.js';
 import type { Adapter } from '../src/adapter.js';
 import { ingestInputs } from '../src/articles/ingest.js';
 import { buildBrief } from '../src/briefing/build.js';
+import { samplesBrief } from '../src/briefing/samples.js';
+import { renderText } from '../src/messages/render-text.js';
 import { formatDefinitionErrors, formatInZone, loadBriefDefinitions } from '../src/briefing/load-definitions.js';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { createCore } from '../src/core.js';
@@ -16,6 +18,7 @@ import { handleBriefbotCommand } from '../src/commands/briefbot.js';
 import { createMetrics, startHealthServer } from '../src/health.js';
 import { createScheduler } from '../src/schedule/scheduler.js';
 import { createSourceManager } from '../src/sources/manager.js';
+import { StoreUnavailableError } from '../src/store/errors.js';
 import { openStore } from '../src/store/open.js';
 
 export interface Running {
@@ -33,11 +36,19 @@ async function adapterProblems(cfg: Config): Promise<string[]> {
   ];
 }
 
+/** The terminal bot runs when asked to, or by default when no platform is configured. */
+export function consoleEnabled(cfg: Config): boolean {
+  return cfg.console === 'on' || (cfg.console === 'auto' && !cfg.slack && !cfg.discord);
+}
+
 export async function start(cfg: Config, log: Logger, io = { input: process.stdin, output: process.stdout }): Promise<Running> {
   const store = await openStore(cfg);
+  let samples: Awaited<ReturnType<typeof samplesBrief>>;
   if (cfg.loadSamples && (await store.articles.count()) === 0 && existsSync(cfg.samplesDir)) {
     const report = await ingestInputs(store, [cfg.samplesDir], { maxBytes: cfg.maxBytes });
     log.info({ added: report.added, errors: report.errors }, `store was empty: loaded ${report.added} sample articles from ${cfg.samplesDir}`);
+    const ids = report.results.flatMap((r) => (r.status === 'added' ? [r.id] : []));
+    samples = await samplesBrief(store, ids, new Date());
   }
 
   const loaded = existsSync(cfg.briefsDir) ? loadBriefDefinitions(cfg.briefsDir) : { briefs: [], errors: [] };
@@ -65,7 +76,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
   });
 
   const adapters: Adapter[] = [];
-  const consoleOn = cfg.console === 'on' || (cfg.console === 'auto' && !cfg.slack && !cfg.discord);
+  const consoleOn = consoleEnabled(cfg);
   if (consoleOn) adapters.push(createConsoleAdapter({ input: io.input, output: io.output }));
   if (cfg.slack) adapters.push((await loadSlack()).createSlackAdapter({ ...cfg.slack, admins: cfg.admins, logger: log.child({ adapter: 'slack' }) }));
   if (cfg.discord) adapters.push((await loadDiscord()).createDiscordAdapter({ ...cfg.discord, admins: cfg.admins, logger: log.child({ adapter: 'discord' }) }));
@@ -111,9 +122,11 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
   if (consoleOn) {
     const stored = await store.articles.count();
     const next = due[0] ? ` Next brief "${due[0].brief}" is due ${due[0].when}.` : '';
-    io.output.write(
-      `briefbot is ready: ${stored} ${stored === 1 ? 'article' : 'articles'} stored.${next}\nType /help, /brief [topic], /ask <question>, or just ask a question.\n`,
-    );
+    const what = samples
+      ? `${stored} bundled sample ${stored === 1 ? 'article' : 'articles'} stored, published ${samples.published} (their own dates, so not in a 24-hour brief; their brief is below).`
+      : `${stored} ${stored === 1 ? 'article' : 'articles'} stored.`;
+    const brief = samples?.message ? `${renderText(samples.message)}\n` : '';
+    io.output.write(`briefbot is ready: ${what}${next}\n${brief}Type /help, /brief [topic], /ask <question>, or just ask a question.\n`);
   }
 
   // Timers and sockets keep the process up; this keeps it up even when there are none (stdin closed, no briefs).
@@ -140,12 +153,13 @@ async function main(): Promise<void> {
     process.stderr.write(`briefbot: ${errorMessage(err)}\n`);
     process.exit(2);
   }
-  const log = createLogger(cfg.logLevel);
+  const log = createLogger(cfg.logLevel, process.stderr, { format: cfg.logFormat, consoleBot: consoleEnabled(cfg) });
   let running: Running;
   try {
     running = await start(cfg, log);
   } catch (err) {
-    log.error({ err }, 'start-up failed');
+    // An unreachable store is the operator's to fix, said in one line; anything else is a bug, logged with its stack.
+    if (!(err instanceof StoreUnavailableError)) log.error({ err }, 'start-up failed');
     process.stderr.write(`briefbot: could not start: ${errorMessage(err)}\n`);
     process.exit(1);
   }

@@ -1,7 +1,8 @@
 /**
  * `eval ask`: corpus-wide sentence answers. Every SQuAD paragraph or RealTimeQA
- * evidence passage becomes an article in a fresh SQLite store, through the same
- * ingest and ask code the bot runs; the FTS5 BM25 top-1 baseline queries that same store.
+ * evidence passage becomes an article in a fresh store (a SQLite file, or a scratch
+ * PostgreSQL database with --store postgres), through the same ingest and ask code the
+ * bot runs; the naive top-1 baseline queries that same store.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,8 @@ import { answerQuestion } from '../src/ask/answer.js';
 import { storeArticle } from '../src/articles/ingest.js';
 import { splitSentences } from '../src/nlp/sentences.js';
 import { STOPWORDS, words } from '../src/nlp/tokens.js';
+import { openPostgresStore } from '../src/store/postgres/index.js';
+import { createScratchDatabase } from '../src/store/postgres/scratch.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { ArticleInput, Store } from '../src/store/store.js';
 import { pct, readJsonl, report, writeJsonl } from './common.js';
@@ -20,6 +23,24 @@ export interface AskEvalOptions {
   out?: string;
   json?: boolean;
   limit?: number;
+  /** 'postgres': a scratch database on the server of `databaseUrl`, dropped afterwards. */
+  store?: 'sqlite' | 'postgres';
+  databaseUrl?: string;
+}
+
+/** A fresh, empty store of the kind asked for, and how to get rid of it. */
+async function scratchStore(opts: { store?: 'sqlite' | 'postgres'; databaseUrl?: string }): Promise<{ store: Store; dispose(): Promise<void> }> {
+  if (opts.store === 'postgres') {
+    const db = await createScratchDatabase(opts.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'briefbot_eval');
+    const store = await openPostgresStore(db.url).catch(async (err) => {
+      await db.drop();
+      throw err;
+    });
+    return { store, dispose: async () => (await store.close(), await db.drop()) };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'briefbot-eval-ask-'));
+  const store = openSqliteStore(join(dir, 'eval.sqlite'));
+  return { store, dispose: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
 export interface Question {
@@ -133,9 +154,11 @@ export interface AskFigures {
   baseline: { accuracy: number; numericAccuracy: number };
 }
 
-export async function evaluateCorpus(corpus: Corpus, opts: { limit?: number; out?: string }): Promise<AskFigures> {
-  const dir = mkdtempSync(join(tmpdir(), 'briefbot-eval-ask-'));
-  const store = openSqliteStore(join(dir, 'eval.sqlite'));
+export async function evaluateCorpus(
+  corpus: Corpus,
+  opts: { limit?: number; out?: string; store?: 'sqlite' | 'postgres'; databaseUrl?: string },
+): Promise<AskFigures> {
+  const { store, dispose } = await scratchStore(opts);
   try {
     let stored = 0;
     for (const a of corpus.articles) if ((await storeArticle(store, a)).status === 'added') stored++;
@@ -175,8 +198,7 @@ export async function evaluateCorpus(corpus: Corpus, opts: { limit?: number; out
       baseline: { accuracy: base / n, numericAccuracy: numeric ? baseNumeric / numeric : 0 },
     };
   } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await dispose();
   }
 }
 
@@ -184,10 +206,11 @@ export async function runAsk(opts: AskEvalOptions): Promise<AskFigures> {
   const corpus = opts.squad ? loadSquad(opts.squad) : opts.realtimeqa ? loadRealtimeQa(opts.realtimeqa) : undefined;
   if (!corpus) throw new Error('give --squad <file.json> or --realtimeqa <file.jsonl>');
   const f = await evaluateCorpus(corpus, opts);
-  report(!!opts.json, { dataset: corpus.name, ...f }, [
-    `sentence answers (${corpus.name}: ${f.questions} questions over ${f.articles} stored articles)`,
+  const store = opts.store ?? 'sqlite';
+  report(!!opts.json, { dataset: corpus.name, store, ...f }, [
+    `sentence answers (${corpus.name}: ${f.questions} questions over ${f.articles} stored articles, ${store === 'postgres' ? 'PostgreSQL' : 'SQLite'} store)`,
     `  briefbot ask        top-1 correct ${pct(f.accuracy)}  numeric answers ${pct(f.numeric.accuracy)} (${f.numeric.questions} questions)  abstained ${pct(f.abstention)}`,
-    `  FTS5 BM25 top-1     top-1 correct ${pct(f.baseline.accuracy)}  numeric answers ${pct(f.baseline.numericAccuracy)}`,
+    `  ${store === 'postgres' ? 'PG ts_rank top-1 ' : 'FTS5 BM25 top-1  '}   top-1 correct ${pct(f.baseline.accuracy)}  numeric answers ${pct(f.baseline.numericAccuracy)}`,
   ]);
   return f;
 }

@@ -1,10 +1,13 @@
-/** Quality evaluations: `npm run eval -- <extract|summarize|ask> [options]`. */
+/** Quality evaluations: `npm run eval -- <extract|summarize|ask|stories|figures> [options]`. */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { defaultData } from './common.js';
+import { defaultData, repoRoot } from './common.js';
 import { runExtract } from './extract.js';
 import { runSummarize } from './summarize.js';
 import { runAsk } from './ask.js';
+import { runStories } from './stories.js';
+import { runFigures } from './figures.js';
+import { loadConfig } from '../src/config.js';
 
 const program = new Command('eval').description('briefbot quality evaluations on the shared development sets');
 
@@ -40,9 +43,36 @@ program
   .option('--limit <n>', 'only the first n questions', (v) => Number.parseInt(v, 10))
   .option('--out <file>', 'write per-question results as JSONL')
   .option('--json', 'print the figures as one JSON object')
-  .action(async (o: { squad?: string; realtimeqa?: string; limit?: number; out?: string; json?: boolean }) => {
+  .option('--store <kind>', 'sqlite (a temporary file) or postgres (a scratch database, dropped afterwards); default postgres when DATABASE_URL is set')
+  .option('--database-url <url>', 'PostgreSQL server for --store postgres (default DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres)')
+  .action(async (o: { squad?: string; realtimeqa?: string; limit?: number; out?: string; json?: boolean; store?: string; databaseUrl?: string }) => {
     if (!o.squad === !o.realtimeqa) program.error('give exactly one of --squad <file.json> or --realtimeqa <file.jsonl>');
-    await runAsk({ ...o, squad: o.squad && resolve(o.squad), realtimeqa: o.realtimeqa && resolve(o.realtimeqa), out: o.out && resolve(o.out) });
+    const databaseUrl = o.databaseUrl ?? loadConfig().databaseUrl;
+    const kind = o.store ?? (databaseUrl ? 'postgres' : 'sqlite');
+    if (kind !== 'sqlite' && kind !== 'postgres') return program.error('--store is sqlite or postgres');
+    const store: 'sqlite' | 'postgres' = kind;
+    await runAsk({ ...o, store, databaseUrl, squad: o.squad && resolve(o.squad), realtimeqa: o.realtimeqa && resolve(o.realtimeqa), out: o.out && resolve(o.out) });
+  });
+
+program
+  .command('stories')
+  .description('same-story grouping (the brief builder\'s) on AllSides story groups: pairwise and B-cubed F1, grouped cross-validation first, TF-IDF single link as baseline')
+  .option('--data <file>', 'JSONL rows {id, cluster, title, source, publishedAt, body}', defaultData('clustering/stories-dev.jsonl'))
+  .option('--out <file>', 'write {id, cluster} per article (the shipped parameters)')
+  .option('--folds <n>', 'cross-validation folds (by story)', (v) => Number.parseInt(v, 10), 5)
+  .option('--json', 'print the figures as one JSON object')
+  .action((o: { data: string; out?: string; folds: number; json?: boolean }) => {
+    runStories({ ...o, data: resolve(o.data), out: o.out && resolve(o.out) });
+  });
+
+program
+  .command('figures')
+  .description('key figures (whole spans) and their labels against the hand-labelled sentences in eval/data/figures.jsonl, beside the extractor before them')
+  .option('--data <file>', 'JSONL rows {item, sentence, figures: [{span, label: [accepted...] | null}]}', resolve(repoRoot, 'eval/data/figures.jsonl'))
+  .option('--errors', 'print every wrong span and label')
+  .option('--json', 'print the figures as one JSON object')
+  .action((o: { data: string; errors?: boolean; json?: boolean }) => {
+    runFigures({ ...o, data: resolve(o.data) });
   });
 
 await program.parseAsync(process.argv);

@@ -3,7 +3,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ingestInputs, readInputs, type IngestOptions } from './articles/ingest.js';
 import { ask } from './ask/answer.js';
 import { buildBrief } from './briefing/build.js';
-import { checkBriefs, parseDuration } from './briefing/load-definitions.js';
+import { checkBriefs, formatInZone, loadBriefDefinitions, parseDuration } from './briefing/load-definitions.js';
+import type { BriefDefinition } from './briefing/definition.js';
+import type { BriefOptions } from './briefing/build.js';
+import type { Message } from './messages/message.js';
+import { composeRun } from './schedule/run-brief.js';
+import { nextSlot } from './schedule/slots.js';
 import { answerMessage } from './commands/ask.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { BriefbotError, errorMessage } from './errors.js';
@@ -11,7 +16,9 @@ import { renderText } from './messages/render-text.js';
 import { splitSentences } from './nlp/sentences.js';
 import { summarizeSentences } from './summarize/summarize.js';
 import { formatDeliveries, listDeliveries } from './schedule/deliveries.js';
+import { copySqliteToPostgres, formatCopyReport } from './store/copy-to-postgres.js';
 import { openStore } from './store/open.js';
+import { isPostgresUrl } from './store/postgres/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/store.js';
 
@@ -49,9 +56,46 @@ const duration = (v: string) => {
   return ms;
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const postgresUrl = (v: string) => {
+  if (!isPostgresUrl(v)) throw new InvalidArgumentError('must be a postgres:// or postgresql:// URL');
+  return v;
+};
 const fail = (input: string, reason: string) => process.stderr.write(`briefbot: ${input}: ${reason}\n`);
 
-export function buildCli(): Command {
+/** What `briefbot preview` builds in the core and hands to the platform renderers. */
+export interface PreviewInput {
+  brief: BriefDefinition;
+  /** The next run's slot, and how it reads in the brief's time zone. */
+  slot: Date;
+  when: string;
+  options: BriefOptions;
+  /** What the run would post; null when it would post nothing (when_empty: skip). */
+  message: Message | null;
+  /** The plain text the console adapter prints. */
+  consoleText: string;
+}
+
+/**
+ * Drawing a message the way Slack and Discord show it needs the adapters' renderers,
+ * which the core never imports: the entry point (bin/briefbot.js) passes this in.
+ * Returns the lines to print.
+ */
+export type PreviewRenderer = (input: PreviewInput, opts: { html?: string; open?: boolean }) => Promise<string[]>;
+
+export interface CliPlugins {
+  preview?: PreviewRenderer;
+}
+
+/** `--since 2004-12-01` or `--since 30d`. */
+const dateOrDuration = (v: string): { at: Date } | { ms: number } => {
+  const ms = parseDuration(v);
+  if (ms !== undefined) return { ms };
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new InvalidArgumentError('must be a date (2005-01-01) or a duration (30d)');
+  return { at: new Date(t) };
+};
+
+export function buildCli(plugins: CliPlugins = {}): Command {
   const program = new Command('briefbot')
     .description('News briefs and cited answers, from the command line. `npm start` runs the bot itself.')
     .showHelpAfterError();
@@ -60,7 +104,7 @@ export function buildCli(): Command {
     .command('ingest')
     .description('store articles from text/Markdown/HTML files, folders (recursively), feeds (RSS, Atom, JSON Feed) and http(s) URLs')
     .argument('<inputs...>', 'files, folders or URLs')
-    .option('--db <path>', 'SQLite file (default: BRIEFBOT_DB or ./data/briefbot.db)')
+    .option('--db <path>', 'SQLite file (default: the configured store, DATABASE_URL or BRIEFBOT_DB)')
     .option('--max-bytes <n>', 'largest file or page to read', positiveInt)
     .option('--allow-private', 'let URLs reach private and loopback addresses (local testing)')
     .action(async (inputs: string[], opts) => {
@@ -113,7 +157,7 @@ export function buildCli(): Command {
           process.exitCode = 1;
           continue;
         }
-        const summary = summarizeSentences(splitSentences(r.article.body), { title: r.article.title, sentences: opts.sentences });
+        const summary = summarizeSentences(splitSentences(r.article.body), { title: r.article.title, sentences: opts.sentences, language: r.article.language });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ input: r.input, title: r.article.title, sentences: summary.sentences, figures: summary.figures.map(({ measure, value, kind }) => ({ measure: measure ?? null, value, kind })) })}\n`);
         } else {
@@ -169,6 +213,38 @@ export function buildCli(): Command {
       });
     });
 
+  program
+    .command('preview')
+    .description("what a brief's next run would post (same window, topics, sources, limits), drawn as Slack and Discord show it, with the console text")
+    .argument('<brief>', 'the brief name')
+    .option('--html <file>', 'write the preview page here')
+    .option('--open', 'open the page in a browser (written to a temporary file unless --html is given)')
+    .option('--since <date|duration>', "start the window here instead of where the definition says (try a definition on older stories, e.g. the samples' 2005-01-01)", dateOrDuration)
+    .option('--dir <folder>', 'brief definitions (default: BRIEFBOT_BRIEFS_DIR or ./briefs)')
+    .option('--db <path>', 'SQLite file')
+    .action(async (name: string, opts) => {
+      if (!plugins.preview) throw new BriefbotError('no_preview', 'preview draws with the adapters; run it as `npx briefbot preview` (bin/briefbot.js)');
+      const dir = opts.dir ?? config().briefsDir;
+      const { briefs, errors } = loadBriefDefinitions(dir);
+      const brief = briefs.find((b) => b.name.toLowerCase() === name.toLowerCase());
+      if (!brief) {
+        const bad = errors.find((e) => e.file.replace(/\.ya?ml$/, '').endsWith(name));
+        const known = briefs.length ? `briefs: ${briefs.map((b) => b.name).join(', ')}` : `no valid briefs in ${dir}`;
+        throw new BriefbotError('unknown_brief', bad ? `${bad.file}: ${bad.message}` : `there is no brief called "${name}" (${known})`);
+      }
+      const now = new Date();
+      const slot = nextSlot(brief, now);
+      await withStore(opts.db, async (store) => {
+        const since: { at: Date } | { ms: number } | undefined = opts.since;
+        const windowStart = since ? ('at' in since ? since.at : new Date(slot.getTime() - since.ms)) : undefined;
+        const { message: msg, options } = await composeRun(store, brief, slot, buildBrief, windowStart);
+        const when = formatInZone(slot, brief.timezone);
+        const consoleText = msg ? renderText(msg) : `Nothing would be posted: no stories match, and ${brief.file} says when_empty: skip.`;
+        const lines = await plugins.preview!({ brief, slot, when, options, message: msg, consoleText }, { html: opts.html, open: opts.open });
+        for (const line of lines) process.stdout.write(`${line}\n`);
+      });
+    });
+
   const briefs = program.command('briefs').description('brief definitions');
   briefs
     .command('check')
@@ -191,12 +267,25 @@ export function buildCli(): Command {
       });
     });
 
+  program
+    .command('migrate')
+    .description('copy the SQLite store (articles with their sentences and summaries, subscriptions, sources and seen items, delivery ledger) into PostgreSQL')
+    .requiredOption('--to <url>', 'the PostgreSQL database (postgres:// or postgresql://)', postgresUrl)
+    .option('--db <path>', 'SQLite file (default: BRIEFBOT_DB or ./data/briefbot.db)')
+    .option('--append', 'copy into a database that already holds data; rows already there are not copied twice')
+    .action(async (opts: { to: string; db?: string; append?: boolean }) => {
+      const path = opts.db ?? config().dbPath;
+      const report = await copySqliteToPostgres(path, opts.to, { append: opts.append, progress: (line) => process.stderr.write(`${line}\r`) });
+      process.stderr.write('\n');
+      for (const line of formatCopyReport(path, report)) process.stdout.write(`${line}\n`);
+    });
+
   return program;
 }
 
-export async function runCli(argv: string[]): Promise<void> {
+export async function runCli(argv: string[], plugins: CliPlugins = {}): Promise<void> {
   try {
-    await buildCli().parseAsync(argv);
+    await buildCli(plugins).parseAsync(argv);
   } catch (err) {
     if (err instanceof ConfigError) process.stderr.write(`briefbot: ${err.message}\n`);
     else if (err instanceof BriefbotError) process.stderr.write(`briefbot: ${err.message}\n`);
@@ -205,6 +294,3 @@ export async function runCli(argv: string[]): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/src/cli.ts')) {
-  await runCli(process.argv);
-}

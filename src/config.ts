@@ -28,10 +28,26 @@ const duration = (dflt: string) =>
       return ms;
     });
 const url = z.string().url().optional();
+/** A PostgreSQL URL; the message never repeats the value, which holds the password. */
+const databaseUrl = z
+  .string()
+  .optional()
+  .refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return /^postgres(?:ql)?:$/i.test(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: 'is not a postgres:// or postgresql:// URL (e.g. postgres://briefbot:secret@db.internal:5432/briefbot)' },
+  );
 
 const schema = z
   .object({
     BRIEFBOT_DB: z.string().default('./data/briefbot.db'),
+    DATABASE_URL: databaseUrl,
     BRIEFBOT_BRIEFS_DIR: z.string().default('./briefs'),
     BRIEFBOT_SAMPLES_DIR: z.string().default('./samples'),
     BRIEFBOT_LOAD_SAMPLES: bool(true),
@@ -45,6 +61,7 @@ const schema = z
     BRIEFBOT_CATCHUP_GRACE: duration('2h'),
     BRIEFBOT_SOURCE_POLL: duration('15m'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
     HEALTH_PORT: port.optional(),
     HEALTH_HOST: z.string().default('127.0.0.1'),
     SLACK_BOT_TOKEN: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(),
@@ -96,6 +113,8 @@ export type Env = z.output<typeof schema>;
 
 export interface Config {
   dbPath: string;
+  /** PostgreSQL instead of the SQLite file at dbPath. */
+  databaseUrl?: string;
   briefsDir: string;
   samplesDir: string;
   loadSamples: boolean;
@@ -109,6 +128,8 @@ export interface Config {
   catchUpGraceMs: number;
   sourcePollMs: number;
   logLevel: string;
+  /** auto: pretty lines on a terminal, JSON lines when piped; pretty; json. */
+  logFormat: 'auto' | 'pretty' | 'json';
   health?: { port: number; host: string };
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; port: number; host: string };
   discord?: {
@@ -139,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     dbPath: e.BRIEFBOT_DB,
+    databaseUrl: e.DATABASE_URL,
     briefsDir: e.BRIEFBOT_BRIEFS_DIR,
     samplesDir: e.BRIEFBOT_SAMPLES_DIR,
     loadSamples: e.BRIEFBOT_LOAD_SAMPLES,
@@ -152,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     catchUpGraceMs: e.BRIEFBOT_CATCHUP_GRACE,
     sourcePollMs: e.BRIEFBOT_SOURCE_POLL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     health: e.HEALTH_PORT !== undefined ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST } : undefined,
     slack: e.SLACK_BOT_TOKEN
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, port: e.SLACK_PORT, host: e.SLACK_HOST }

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import pretty from 'pino-pretty';
 
 /** The subset of pino the code uses, so tests can pass a silent or capturing logger. */
 export interface Logger {
@@ -9,8 +10,42 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-export function createLogger(level: string = 'info', destination: NodeJS.WritableStream = process.stderr): Logger {
-  return pino({ level, base: undefined }, destination as pino.DestinationStream) as unknown as Logger;
+export type LogFormat = 'auto' | 'pretty' | 'json';
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+export interface LogSettings {
+  level: string;
+  pretty: boolean;
+  colour: boolean;
+}
+
+/**
+ * How logs are written. People at a terminal get pino-pretty lines (coloured only on a
+ * terminal); machines get JSON lines: when the stream is piped or redirected, or with
+ * LOG_FORMAT=json. With the console bot in the same terminal, the bot's answers go to
+ * stdout and logs to stderr, which is the same screen: info lines there would land
+ * between answers, so only warnings and errors are shown (`npm start 2>bot.log` keeps
+ * everything at LOG_LEVEL, as JSON, in the file).
+ */
+export function logSettings(o: { level: string; format: LogFormat; isTTY: boolean; consoleBot?: boolean }): LogSettings {
+  const pretty = o.format === 'pretty' || (o.format === 'auto' && o.isTTY);
+  const sharesScreen = o.consoleBot === true && o.isTTY;
+  const level = sharesScreen && LEVELS.indexOf(o.level) < LEVELS.indexOf('warn') ? 'warn' : o.level;
+  return { level, pretty, colour: pretty && o.isTTY };
+}
+
+export function createLogger(
+  level: string = 'info',
+  destination: NodeJS.WritableStream = process.stderr,
+  options: { format?: LogFormat; consoleBot?: boolean } = {},
+): Logger {
+  const isTTY = (destination as NodeJS.WriteStream).isTTY === true;
+  const s = logSettings({ level, format: options.format ?? 'json', isTTY, consoleBot: options.consoleBot });
+  const stream = s.pretty
+    ? pretty({ colorize: s.colour, destination, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
+    : (destination as pino.DestinationStream);
+  return pino({ level: s.level, base: undefined }, stream) as unknown as Logger;
 }
 
 export const silentLogger: Logger = {

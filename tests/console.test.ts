@@ -76,7 +76,13 @@ describe('npm start (console, no tokens)', () => {
 
   it('loads the samples, answers /ask trade figure? from stdin, and exits cleanly on SIGTERM', async () => {
     const { out, err, code } = await run(['/ask trade figure?'], /Bilateral trade[\s\S]*— /);
-    expect(out).toMatch(/briefbot is ready: 5 articles stored\. Next brief "morning" is due .* 08:00/);
+    // A fresh store: the samples keep their real dates, so the first line says so and their own brief follows.
+    expect(out.split('\n')[0]).toMatch(
+      /^briefbot is ready: 5 bundled sample articles stored, published January 2005 to November 2025 \(their own dates, so not in a 24-hour brief; their brief is below\)\. Next brief "morning" is due .* 08:00/,
+    );
+    expect(out.split('\n')[1]).toBe('**Sample brief**');
+    expect(out).toContain('• High fuel prices hit BA\'s profits\n  British Airways has blamed high fuel prices for a 40% drop in profits.');
+    expect(out).toContain('_5 stories from 2 sources, since 2005-01-01_');
     expect(out).toContain('> Bilateral trade reached 5.7 billion ringgit ($1.37 billion)');
     expect(err).toContain('stopped cleanly');
     expect(code).toBe(0);

@@ -1,6 +1,6 @@
 import { splitSentences } from '../nlp/sentences.js';
 import { sentenceKinds } from '../nlp/kinds.js';
-import { terms } from '../nlp/tokens.js';
+import { storySignature } from '../briefing/stories.js';
 import { summarizeSentences } from '../summarize/summarize.js';
 import type { ArticleAnalysis, ArticleInput } from '../store/store.js';
 
@@ -11,8 +11,8 @@ import type { ArticleAnalysis, ArticleInput } from '../store/store.js';
  */
 export function analyseArticle(article: ArticleInput): ArticleAnalysis {
   const bodySentences = splitSentences(article.body);
-  const summary = summarizeSentences(bodySentences, { title: article.title });
-  summary.storyTerms = [...new Set(terms(`${article.title} ${summary.sentences[0] ?? ''}`))];
+  const summary = summarizeSentences(bodySentences, { title: article.title, language: article.language });
+  summary.story = storySignature(article.title, bodySentences);
   const sentences = [article.title, ...bodySentences].map((text) => ({ text, kinds: sentenceKinds(text) }));
   return { sentences, summary };
 }

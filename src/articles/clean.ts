@@ -17,8 +17,12 @@ const CREDIT = new RegExp(
     String.raw`^(?:this|the) (?:article|story|report|piece|interview|post) (?:was|is|has been|had been) (?:initially |originally |first |also )?(?:published|written|produced|posted|translated|adapted|updated)\b`,
     String.raw`^(?:adapted|translated|edited|reported|written|compiled|produced|curated|reviewed|fact-checked|illustrated)(?: (?:in|into|from) [\p{L}-]+)*(?: and [\p{L}-]+)? by\b`,
     String.raw`^(?:additional )?(?:reporting|editing|writing|research|translation|illustrations?|graphics) (?:by|:)`,
-    String.raw`^by [\p{Lu}][\p{L}.'’-]+(?: (?:and |& )?[\p{Lu}][\p{L}.'’-]+){0,4}(?:,? [\p{L}\s]+)?$`,
-    String.raw`^(?:photo|photograph|image|picture|video|credit|source|caption)s?(?: credit)?\s*:`,
+    // Bylines in the languages whose feeds we read: "By …", "Por Matt Spetalnick e Jason Szep", "Par …", "Von …".
+    String.raw`^(?:by|por|par|von) [\p{Lu}][\p{L}.'’-]+(?: (?:and |& |e |y |et |und )?[\p{Lu}][\p{L}.'’-]+){0,5}(?:,? [\p{L}\s]+)?$`,
+    String.raw`^(?:photo|photograph|image|picture|video|credit|source|caption|foto|fotografia|imagem|bild|crédito|crédit)s?(?: (?:credit|copyright|caption))?\s*:`,
+    String.raw`^image (?:copyright|caption)\b`,
+    // A photo credit in agency style: "REUTERS/Kevin Lamarque", "(AFP/Getty Images)".
+    String.raw`^\(?(?:reuters|afp|ap|epa|getty images|pa|ansa|efe)\s?/\s?[\p{L}.' -]+\)?$`,
   ].join('|'),
   'iu',
 );
@@ -38,11 +42,20 @@ const BOILERPLATE = new RegExp(
   'iu',
 );
 
+/** A dateline and nothing else: "NAIROBI (Reuters) -", "WASHINGTON, Sept 24 (AP) —", "LONDON:". */
+const DATELINE_ONLY = /^[\p{Lu}][\p{Lu} .'’-]+(?:,\s?[\p{L}. ]+?\s?\d{0,2})?\s?(?:\([\p{L} .&-]+\))?\s?[-—–:]?$/u;
+
+/** A line no summary may be: a byline, a credit, a dateline alone or a photo caption credit. */
+export function isCreditLine(line: string): boolean {
+  const t = line.trim();
+  return (words(t) <= 30 && CREDIT.test(t)) || (words(t) <= 8 && DATELINE_ONLY.test(t));
+}
+
 export function isNoiseLine(line: string): boolean {
   const t = line.trim();
   if (!t) return true;
   if (isTeaser(t)) return true;
-  if (words(t) <= 30 && CREDIT.test(t)) return true;
+  if (isCreditLine(t)) return true;
   if (words(t) <= 20 && BOILERPLATE.test(t)) return true;
   return false;
 }

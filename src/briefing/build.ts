@@ -2,6 +2,7 @@ import { message, type Block, type Link, type Message } from '../messages/messag
 import type { ArticleWithSummary, Store } from '../store/store.js';
 import { formatFigure } from '../summarize/summary.js';
 import { stem, terms, words } from '../nlp/tokens.js';
+import { groupStories, storySignature } from './stories.js';
 
 export interface BriefOptions {
   since: Date;
@@ -32,18 +33,18 @@ export async function selectStories(store: Store, options: BriefOptions): Promis
   const clusters = clusterSameStory(articles);
   const until = options.until.getTime();
   const stories = clusters.map((group) => {
-    const lead = group[0];
+    const lead = mostInformative(group);
     const ageHours = Math.max(0, (until - Date.parse(lead.publishedAt)) / 3_600_000);
     const distinctSources = new Set(group.map((a) => a.source)).size;
     const importance = Math.max(...group.map((a) => a.summary.weight)) * distinctSources;
-    const figure = group.flatMap((a) => a.summary.figures)[0];
+    const figure = [lead, ...group.filter((a) => a !== lead)].flatMap((a) => a.summary.figures)[0];
     const summary = lead.summary.sentences.find((s) => s !== lead.title) ?? lead.body.split('\n')[0];
     return {
       title: lead.title,
       url: lead.url,
       summary,
       figure: figure && formatFigure(figure),
-      sources: dedupeLinks(group.map((a) => ({ label: a.source, url: a.url }))),
+      sources: dedupeLinks([lead, ...group.filter((a) => a !== lead)].map((a) => ({ label: a.source, url: a.url }))),
       publishedAt: lead.publishedAt,
       score: importance / (1 + ageHours / 24),
       articleIds: group.map((a) => a.id),
@@ -73,7 +74,9 @@ export async function buildBrief(store: Store, options: BriefOptions): Promise<M
 export function describeWindow(options: Pick<BriefOptions, 'since' | 'until' | 'topics'>): string {
   const hours = Math.round((options.until.getTime() - options.since.getTime()) / 3_600_000);
   const span = hours % 24 === 0 ? `${hours / 24 === 1 ? '24 hours' : `${hours / 24} days`}` : `${hours} hours`;
-  return `last ${span}${options.topics?.length ? ` about ${options.topics.join(', ')}` : ''}`;
+  // "last 7,600 days" says less than the date it started.
+  const when = hours > 31 * 24 ? `since ${options.since.toISOString().slice(0, 10)}` : `last ${span}`;
+  return `${when}${options.topics?.length ? ` about ${options.topics.join(', ')}` : ''}`;
 }
 
 /**
@@ -106,47 +109,40 @@ function matchesSources(a: ArticleWithSummary, sources?: string[]): boolean {
   });
 }
 
-/**
- * Groups articles that tell the same story: headline-and-lead vocabulary overlap
- * (Jaccard ≥ 0.5). Candidates come from an inverted index over the window's less
- * common terms only: a word in most headlines ("says") would make every article a
- * candidate of every other and the grouping quadratic.
- */
+/** Articles that report the same event, grouped (src/briefing/stories.ts); each group's members newest first. */
 function clusterSameStory(articles: ArticleWithSummary[]): ArticleWithSummary[][] {
-  const termSets = articles.map((a) => new Set(a.summary.storyTerms ?? terms(`${a.title} ${a.summary.sentences[0] ?? ''}`)));
-  const df = new Map<string, number>();
-  for (const t of termSets) for (const term of t) df.set(term, (df.get(term) ?? 0) + 1);
-  const common = Math.max(5, articles.length * 0.01);
-  const groups: { members: ArticleWithSummary[]; terms: Set<string> }[] = [];
-  const byTerm = new Map<string, number[]>();
+  const labels = groupStories(
+    articles.map((a) => ({
+      // Rows stored before signatures existed: their summary sentences stand in for the lead.
+      signature: a.summary.story ?? storySignature(a.title, a.summary.sentences),
+      publishedAt: a.publishedAt,
+    })),
+  );
+  const groups = new Map<number, ArticleWithSummary[]>();
   articles.forEach((a, i) => {
-    const t = termSets[i];
-    const rare = [...t].filter((term) => df.get(term)! <= common);
-    // Half the vocabulary in common means many shared rare words: groups sharing one rare word by chance are not worth a comparison.
-    const need = Math.min(2, rare.length);
-    const shared = new Map<number, number>();
-    for (const term of rare) for (const g of byTerm.get(term) ?? []) shared.set(g, (shared.get(g) ?? 0) + 1);
-    let match = -1;
-    for (const [g, n] of shared) {
-      if (n < need) continue;
-      let overlap = 0;
-      for (const x of t) if (groups[g].terms.has(x)) overlap++;
-      if (overlap / (t.size + groups[g].terms.size - overlap) >= 0.5) {
-        match = g;
-        break;
-      }
-    }
-    if (match === -1) {
-      match = groups.push({ members: [], terms: t }) - 1;
-      for (const term of rare) {
-        const list = byTerm.get(term);
-        if (list) list.push(match);
-        else byTerm.set(term, [match]);
-      }
-    }
-    groups[match].members.push(a);
+    const g = groups.get(labels[i]);
+    if (g) g.push(a);
+    else groups.set(labels[i], [a]);
   });
-  return groups.map((g) => g.members);
+  return [...groups.values()];
+}
+
+/**
+ * The member whose summary sentence says most: the most distinct content words, a
+ * stated figure counting extra. Outlets lead with different sentences; a bullet keeps one.
+ */
+function mostInformative(group: ArticleWithSummary[]): ArticleWithSummary {
+  let best = group[0];
+  let bestScore = -1;
+  for (const a of group) {
+    const sentence = a.summary.sentences.find((s) => s !== a.title) ?? '';
+    const score = new Set(terms(sentence)).size + 3 * Math.min(a.summary.figures.length, 1);
+    if (score > bestScore) {
+      best = a;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 function dedupeLinks(links: Link[]): Link[] {

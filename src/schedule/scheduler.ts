@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { BriefOptions } from '../briefing/build.js';
 import type { BriefDefinition } from '../briefing/definition.js';
-import { formatInZone } from '../briefing/load-definitions.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { message, type Message } from '../messages/message.js';
+import type { Message } from '../messages/message.js';
 import type { BriefRun } from '../store/schedule-types.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_RETRY, deliverToTarget, type DeliverContext, type DeliveryMetrics, type Poster, type RetryPolicy } from './deliver.js';
 import { nextSlot, slotKey, slotsBetween } from './slots.js';
+import { composeRun, titleOf, type BuildBrief } from './run-brief.js';
 
-/** buildBrief (src/briefing/build.ts), passed in so tests can count or fail builds: null when no story matches. */
-export type BuildBrief = (store: Store, opts: BriefOptions) => Promise<Message | null> | Message | null;
+export { titleOf, type BuildBrief } from './run-brief.js';
 
 export interface SchedulerOptions {
   store: Store;
@@ -47,10 +45,6 @@ export interface Scheduler {
   lastTickAt(): Date | undefined;
   /** Runs every due slot that is not finished (what start and the periodic sweep do). Exposed for tests and the CLI. */
   sweep(): Promise<void>;
-}
-
-export function titleOf(brief: BriefDefinition): string {
-  return brief.title ?? brief.name.replace(/[-_]+/g, ' ').replace(/^./, (c) => c.toUpperCase());
 }
 
 /** File targets ∪ active subscriptions. */
@@ -100,20 +94,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     return p;
   }
 
-  async function windowFor(brief: BriefDefinition, slot: Date): Promise<{ since: Date; until: Date }> {
-    if (brief.window.kind === 'duration') return { since: new Date(slot.getTime() - brief.window.ms), until: slot };
-    const prev = await store.deliveries.previousRun(brief.name, slotKey(slot));
-    return { since: prev ? new Date(prev.slot) : new Date(slot.getTime() - brief.window.fallbackMs), until: slot };
-  }
-
   /** Builds the brief for a slot once (first instance to record it wins) and stores it with its targets. */
   async function buildRun(brief: BriefDefinition, slot: Date, late: boolean): Promise<BriefRun> {
-    const { since, until } = await windowFor(brief, slot);
-    const title = titleOf(brief);
-    let msg = await opts.buildBrief(store, { since, until, topics: brief.topics, sources: brief.sources, maxStories: brief.maxStories, title });
-    if (!msg && brief.whenEmpty === 'notice') {
-      msg = message([{ type: 'paragraph', text: `No new stories since ${formatInZone(since, brief.timezone)}.` }], title);
-    }
+    const { message: msg, options } = await composeRun(store, brief, slot, opts.buildBrief);
+    const since = options.since;
     const run = await store.deliveries.recordRun(
       { brief: brief.name, slot: slotKey(slot), status: 'built', message: msg ? JSON.stringify(msg) : undefined, targets: await effectiveTargets(store, brief), late },
       now(),

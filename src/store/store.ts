@@ -50,6 +50,8 @@ export interface SentenceRow {
 export interface ArticleBatchItem {
   input: ArticleInput;
   analysis: ArticleAnalysis;
+  /** When it was first ingested (copying from another store); now by default. */
+  ingestedAt?: string;
 }
 
 export interface ArticleStore {

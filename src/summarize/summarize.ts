@@ -1,4 +1,5 @@
 import { splitSentences } from '../nlp/sentences.js';
+import { isCreditLine } from '../articles/clean.js';
 import { terms, words } from '../nlp/tokens.js';
 import { findQuantities, measureOf } from '../nlp/quantities.js';
 import type { KeyFigure, Summary } from './summary.js';
@@ -21,6 +22,8 @@ export interface SummarizeOptions {
   title?: string;
   /** How many key figures at most (default 3). */
   figures?: number;
+  /** The article's language (ISO 639-1): how its figures' separators read ("0,68%" in Portuguese). */
+  language?: string;
 }
 
 /**
@@ -44,7 +47,7 @@ export function summarizeSentences(sentences: string[], options: SummarizeOption
     const centrality = unique.size ? [...unique].reduce((a, t) => a + Math.min(freq.get(t)! - 1, 3), 0) / (3 * Math.sqrt(unique.size) * 3) : 0;
     const titleOverlap = titleTerms.size ? [...unique].filter((t) => titleTerms.has(t)).length / titleTerms.size : 0;
     let score = 1 / (1 + DECAY * i) + CENTRALITY * Math.min(centrality, 1) + 0.3 * titleOverlap;
-    if (findQuantities(s).length) score += 0.08;
+    if (findQuantities(s, options.language).length) score += 0.08;
     if (wordCount < 6) score -= 0.6;
     else if (wordCount < SHORT) score -= SHORT_PENALTY * ((SHORT - wordCount) / SHORT) ** 1.5;
     if (wordCount > 60) score -= 0.2;
@@ -52,9 +55,10 @@ export function summarizeSentences(sentences: string[], options: SummarizeOption
     if (/^["“‘']/.test(s)) score -= 0.15;
     return { s, i, score };
   });
-  const chosen = [...scored].sort((a, b) => b.score - a.score || a.i - b.i).slice(0, n).sort((a, b) => a.i - b.i);
+  // A byline, credit, lone dateline or photo credit never summarises a story, whatever its place.
+  const chosen = scored.filter((c) => !isCreditLine(c.s)).sort((a, b) => b.score - a.score || a.i - b.i).slice(0, n).sort((a, b) => a.i - b.i);
   const picked = chosen.map((c) => c.s);
-  const figures = keyFigures(picked, sentences, options.figures ?? 3);
+  const figures = keyFigures(picked, sentences, options.figures ?? 3, options.language);
   const weight = Math.log2(2 + sentences.length) + figures.length * 0.5;
   return { sentences: picked, figures, weight };
 }
@@ -64,11 +68,11 @@ export function summarizeText(text: string, options: SummarizeOptions = {}): Sum
 }
 
 /** Figures from the summary first, then from the rest of the story; only ones whose measure is known count from outside the summary. */
-function keyFigures(summary: string[], all: string[], max: number): KeyFigure[] {
+function keyFigures(summary: string[], all: string[], max: number, language?: string): KeyFigure[] {
   const out: KeyFigure[] = [];
   const seen = new Set<string>();
   const consider = (s: string, requireMeasure: boolean) => {
-    for (const q of findQuantities(s)) {
+    for (const q of findQuantities(s, language)) {
       if (out.length >= max || seen.has(q.text)) continue;
       const measure = measureOf(s, q);
       if (requireMeasure && !measure) continue;

@@ -1,3 +1,5 @@
+import type { StorySignature } from '../briefing/stories.js';
+
 /** An extractive summary: verbatim sentences of the article, and its key figures. */
 export interface KeyFigure {
   /** What it measures ("bilateral trade"), when the sentence says. */
@@ -15,8 +17,8 @@ export interface Summary {
   figures: KeyFigure[];
   /** Importance score of the story, used to order briefs (higher first). */
   weight: number;
-  /** Stemmed content words of the headline and lead, computed once at ingest to group the same story across sources. */
-  storyTerms?: string[];
+  /** What groups the same story across sources (headline and lead words, names), computed once at ingest. Absent on rows stored before it existed. */
+  story?: StorySignature;
 }
 
 export function formatFigure(f: KeyFigure): string {

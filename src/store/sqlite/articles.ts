@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { porterStem } from '../../nlp/tokens.js';
+import { contentHash, distinctWords, pairsWithin, rarestWithin, RETRIEVAL, scoreCandidates, vocabularyStem, weighTerms } from '../retrieval.js';
 import type Database from 'better-sqlite3';
 import type { AddResult, Article, ArticleAnalysis, ArticleBatchItem, ArticleInput, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
 
@@ -14,12 +13,6 @@ interface ArticleRow {
   body: string;
   ingested_at: string;
   summary_json: string;
-}
-
-/** Hash of the body with case, spacing and punctuation folded, so a re-scraped copy of the same story is caught. */
-export function contentHash(body: string): string {
-  const folded = body.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-  return createHash('sha256').update(folded).digest('hex');
 }
 
 function toArticle(r: ArticleRow): Article {
@@ -41,28 +34,7 @@ export function ftsTerm(term: string): string {
   return `"${term.replace(/"/g, '""')}"`;
 }
 
-/**
- * Retrieval cost is the number of index entries (postings) a query walks, and BM25
- * scores every sentence holding any OR-ed word (about 2.5 µs each at 2.5 million
- * sentences): one common word ("year", "more") brings in a hundred thousand. So
- * candidates come from bounded lookups, scored in process by the weight (idf) of the
- * question words they hold; the answerer then ranks them as before. Budgets measured
- * with `npm run bench` (docs/performance.md) at 100,000 articles.
- */
-export const RETRIEVAL = {
-  /** Below this many postings over all words, the exact BM25 query over all of them runs. */
-  exactBudget: 6_000,
-  /** Postings BM25 may score over the rarest words. */
-  postingBudget: 1_500,
-  /** A pair of words is looked up together only when the rarer one is in at most this many sentences. */
-  pairBudget: 30_000,
-  /** Postings all pair lookups of one question may walk, counted as each pair's rarer word. */
-  pairTotal: 15_000,
-  /** Newest sentences taken per pair. */
-  perPair: 60,
-  /** SQLite page cache of the connection, in KiB. */
-  cacheKb: 16_384,
-};
+export { contentHash, RETRIEVAL } from '../retrieval.js';
 
 export class SqliteArticleStore implements ArticleStore {
   private readonly stmts;
@@ -125,7 +97,7 @@ export class SqliteArticleStore implements ArticleStore {
 
   /** Sentences holding the word (after the index's stemming); cached, since counting walks the word's whole posting list. */
   private docFrequency(word: string): number {
-    const term = porterStem(word.toLowerCase());
+    const term = vocabularyStem(word);
     let df = this.dfCache.get(term);
     if (df === undefined) {
       df = (this.stmts.vocab.get(term) as { doc: number } | undefined)?.doc ?? 0;
@@ -136,7 +108,7 @@ export class SqliteArticleStore implements ArticleStore {
   }
 
   /** Inserts one article unless it duplicates a stored one; a savepoint when called inside a transaction. */
-  private insertOne(input: ArticleInput, analysis: ArticleAnalysis): AddResult {
+  private insertOne(input: ArticleInput, analysis: ArticleAnalysis, ingestedAt = new Date().toISOString()): AddResult {
     return this.db.transaction((): AddResult => {
       if (input.url) {
         const dup = this.stmts.byUrl.get(input.url) as { id: number } | undefined;
@@ -154,7 +126,7 @@ export class SqliteArticleStore implements ArticleStore {
         language: input.language ?? null,
         body: input.body,
         hash,
-        ingestedAt: new Date().toISOString(),
+        ingestedAt,
         summary: JSON.stringify(analysis.summary),
       });
       const id = Number(info.lastInsertRowid);
@@ -174,7 +146,7 @@ export class SqliteArticleStore implements ArticleStore {
     if (items.length === 0) return [];
     // One commit for the batch; each article inside it is its own savepoint, so a crash
     // mid-ingest leaves no half article, and later items see earlier ones as duplicates.
-    const results = this.db.transaction(() => items.map((it) => this.insertOne(it.input, it.analysis)))();
+    const results = this.db.transaction(() => items.map((it) => this.insertOne(it.input, it.analysis, it.ingestedAt)))();
     if (results.some((r) => r.status === 'added')) {
       this.dfCache.clear();
       this.sentenceCount = undefined;
@@ -220,71 +192,28 @@ export class SqliteArticleStore implements ArticleStore {
   }
 
   async searchSentences(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]> {
-    const unique = [...new Set(words.map((w) => w.toLowerCase()))].filter(Boolean);
+    const unique = distinctWords(words);
     if (unique.length === 0 || limit <= 0) return [];
     this.fresh();
-    const total = Math.max(1, this.sentenceTotal());
-    const terms = unique
-      .map((w) => {
-        const df = this.docFrequency(w);
-        return { w, stem: porterStem(w), df, idf: Math.log(1 + (total - df + 0.5) / (df + 0.5)) };
-      })
-      .sort((a, b) => a.df - b.df);
+    const terms = weighTerms(unique, (w) => this.docFrequency(w), Math.max(1, this.sentenceTotal()));
     // 0. Few postings in all: the plain BM25 query over every word is cheap, and exact.
-    if (terms.reduce((a, t) => a + t.df, 0) <= RETRIEVAL.exactBudget) return this.match(terms.map((t) => ftsTerm(t.w)).join(' OR '), limit);
+    if (terms.reduce((a, t) => a + t.df, 0) <= RETRIEVAL.exactBudget) return this.match(terms.map((t) => ftsTerm(t.word)).join(' OR '), limit);
     // 1. BM25 over the rarest words, within the posting budget.
-    const rare: typeof terms = [];
-    let postings = 0;
-    for (const t of terms) {
-      if (rare.length > 0 && postings + t.df > RETRIEVAL.postingBudget) break;
-      rare.push(t);
-      postings += t.df;
-    }
     const ids = new Set<number>();
-    if (postings <= RETRIEVAL.postingBudget) {
-      for (const id of this.stmts.rankedIds.all(rare.map((t) => ftsTerm(t.w)).join(' OR '), limit) as number[]) ids.add(id);
-    }
+    const { rare, fits } = rarestWithin(terms, RETRIEVAL.postingBudget);
+    if (fits) for (const id of this.stmts.rankedIds.all(rare.map((t) => ftsTerm(t.word)).join(' OR '), limit) as number[]) ids.add(id);
     // 2. Sentences holding two of the words, common ones included: the sentence that states an
     // answer usually repeats several words of the question. An AND walks the rarer list and skips
-    // through the other, so a pair costs about its rarer word's postings; pairs of the rarest
-    // words come first, within a total budget.
-    let walked = 0;
-    pairs: for (let i = 0; i < terms.length && terms[i].df <= RETRIEVAL.pairBudget; i++) {
-      for (let j = i + 1; j < terms.length; j++) {
-        walked += terms[i].df;
-        if (walked > RETRIEVAL.pairTotal) break pairs;
-        for (const id of this.stmts.newestIds.all(`${ftsTerm(terms[i].w)} ${ftsTerm(terms[j].w)}`, RETRIEVAL.perPair) as number[]) ids.add(id);
-      }
+    // through the other, so a pair costs about its rarer word's postings.
+    for (const [x, y] of pairsWithin(terms)) {
+      for (const id of this.stmts.newestIds.all(`${ftsTerm(x.word)} ${ftsTerm(y.word)}`, RETRIEVAL.perPair) as number[]) ids.add(id);
     }
     // 3. Only common words, none together: the newest sentences holding the rarest.
-    if (ids.size === 0) for (const id of this.stmts.newestIds.all(ftsTerm(terms[0].w), limit) as number[]) ids.add(id);
-    // Score every candidate by the weight of the question words it holds (BM25's numerator,
-    // which dominates for sentence-length documents), shorter sentences first on ties.
+    if (ids.size === 0) for (const id of this.stmts.newestIds.all(ftsTerm(terms[0].word), limit) as number[]) ids.add(id);
     const byId = new Map<number, SentenceRow>();
     for (const r of this.stmts.rows.all(JSON.stringify([...ids])) as (SentenceRow & { id: number })[]) byId.set(r.id, r);
-    const scored: (SentenceRow & { rank: number })[] = [];
-    for (const id of ids) {
-      const r = byId.get(id);
-      if (!r) continue;
-      const { tokens, stems } = this.analyse(r.text);
-      let score = 0;
-      for (const t of terms) if (stems.has(t.stem)) score += t.idf;
-      scored.push({ articleId: r.articleId, index: r.index, text: r.text, kinds: r.kinds, rank: -score / (0.75 + 0.25 * Math.min(3, tokens / 25)) });
-    }
-    return scored.sort((a, b) => a.rank - b.rank).slice(0, limit);
-  }
-
-  private readonly analysed = new Map<string, { tokens: number; stems: Set<string> }>();
-  /** A candidate's token count and stems, memoised by text: the same stories' sentences come back for question after question. */
-  private analyse(text: string): { tokens: number; stems: Set<string> } {
-    let a = this.analysed.get(text);
-    if (a === undefined) {
-      const tokens = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-      a = { tokens: tokens.length, stems: new Set(tokens.map((t) => porterStem(t))) };
-      if (this.analysed.size >= 20_000) this.analysed.clear();
-      this.analysed.set(text, a);
-    }
-    return a;
+    const rows = [...ids].flatMap((id) => byId.get(id) ?? []);
+    return scoreCandidates(rows, terms, limit);
   }
 
   async searchSentencesNaive(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]> {

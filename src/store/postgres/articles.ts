@@ -1,0 +1,303 @@
+import type pg from 'pg';
+import type { AddResult, Article, ArticleBatchItem, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
+import {
+  bm25,
+  contentHash,
+  distinctWords,
+  indexStems,
+  pairsWithin,
+  rarestWithin,
+  RETRIEVAL,
+  scoreCandidates,
+  vocabularyStem,
+  weighTerms,
+  type WeightedTerm,
+} from '../retrieval.js';
+
+interface ArticleRow {
+  id: string;
+  title: string;
+  source: string;
+  url: string | null;
+  published_at: string;
+  published_at_source: Article['publishedAtSource'];
+  language: string | null;
+  body: string;
+  ingested_at: string;
+  summary_json: string;
+}
+
+function toArticle(r: ArticleRow): Article {
+  return {
+    id: Number(r.id),
+    title: r.title,
+    source: r.source,
+    url: r.url ?? undefined,
+    publishedAt: r.published_at,
+    publishedAtSource: r.published_at_source,
+    language: r.language ?? undefined,
+    body: r.body,
+    ingestedAt: r.ingested_at,
+  };
+}
+
+const SENTENCE_COLUMNS = 'article_id AS "articleId", idx AS "index", text, kinds';
+const toSentence = (r: { articleId: string; index: number; text: string; kinds: number }): SentenceRow => ({
+  articleId: Number(r.articleId),
+  index: r.index,
+  text: r.text,
+  kinds: r.kinds,
+});
+
+/**
+ * A full-text query over the words, built from parameters only: each word becomes the
+ * phrase of its index stems (phraseto_tsquery of data, never tsquery syntax), joined
+ * with `op` ('||' any, '&&' all). Undefined when no word has a letter or digit.
+ */
+function tsQuery(words: string[], op: '||' | '&&', params: unknown[]): string | undefined {
+  const parts: string[] = [];
+  for (const w of words) {
+    const stems = indexStems(w);
+    if (stems.length === 0) continue;
+    params.push(stems.join(' '));
+    parts.push(`phraseto_tsquery('simple', $${params.length})`);
+  }
+  return parts.length ? `(${parts.join(` ${op} `)})` : undefined;
+}
+
+/** Occurrences of the phrase `phrase` (stems) in the stem list of a sentence. */
+function occurrences(stems: string[], phrase: string[]): number {
+  let n = 0;
+  for (let i = 0; i + phrase.length <= stems.length; i++) {
+    let ok = true;
+    for (let j = 0; j < phrase.length && ok; j++) ok = stems[i + j] === phrase[j];
+    if (ok) n++;
+  }
+  return n;
+}
+
+/**
+ * Articles and sentences on PostgreSQL. Retrieval takes the same bounded steps as the
+ * SQLite store (src/store/retrieval.ts) with a GIN index over the sentences' stems;
+ * BM25 is scored in process exactly as FTS5 scores it, so both stores hand the
+ * answerer the same candidates.
+ */
+export class PgArticleStore implements ArticleStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async add(input: ArticleBatchItem['input'], analysis: ArticleBatchItem['analysis']): Promise<AddResult> {
+    return (await this.addMany([{ input, analysis }]))[0];
+  }
+
+  async addMany(items: ArticleBatchItem[]): Promise<AddResult[]> {
+    if (items.length === 0) return [];
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const results: AddResult[] = [];
+      // Per stem: sentences added holding it; kept in one map so the batch updates each count once.
+      const stemDocs = new Map<string, number>();
+      let sentences = 0;
+      let tokens = 0;
+      for (const { input, analysis, ingestedAt } of items) {
+        const hash = contentHash(input.body);
+        // A duplicate of a stored article, or of one added earlier in this batch or by another process
+        // (ON CONFLICT waits for that one to commit), is reported with the article it matched.
+        const inserted = await client.query<{ id: string }>(
+          `INSERT INTO articles (title, source, url, published_at, published_at_source, language, body, content_hash, ingested_at, summary_json)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
+          [
+            input.title,
+            input.source,
+            input.url ?? null,
+            input.publishedAt,
+            input.publishedAtSource,
+            input.language ?? null,
+            input.body,
+            hash,
+            ingestedAt ?? new Date().toISOString(),
+            JSON.stringify(analysis.summary),
+          ],
+        );
+        if (!inserted.rows[0]) {
+          const dup = await client.query<{ id: string; reason: 'url' | 'body' }>(
+            `SELECT id, 'url' AS reason FROM articles WHERE url = $1
+             UNION ALL SELECT id, 'body' FROM articles WHERE content_hash = $2 ORDER BY reason DESC LIMIT 1`,
+            [input.url ?? null, hash],
+          );
+          if (!dup.rows[0]) throw new Error('article insert conflicted with no stored article');
+          results.push({ status: 'duplicate', id: Number(dup.rows[0].id), reason: dup.rows[0].reason });
+          continue;
+        }
+        const id = Number(inserted.rows[0].id);
+        const stems = analysis.sentences.map((s) => indexStems(s.text));
+        for (const list of stems) {
+          for (const s of new Set(list)) stemDocs.set(s, (stemDocs.get(s) ?? 0) + 1);
+          tokens += list.length;
+        }
+        sentences += stems.length;
+        if (stems.length) {
+          await client.query(
+            `INSERT INTO sentences (article_id, idx, text, kinds, stems, tokens)
+             SELECT $1, u.i - 1, u.t, u.k, u.s, u.n FROM unnest($2::text[], $3::int[], $4::text[], $5::int[]) WITH ORDINALITY AS u(t, k, s, n, i)`,
+            [id, analysis.sentences.map((s) => s.text), analysis.sentences.map((s) => s.kinds), stems.map((l) => l.join(' ')), stems.map((l) => l.length)],
+          );
+        }
+        results.push({ status: 'added', id });
+      }
+      if (stemDocs.size) {
+        // Sorted, so concurrent batches lock shared stems in one order and never deadlock.
+        const entries = [...stemDocs.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        await client.query(
+          `INSERT INTO stem_counts (stem, docs) SELECT u.s, u.n FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS u(s, n, i) ORDER BY u.i
+           ON CONFLICT (stem) DO UPDATE SET docs = stem_counts.docs + excluded.docs`,
+          [entries.map((e) => e[0]), entries.map((e) => e[1])],
+        );
+      }
+      if (sentences) await client.query('UPDATE store_totals SET sentences = sentences + $1, tokens = tokens + $2', [sentences, tokens]);
+      await client.query('COMMIT');
+      return results;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async get(id: number): Promise<Article | undefined> {
+    const r = await this.pool.query<ArticleRow>('SELECT * FROM articles WHERE id = $1', [id]);
+    return r.rows[0] && toArticle(r.rows[0]);
+  }
+
+  async count(): Promise<number> {
+    return Number((await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM articles')).rows[0].n);
+  }
+
+  async totalSentences(): Promise<number> {
+    return (await this.totals()).sentences;
+  }
+
+  private async totals(): Promise<{ sentences: number; tokens: number }> {
+    const r = (await this.pool.query<{ sentences: string; tokens: string }>('SELECT sentences, tokens FROM store_totals')).rows[0];
+    return { sentences: Number(r?.sentences ?? 0), tokens: Number(r?.tokens ?? 0) };
+  }
+
+  async inWindow(since: Date, until: Date, limit = 10_000): Promise<ArticleWithSummary[]> {
+    const r = await this.pool.query<ArticleRow>('SELECT * FROM articles WHERE published_at >= $1 AND published_at < $2 ORDER BY published_at DESC LIMIT $3', [
+      since.toISOString(),
+      until.toISOString(),
+      limit,
+    ]);
+    return r.rows.map((row) => ({ ...toArticle(row), summary: JSON.parse(row.summary_json) }));
+  }
+
+  async sentences(articleId: number): Promise<SentenceRow[]> {
+    const r = await this.pool.query(`SELECT ${SENTENCE_COLUMNS} FROM sentences WHERE article_id = $1 ORDER BY idx`, [articleId]);
+    return r.rows.map(toSentence);
+  }
+
+  async termFrequencies(words: string[]): Promise<Map<string, number>> {
+    const unique = [...new Set(words)];
+    const r = await this.pool.query<{ stem: string; docs: string }>('SELECT stem, docs FROM stem_counts WHERE stem = ANY($1::text[])', [unique.map(vocabularyStem)]);
+    const docs = new Map(r.rows.map((row) => [row.stem, Number(row.docs)]));
+    return new Map(unique.map((w) => [w, docs.get(vocabularyStem(w)) ?? 0]));
+  }
+
+  async searchSentences(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]> {
+    const unique = distinctWords(words);
+    if (unique.length === 0 || limit <= 0) return [];
+    const [df, totals] = await Promise.all([this.termFrequencies(unique), this.totals()]);
+    const terms = weighTerms(unique, (w) => df.get(w) ?? 0, Math.max(1, totals.sentences));
+    // 0. Few postings in all: BM25 over every word is cheap, and exact.
+    if (terms.reduce((a, t) => a + t.df, 0) <= RETRIEVAL.exactBudget) return this.rows(await this.bm25Ranked(terms, limit, totals));
+    // 1. BM25 over the rarest words, within the posting budget.
+    const ids: number[] = [];
+    const { rare, fits } = rarestWithin(terms, RETRIEVAL.postingBudget);
+    if (fits) ids.push(...(await this.bm25Ranked(rare, limit, totals)).map((x) => x.id));
+    // 2. The newest sentences holding two of the words, rarest pairs first; one round trip for all pairs.
+    const params: unknown[] = [];
+    const lookups: string[] = [];
+    for (const [x, y] of pairsWithin(terms)) {
+      const q = tsQuery([x.word, y.word], '&&', params);
+      if (q) lookups.push(`(SELECT id FROM sentences WHERE tsv @@ ${q} ORDER BY id DESC LIMIT ${RETRIEVAL.perPair})`);
+    }
+    if (lookups.length) ids.push(...(await this.pool.query<{ id: string }>(lookups.join(' UNION ALL '), params)).rows.map((r) => Number(r.id)));
+    // 3. Only common words, none together: the newest sentences holding the rarest.
+    if (ids.length === 0) {
+      const p: unknown[] = [];
+      const q = tsQuery([terms[0].word], '||', p);
+      if (q) {
+        p.push(limit);
+        ids.push(...(await this.pool.query<{ id: string }>(`SELECT id FROM sentences WHERE tsv @@ ${q} ORDER BY id DESC LIMIT $${p.length}`, p)).rows.map((r) => Number(r.id)));
+      }
+    }
+    const distinct = [...new Set(ids)];
+    const r = await this.pool.query<{ id: string; articleId: string; index: number; text: string; kinds: number }>(
+      `SELECT id, ${SENTENCE_COLUMNS} FROM sentences WHERE id = ANY($1::bigint[])`,
+      [distinct],
+    );
+    const byId = new Map(r.rows.map((row) => [Number(row.id), toSentence(row)]));
+    return scoreCandidates(
+      distinct.flatMap((id) => byId.get(id) ?? []),
+      terms,
+      limit,
+    );
+  }
+
+  /**
+   * The best `limit` sentences by FTS5's BM25 over the terms (every sentence holding any
+   * of them is read: callers keep that within a posting budget), best first, ties by id.
+   */
+  private async bm25Ranked(terms: WeightedTerm[], limit: number, totals: { sentences: number; tokens: number }): Promise<{ id: number; rank: number }[]> {
+    const params: unknown[] = [];
+    const q = tsQuery(
+      terms.map((t) => t.word),
+      '||',
+      params,
+    );
+    if (!q) return [];
+    const r = await this.pool.query<{ id: string; stems: string; tokens: number }>(`SELECT id, stems, tokens FROM sentences WHERE tsv @@ ${q}`, params);
+    const phrases = terms.map((t) => indexStems(t.word)).filter((p) => p.length > 0);
+    const rows = r.rows.map((row) => {
+      const stems = row.stems.split(' ');
+      return { id: Number(row.id), tokens: row.tokens, tf: phrases.map((p) => occurrences(stems, p)) };
+    });
+    // FTS5 counts, per phrase, the rows holding it: here every such row is in hand.
+    const df = phrases.map((_, i) => rows.reduce((n, row) => n + (row.tf[i] > 0 ? 1 : 0), 0));
+    const total = Math.max(1, totals.sentences);
+    const avgLength = Math.max(1, totals.tokens / total);
+    return rows
+      .map((row) => ({ id: row.id, rank: bm25({ tf: row.tf, docLength: row.tokens, avgLength, df, total }) }))
+      .sort((a, b) => a.rank - b.rank || a.id - b.id)
+      .slice(0, limit);
+  }
+
+  /** The ranked sentences' rows, in rank order. */
+  private async rows(ranked: { id: number; rank: number }[]): Promise<(SentenceRow & { rank: number })[]> {
+    if (ranked.length === 0) return [];
+    const ids = ranked.map((x) => x.id);
+    const r = await this.pool.query<{ id: string; articleId: string; index: number; text: string; kinds: number }>(
+      `SELECT id, ${SENTENCE_COLUMNS} FROM sentences WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+    const byId = new Map(r.rows.map((row) => [Number(row.id), toSentence(row)]));
+    return ranked.flatMap(({ id, rank }) => {
+      const row = byId.get(id);
+      return row ? [{ ...row, rank }] : [];
+    });
+  }
+
+  /** The naive baseline on PostgreSQL: every word OR-ed, PostgreSQL's own ts_rank over every match. */
+  async searchSentencesNaive(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]> {
+    const params: unknown[] = [];
+    const q = tsQuery(words, '||', params);
+    if (!q || limit <= 0) return [];
+    params.push(limit);
+    const r = await this.pool.query<{ articleId: string; index: number; text: string; kinds: number; rank: number }>(
+      `SELECT ${SENTENCE_COLUMNS}, -ts_rank(tsv, x.q) AS rank FROM sentences CROSS JOIN (SELECT ${q} AS q) x WHERE tsv @@ x.q ORDER BY rank, id LIMIT $${params.length}`,
+      params,
+    );
+    return r.rows.map((row) => ({ ...toSentence(row), rank: Number(row.rank) }));
+  }
+}
