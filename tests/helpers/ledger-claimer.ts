@@ -1,23 +1,29 @@
 /**
- * A child process for the ledger race (tests/ledger-race.test.ts): opens the SQLite
- * store, says "ready", waits for "go" on stdin, claims every key it is told to, and
- * prints the indices it won as one JSON line.
+ * A child process for the ledger race (tests/ledger-race.test.ts): opens the store (a
+ * SQLite file, or PostgreSQL when given a postgres:// URL), says "ready", waits for "go"
+ * on stdin, claims every key it is told to, and prints the indices it won as one JSON line.
  */
 import { createInterface } from 'node:readline';
-import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { openStore } from '../../src/store/open.js';
 
-const [dbPath, owner, countText] = process.argv.slice(2);
+const [location, owner, countText] = process.argv.slice(2);
 const count = Number(countText);
-const store = openSqliteStore(dbPath);
+const store = await openStore(location.startsWith('postgres') ? { dbPath: '', databaseUrl: location } : { dbPath: location });
 const lines = createInterface({ input: process.stdin });
 process.stdout.write('ready\n');
 for await (const line of lines) {
   if (line.trim() !== 'go') continue;
   const won: number[] = [];
   const now = new Date('2026-12-01T07:00:00Z');
-  for (let i = 0; i < count; i++) {
-    if (await store.deliveries.claim({ brief: 'morning', slot: '2026-12-01T07:00:00.000Z', target: `slack:C${i}` }, owner, now, 300_000)) won.push(i);
-  }
+  // Eight claims in flight, as a busy scheduler would have: on PostgreSQL they use several
+  // pooled connections (and the test is not bound by one round trip at a time).
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) {
+      if (await store.deliveries.claim({ brief: 'morning', slot: '2026-12-01T07:00:00.000Z', target: `slack:C${i}` }, owner, now, 300_000)) won.push(i);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
   process.stdout.write(`${JSON.stringify(won)}\n`);
   break;
 }
