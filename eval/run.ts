@@ -37,16 +37,17 @@ program
 
 program
   .command('ask')
-  .description('top-1 answer sentences over a store of every paragraph/passage, with the FTS5 BM25 baseline from the same store')
+  .description('top-1 answer sentences over a store of every paragraph/passage: grouped cross-validation, dev figure, and the FTS5 BM25 baseline from the same store')
   .option('--squad <file>', 'SQuAD v1.1 JSON (e.g. ../shared/eval/qa/squad-dev.json)')
   .option('--realtimeqa <file>', 'RealTimeQA JSONL (e.g. ../shared/eval/qa/realtimeqa-dev.jsonl)')
   .option('--limit <n>', 'only the first n questions', (v) => Number.parseInt(v, 10))
+  .option('--folds <n>', 'grouped cross-validation folds (by article for SQuAD, by publication week for RealTimeQA); 0 for none', (v) => Number.parseInt(v, 10), 5)
   .option('--out <file>', 'write per-question results as JSONL')
   .option('--json', 'print the figures as one JSON object')
   .option('--store <kind>', 'sqlite (a temporary file) or postgres (a scratch database, dropped afterwards); default postgres when DATABASE_URL is set')
   .option('--database-url <url>', 'PostgreSQL server for --store postgres (default DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres)')
-  .action(async (o: { squad?: string; realtimeqa?: string; limit?: number; out?: string; json?: boolean; store?: string; databaseUrl?: string }) => {
-    if (!o.squad === !o.realtimeqa) program.error('give exactly one of --squad <file.json> or --realtimeqa <file.jsonl>');
+  .action(async (o: { squad?: string; realtimeqa?: string; limit?: number; folds: number; out?: string; json?: boolean; store?: string; databaseUrl?: string }) => {
+    if (!o.squad && !o.realtimeqa) program.error('give --squad <file.json>, --realtimeqa <file.jsonl> or both (both: the weights are fitted on both, as shipped)');
     const databaseUrl = o.databaseUrl ?? loadConfig().databaseUrl;
     const kind = o.store ?? (databaseUrl ? 'postgres' : 'sqlite');
     if (kind !== 'sqlite' && kind !== 'postgres') return program.error('--store is sqlite or postgres');

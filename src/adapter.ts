@@ -22,6 +22,12 @@ export interface CommandEvent {
   canManageChannel?: boolean;
   /** When canManageChannel is false: why, in words for the user. */
   permissionHint?: string;
+  /**
+   * The conversation a question belongs to, so a follow-up is answered from the story
+   * just discussed: platform, channel or DM and thread, e.g. 'slack:C0123:1700000000.000100',
+   * 'discord:123:user:456', 'console:<session>'. Absent where answers stand alone (a slash command in a channel).
+   */
+  conversation?: string;
 }
 
 export interface Reply {

@@ -40,7 +40,7 @@ describe('npm run bench -- --small', () => {
     // Every small ingest input was stored, and every delivery arrived exactly once.
     for (const f of report.figures.filter((x) => x.section === 'delivery' && /lost|duplicated/.test(x.name))) expect(f.value).toBe(0);
     expect(report.machine.cores).toBeGreaterThan(0);
-  }, 55_000);
+  }, 180_000); // about 25 s alone; over a minute on 2 cores busy with other suites
 });
 
 /**

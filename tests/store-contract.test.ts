@@ -136,6 +136,29 @@ function storeContract(place: () => Promise<Place>): void {
       expect((await store.articles.inWindow(new Date(0), new Date('2100-01-01'), 1)).map((a) => a.title)).toEqual(['Story 3']);
     });
 
+    it('finds the window\'s articles about any topic: every word of it in the headline or text, on stems', async () => {
+      const { store } = await fresh();
+      const at = (title: string, body: string, publishedAt: string, n: number) => ({ ...article(n, body), title, publishedAt });
+      await store.articles.addMany([
+        item(at('Elections called', 'The prime minister called early elections for March.', '2026-11-20T10:00:00.000Z', 1)),
+        item(at('Coffee exports rise', 'Coffee exports rose 12% as dock workers ended their strike.', '2026-11-20T11:00:00.000Z', 2)),
+        item(at('Port strike ends', 'Dock workers went back to work on Monday.', '2026-11-20T12:00:00.000Z', 3)),
+        item(at('Old election story', 'An election was held long ago.', '2026-10-01T10:00:00.000Z', 4)),
+      ]);
+      const since = new Date('2026-11-20T00:00:00Z');
+      const until = new Date('2026-11-21T00:00:00Z');
+      const titles = async (topics: string[][]) => (await store.articles.inWindowAbout(since, until, topics)).map((a) => a.title);
+      expect(await titles([['election']])).toEqual(['Elections called']);
+      expect(await titles([['strikes']])).toEqual(['Port strike ends', 'Coffee exports rise']);
+      expect(await titles([['coffee', 'strike']])).toEqual(['Coffee exports rise']);
+      expect(await titles([['coffee', 'election']])).toEqual([]);
+      expect(await titles([['election'], ['coffee']])).toEqual(['Coffee exports rise', 'Elections called']);
+      expect(await titles([['"quoted" OR NEAR(']])).toEqual([]);
+      expect(await titles([])).toEqual([]);
+      const [port] = await store.articles.inWindowAbout(since, until, [['strike']], 1);
+      expect(port.summary.sentences).toEqual(['Dock workers went back to work on Monday.']);
+    });
+
     it('counts the sentences holding each word, by stem, and keeps ids as given', async () => {
       const { store } = await fresh();
       await store.articles.addMany(STORIES.map((b, i) => item(article(i, b))));
@@ -367,6 +390,34 @@ function storeContract(place: () => Promise<Place>): void {
     });
   });
 
+  describe('conversations', () => {
+    it('remembers the last story per conversation across connections, within the window, and forgets old ones', async () => {
+      const { store: a, another } = await fresh();
+      const b = await another();
+      const ids: number[] = [];
+      for (const i of [1, 2]) {
+        const input = article(i, `Story number ${i} happened on Tuesday.`);
+        const r = await a.articles.add(input, analyseArticle(input));
+        ids.push(r.id);
+      }
+      const t0 = new Date('2026-03-01T08:00:00Z');
+      const minutes = (n: number) => new Date(t0.getTime() + n * 60_000);
+      expect(await b.conversations.lastArticle('slack:D1', t0)).toBeUndefined();
+      await a.conversations.remember('slack:D1', ids[0], t0);
+      await a.conversations.remember('slack:C1:1700000000.000100', ids[1], t0);
+      expect(await b.conversations.lastArticle('slack:D1', minutes(-30))).toBe(ids[0]);
+      // A later answer in the same conversation replaces the story; other conversations keep theirs.
+      await b.conversations.remember('slack:D1', ids[1], minutes(10));
+      expect(await a.conversations.lastArticle('slack:D1', minutes(-20))).toBe(ids[1]);
+      expect(await a.conversations.lastArticle('slack:C1:1700000000.000100', minutes(-20))).toBe(ids[1]);
+      // Outside the window: not returned, and forget() drops it.
+      expect(await a.conversations.lastArticle('slack:C1:1700000000.000100', minutes(1))).toBeUndefined();
+      await a.conversations.forget(minutes(5));
+      expect(await b.conversations.lastArticle('slack:C1:1700000000.000100', minutes(-60))).toBeUndefined();
+      expect(await b.conversations.lastArticle('slack:D1', minutes(-60))).toBe(ids[1]);
+    });
+  });
+
   describe('migrations and lifecycle', () => {
     it('re-opening keeps the data and applies nothing twice; ping answers until closed', async () => {
       const { store, place: p } = await fresh();
@@ -401,7 +452,7 @@ await describePostgres('store contract: PostgreSQL', () => {
     await client.connect();
     try {
       const versions = (await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
-      expect(versions).toEqual([1, 100]);
+      expect(versions).toEqual([1, 100, 200]);
     } finally {
       await client.end();
     }

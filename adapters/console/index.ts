@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { renderText, type Adapter, type CommandEvent, type Core, type Message, type PostResult } from '../../src/index.js';
@@ -21,10 +22,12 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): Adapter & 
   let pending = Promise.resolve();
   let posted = 0;
   const write = (text: string) => options.output.write(`${text}\n`);
+  // One console session is one conversation: follow-up questions refer to its last answer.
+  const conversation = `console:${randomUUID()}`;
 
   const toEvent = (line: string): CommandEvent => {
     const m = COMMAND.exec(line);
-    const base = { platform: 'console', user: 'console', channel: 'console', isDirect: !m, target: 'console', userTarget: 'console', canManageChannel: true };
+    const base = { platform: 'console', user: 'console', channel: 'console', isDirect: !m, target: 'console', userTarget: 'console', canManageChannel: true, conversation };
     if (!m) return { ...base, command: 'message', text: line };
     const name = m[1].toLowerCase();
     if (name === 'help') return { ...base, command: 'briefbot', text: 'help' };

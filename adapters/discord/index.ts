@@ -137,6 +137,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
     };
     if (isDirect) {
       event.canManageChannel = true;
+      event.conversation = `discord:${i.channelId}`;
     } else {
       const member = i.member;
       const roles =
@@ -259,6 +260,9 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
       isDirect,
       target: `discord:${m.channelId}`,
       userTarget: `discord:user:${m.author.id}`,
+      // A DM is one conversation; in a server, each person's exchange with the bot in a channel
+      // or thread (their reply chain) is one, so two people asking side by side do not mix.
+      conversation: isDirect ? `discord:${m.channelId}` : `discord:${m.channelId}:user:${m.author.id}`,
     };
     let plainText = false;
     // Discord requires Read Message History to send a reply (message_reference); without it, just post.

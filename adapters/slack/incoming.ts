@@ -46,6 +46,8 @@ export interface EventBase {
   user: string;
   channel: string;
   isDirect: boolean;
+  /** The DM, or the thread the answer goes to: follow-ups there refer to the last answer. */
+  conversation?: string;
 }
 
 export function toCommandEvent(base: EventBase): CommandEvent {
@@ -58,7 +60,13 @@ export function toCommandEvent(base: EventBase): CommandEvent {
     isDirect: base.isDirect,
     target: `slack:${base.channel}`,
     userTarget: `slack:${base.user}`,
+    ...(base.conversation ? { conversation: base.conversation } : {}),
   };
+}
+
+/** The conversation key of a DM (its thread, when in one) or of a channel thread. */
+export function conversationKey(channel: string, threadTs?: string): string {
+  return threadTs ? `slack:${channel}:${threadTs}` : `slack:${channel}`;
 }
 
 /** DMs (D…) and the slash-command pseudo-channel "directmessage" count as direct. */

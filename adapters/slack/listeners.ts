@@ -12,7 +12,7 @@ import {
 } from '../../src/index.js';
 import { BoundedMap, SeenKeys } from './dedupe.js';
 import { platformErrorCode, slackHint } from './errors.js';
-import { isDirectChannel, isUserId, needsChannelPermission, normaliseIncoming, toCommandEvent } from './incoming.js';
+import { conversationKey, isDirectChannel, isUserId, needsChannelPermission, normaliseIncoming, toCommandEvent } from './incoming.js';
 import { escapeMrkdwn } from './escape.js';
 import { postArgs, renderMessage, type SlackBlock, type SlackPayload } from './render.js';
 
@@ -162,6 +162,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
       user: command.user_id,
       channel: command.channel_id,
       isDirect,
+      conversation: isDirect ? conversationKey(command.channel_id) : undefined,
     });
     const event = await withPermission(client, ctx, base);
     const reply = await handleSafely(ctx, event);
@@ -268,6 +269,8 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
           user,
           channel: event.channel,
           isDirect: false,
+          // The answer goes to the thread of the mention, so that thread is the conversation.
+          conversation: conversationKey(event.channel, event.thread_ts ?? event.ts),
         });
         const ce = await withPermission(client, ctx, base);
         const reply = await handleSafely(ctx, ce);
@@ -288,7 +291,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     const user = m.user;
     await ctx.track(
       (async () => {
-        const base = toCommandEvent({ command: 'message', text: normaliseIncoming(m.text ?? ''), user, channel: m.channel, isDirect: true });
+        const base = toCommandEvent({ command: 'message', text: normaliseIncoming(m.text ?? ''), user, channel: m.channel, isDirect: true, conversation: conversationKey(m.channel, m.thread_ts) });
         const ce = await withPermission(client, ctx, base);
         const reply = await handleSafely(ctx, ce);
         await answerInConversation(client, ce, reply, m.thread_ts);

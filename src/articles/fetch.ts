@@ -127,7 +127,7 @@ async function fetchFollowing(start: URL, options: FetchOptions, agent: Agent, m
     }
     if (res.status >= 400) {
       await res.body?.cancel();
-      throw new BriefbotError(`http_${res.status}`, `HTTP ${res.status} ${res.statusText || ''}`.trim(), { retryable: res.status >= 500 || res.status === 429 });
+      throw new HttpStatusError(res.status, res.statusText, retryAfter(res.headers.get('retry-after')));
     }
     const declared = Number(res.headers.get('content-length'));
     if (declared > maxBytes) {
@@ -144,6 +144,25 @@ async function fetchFollowing(start: URL, options: FetchOptions, agent: Agent, m
       bytes,
     };
   }
+}
+
+/** An HTTP error status; `retryAfterMs` when the server said when to ask again (429, 503). */
+export class HttpStatusError extends BriefbotError {
+  constructor(
+    readonly status: number,
+    statusText: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`http_${status}`, `HTTP ${status} ${statusText || ''}`.trim(), { retryable: status >= 500 || status === 429 });
+  }
+}
+
+/** Retry-After as milliseconds from now: delay-seconds or an HTTP date. */
+export function retryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function parseUrl(raw: string): URL {

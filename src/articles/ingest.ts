@@ -4,9 +4,10 @@ import { pathToFileURL } from 'node:url';
 import { BriefbotError, errorMessage } from '../errors.js';
 import type { AddResult, ArticleBatchItem, ArticleInput, Store } from '../store/store.js';
 import { analyseArticle } from './analyse.js';
-import { cleanLines } from './clean.js';
+import { cleanLines, isCreditLine } from './clean.js';
 import { charsetFromContentType, decodeText } from './decode.js';
 import { DEFAULT_MAX_BYTES, safeFetch, type Fetcher } from './fetch.js';
+import { isTeaser, LinkedArticleFetcher, linkFailure } from './linked.js';
 import type { ParsedArticle } from './parsed.js';
 import { parseTextArticle } from './text.js';
 import { guessLanguage } from '../nlp/language.js';
@@ -18,10 +19,17 @@ export interface IngestOptions {
   allowPrivate?: boolean;
   fetch?: Fetcher;
   now?: () => Date;
+  /**
+   * Feed items that carry only a headline or a teaser: fetch the linked story (true, the
+   * default), leave them as read with `teaser` set for the caller to complete ('defer';
+   * the feed poller does, for new items only), or never fetch (false: a headline alone
+   * is refused as before, a teaser kept as it is).
+   */
+  fetchLinks?: boolean | 'defer';
 }
 
 /** One article read from an input, or why it could not be read. */
-export type ReadResult = { input: string; article: ArticleInput } | { input: string; error: BriefbotError };
+export type ReadResult = { input: string; article: ArticleInput; teaser?: true } | { input: string; error: BriefbotError };
 
 export type IngestResult =
   | { input: string; status: 'added'; id: number; title: string }
@@ -53,13 +61,59 @@ export function looksLikeFeed(text: string): boolean {
 
 /** Reads every article from files, folders (recursively) and URLs, without storing them. */
 export async function* readInputs(inputs: string[], options: IngestOptions = {}): AsyncGenerator<ReadResult> {
+  const mode = options.fetchLinks ?? true;
+  const linked = mode === true ? linkedFetcher(options) : undefined;
   for (const input of inputs) {
     try {
-      if (isUrl(input)) yield* readUrl(input, options);
-      else yield* readPath(input, options);
+      const source = isUrl(input) ? readUrl(input, options) : readPath(input, options);
+      if (mode === 'defer') yield* source;
+      else if (linked) yield* withLinkedArticles(source, linked, options);
+      else for await (const r of source) yield 'teaser' in r && !r.article.body ? { input: r.input, error: linkFailure(r.article.title, 'not fetched') } : r;
     } catch (err) {
       yield { input, error: asBriefbotError(err) };
     }
+  }
+}
+
+// One fetcher per process for the real network, so the per-host limit holds across concurrent reads and polls.
+const sharedLinked = new Map<boolean, LinkedArticleFetcher>();
+export function linkedFetcher(options: Pick<IngestOptions, 'fetch' | 'allowPrivate' | 'maxBytes'>): LinkedArticleFetcher {
+  const allowPrivate = options.allowPrivate ?? false;
+  if (options.fetch && options.fetch !== safeFetch) return new LinkedArticleFetcher(options.fetch, { allowPrivate, maxBytes: options.maxBytes });
+  let f = sharedLinked.get(allowPrivate);
+  if (!f) sharedLinked.set(allowPrivate, (f = new LinkedArticleFetcher(safeFetch, { allowPrivate })));
+  return f;
+}
+
+/** A document's items in order, teasers completed from their links (fetched concurrently, within each host's limit). */
+async function* withLinkedArticles(source: AsyncGenerator<ReadResult>, linked: LinkedArticleFetcher, options: IngestOptions): AsyncGenerator<ReadResult> {
+  // A bounded window of items in flight: links are fetched concurrently, results come out in order, memory stays flat.
+  const window: Promise<ReadResult>[] = [];
+  for await (const r of source) {
+    window.push('teaser' in r ? completeTeaser(r, linked, options) : Promise.resolve(r));
+    if (window.length >= 64) yield await window.shift()!;
+  }
+  while (window.length) yield await window.shift()!;
+}
+
+/**
+ * The story behind a headline-only or teaser item: its linked page's main text, with
+ * the feed's headline, source and date kept. When the page cannot be read or holds
+ * less than the feed said, the feed's own text stands; a headline alone is refused.
+ */
+export async function completeTeaser(r: { input: string; article: ArticleInput }, linked: LinkedArticleFetcher, options: Pick<IngestOptions, 'now'> = {}): Promise<ReadResult> {
+  const item = r.article;
+  try {
+    const page = await linked.get(item.url!);
+    if (!/html/i.test(page.contentType ?? 'text/html')) throw new BriefbotError('not_html', `the link is ${page.contentType}, not a web page`);
+    const fetched = await articleFromHtml(decodeText(page.bytes, charsetFromContentType(page.contentType)), page.url, (options.now ?? (() => new Date()))());
+    if (fetched.body.length <= item.body.length) throw new BriefbotError('no_more_text', 'the page says no more than the feed');
+    return {
+      input: r.input,
+      article: { ...item, body: fetched.body, language: item.language ?? fetched.language },
+    };
+  } catch (err) {
+    return item.body ? { input: r.input, article: item } : { input: r.input, error: linkFailure(item.title, err) };
   }
 }
 
@@ -200,7 +254,9 @@ async function parseDocument(input: string, text: string, ext: string, fallback:
     const label = item.url ?? `${input}#${i + 1}`;
     try {
       // Feed items without a date fall back to the fetch or file time, never to another item's.
-      return { input: label, article: finish(item, { ...fallback, url: '' }) };
+      const linked = !!item.url && /^https?:\/\//i.test(item.url);
+      const article = finish(item, { ...fallback, url: '' }, linked);
+      return linked && isTeaser(article.body) ? { input: label, article, teaser: true } : { input: label, article };
     } catch (err) {
       return { input: label, error: asBriefbotError(err) };
     }
@@ -237,10 +293,26 @@ function fromHtml(extractHtml: typeof import('./html.js').extractHtml, html: str
 }
 
 /** Cleans page noise and fills what the input did not say (source, URL, date, language). */
-function finish(parsed: ParsedArticle, fallback: Fallback): ArticleInput {
+function finish(parsed: ParsedArticle, fallback: Fallback, bodyMayFollow = false): ArticleInput {
   const body = cleanLines(parsed.body.split('\n')).join('\n');
   const title = parsed.title.replace(/\s+/g, ' ').trim();
   if (!body && !title) throw new BriefbotError('empty', 'no article text left after removing page noise');
+  // A feed item's headline with a link: the story is fetched from the link (completeTeaser).
+  if (!body && bodyMayFollow) {
+    // Page-noise cleaning drops lines cut off with "…" as teasers of other stories; in a feed item that
+    // line is the item's own teaser, kept as the text to fall back on (a byline alone is not).
+    const own = parsed.body.replace(/\s+/g, ' ').trim();
+    const teaser = own && !isCreditLine(own) ? own : '';
+    return {
+      title,
+      source: parsed.source || fallback.source,
+      url: parsed.url,
+      publishedAt: parsed.publishedAt ?? fallback.date.publishedAt,
+      publishedAtSource: parsed.publishedAtSource ?? fallback.date.publishedAtSource,
+      language: parsed.language?.toLowerCase().split(/[-_]/)[0] || (teaser ? guessLanguage(teaser) : undefined),
+      body: teaser,
+    };
+  }
   if (!body) throw new BriefbotError('no_body', `"${title}" has a headline but no story text`);
   return {
     title: title || body.split('\n')[0],

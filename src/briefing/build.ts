@@ -1,7 +1,7 @@
 import { message, type Block, type Link, type Message } from '../messages/message.js';
 import type { ArticleWithSummary, Store } from '../store/store.js';
 import { formatFigure } from '../summarize/summary.js';
-import { stem, terms, words } from '../nlp/tokens.js';
+import { terms, words } from '../nlp/tokens.js';
 import { groupStories, storySignature } from './stories.js';
 
 export interface BriefOptions {
@@ -28,8 +28,10 @@ export interface Story {
 
 /** Stories for a window, deduplicated across sources and ordered by importance and recency. */
 export async function selectStories(store: Store, options: BriefOptions): Promise<Story[]> {
-  const matchesTopic = topicMatcher(options.topics);
-  const articles = (await store.articles.inWindow(options.since, options.until)).filter((a) => matchesSources(a, options.sources) && (!matchesTopic || matchesTopic(a)));
+  // Topics are matched in the store, on the stems its sentence index holds: only matching rows are read.
+  const topics = (options.topics ?? []).map((t) => words(t)).filter((t) => t.length > 0);
+  const window = topics.length ? await store.articles.inWindowAbout(options.since, options.until, topics) : await store.articles.inWindow(options.since, options.until);
+  const articles = window.filter((a) => matchesSources(a, options.sources));
   const clusters = clusterSameStory(articles);
   const until = options.until.getTime();
   const stories = clusters.map((group) => {
@@ -77,27 +79,6 @@ export function describeWindow(options: Pick<BriefOptions, 'since' | 'until' | '
   // "last 7,600 days" says less than the date it started.
   const when = hours > 31 * 24 ? `since ${options.since.toISOString().slice(0, 10)}` : `last ${span}`;
   return `${when}${options.topics?.length ? ` about ${options.topics.join(', ')}` : ''}`;
-}
-
-/**
- * Topic match on word stems ("election" matches "elections"). Only words that share the
- * topic stem's first letters are stemmed, so a 2,000-article window is scanned in
- * milliseconds rather than stemming every word of every story.
- */
-function topicMatcher(topics?: string[]): ((a: ArticleWithSummary) => boolean) | undefined {
-  const wanted = (topics ?? []).map((t) => words(t).map(stem)).filter((t) => t.length > 0);
-  if (wanted.length === 0) return undefined;
-  const prefixes = [...new Set(wanted.flat().map((st) => st.slice(0, 3)))];
-  // Porter changes at most a stem's last letter ("happy" -> "happi"), so a text without the
-  // stem minus one letter cannot hold the word: most stories are ruled out by a substring search.
-  const probes = [...new Set(wanted.flat().map((st) => (st.length > 4 ? st.slice(0, -1) : st.slice(0, 3))))];
-  return (a) => {
-    const text = `${a.title}\n${a.body}`.toLowerCase();
-    if (!probes.some((p) => text.includes(p))) return false;
-    const found = new Set<string>();
-    for (const w of words(text)) if (prefixes.some((p) => w.startsWith(p))) found.add(stem(w));
-    return wanted.some((topic) => topic.every((st) => found.has(st)));
-  };
 }
 
 function matchesSources(a: ArticleWithSummary, sources?: string[]): boolean {

@@ -3,6 +3,9 @@ import { ask, type AskResult } from '../ask/answer.js';
 import { message } from '../messages/message.js';
 import type { CommandDeps } from './deps.js';
 
+/** How long a conversation's last answered story is remembered for follow-up questions. */
+export const CONVERSATION_MEMORY_MS = 30 * 60_000;
+
 /** The answer as a message: the sentence verbatim, then where it comes from. */
 export function answerMessage(result: AskResult, storedArticles: number): ReturnType<typeof message> {
   const a = result.answer;
@@ -24,7 +27,15 @@ export async function handleAsk(event: CommandEvent, deps: CommandDeps): Promise
   if (!question) {
     return { message: message([{ type: 'paragraph', text: 'Ask me a question about the news, for example: /ask trade figure?' }]), ephemeral: true, answered: false };
   }
-  const result = await ask(deps.store, question, { now: deps.now() });
+  const now = deps.now();
+  const key = event.conversation;
+  const since = new Date(now.getTime() - CONVERSATION_MEMORY_MS);
+  const context = key ? await deps.store.conversations.lastArticle(key, since) : undefined;
+  const result = await ask(deps.store, question, { now, context });
+  if (key && result.answer) {
+    await deps.store.conversations.remember(key, result.answer.article.id, now);
+    await deps.store.conversations.forget(since);
+  }
   // The count only appears in the no-answer reply.
   const stored = result.answer ? 0 : await deps.store.articles.count();
   return { message: answerMessage(result, stored), ephemeral: !event.isDirect, answered: result.answer !== null };

@@ -63,6 +63,11 @@ export function answerSpans(sentence: string, wanted: number): string[] {
   return out;
 }
 
+/** The numbers of a sentence that are not part of a date ("Nov. 23", "in 2024"): counts, amounts, shares. */
+export function numbersOutsideDates(sentence: string): string[] {
+  return [...sentence.replace(DATE_SPAN_RE, ' ').matchAll(NUMBER_RE)].map((m) => m[0]);
+}
+
 /** What kind of answer a question wants (0: no particular kind). */
 export function questionKind(question: string): number {
   const q = question.toLowerCase();

@@ -1,5 +1,5 @@
 import { BriefbotError, errorMessage } from '../errors.js';
-import { readInputs, storeArticle } from '../articles/ingest.js';
+import { completeTeaser, linkedFetcher, readInputs, storeArticle, type ReadResult } from '../articles/ingest.js';
 import type { FetchedPage, Fetcher } from '../articles/fetch.js';
 import type { SourceRecord } from '../store/schedule-types.js';
 import type { ArticleInput, Store } from '../store/store.js';
@@ -47,11 +47,12 @@ export async function pollFeed(deps: FeedPollDeps, source: SourceRecord): Promis
   }
   if (page.status === 304) return { status: 'not-modified', added: 0, primed: 0 };
 
-  const articles: ArticleInput[] = [];
+  const articles: { article: ArticleInput; teaser?: true }[] = [];
   let docError: BriefbotError | undefined;
   // readInputs parses what we already fetched: hand it a fetcher that returns this page.
-  for await (const r of readInputs([source.url], { fetch: async () => page, allowPrivate: deps.allowPrivate, now: deps.now })) {
-    if ('article' in r) articles.push(r.article);
+  // Headline-only and teaser items come back as they are; only the new ones have their links fetched, below.
+  for await (const r of readInputs([source.url], { fetch: async () => page, allowPrivate: deps.allowPrivate, now: deps.now, fetchLinks: 'defer' })) {
+    if ('article' in r) articles.push(r);
     else if (r.input === source.url) docError = r.error;
   }
   if (!articles.length && docError) return failure(docError);
@@ -60,14 +61,22 @@ export async function pollFeed(deps: FeedPollDeps, source: SourceRecord): Promis
   let primed = 0;
   const itemErrors: string[] = [];
   const now = deps.now();
-  for (const article of articles) {
+  const fresh: typeof articles = [];
+  for (const r of articles) if ((await deps.store.sources.seen(source.url, itemKey(r.article))) === undefined) fresh.push(r);
+  // New teaser items' stories, fetched concurrently within each host's limit (the feed's text when a page fails).
+  const linked = source.primed ? linkedFetcher({ fetch: deps.fetch, allowPrivate: deps.allowPrivate }) : undefined;
+  const completed: ReadResult[] = await Promise.all(
+    fresh.map((r) => (linked && r.teaser ? completeTeaser({ input: itemKey(r.article), article: r.article }, linked, { now: deps.now }) : Promise.resolve({ input: itemKey(r.article), article: r.article }))),
+  );
+  for (const [i, r] of completed.entries()) {
+    const article = fresh[i].article;
     const key = itemKey(article);
-    if ((await deps.store.sources.seen(source.url, key)) !== undefined) continue;
     if (!source.primed) {
       primed += 1;
     } else {
       try {
-        const result = await storeArticle(deps.store, article);
+        if ('error' in r) throw r.error;
+        const result = await storeArticle(deps.store, r.article);
         if (result.status === 'added') added += 1;
       } catch (err) {
         // Not marked as seen: the next poll tries this item again.

@@ -67,6 +67,13 @@ export interface ArticleStore {
   count(): Promise<number>;
   /** Articles published in [since, until), newest first, with their stored summaries. */
   inWindow(since: Date, until: Date, limit?: number): Promise<ArticleWithSummary[]>;
+  /**
+   * Articles of the window about any of the topics, newest first. A topic is a list of
+   * words as typed; an article is about it when its headline or text holds every word,
+   * matched on the stems the sentence index stored at ingest (so "elections" finds
+   * "election"). Filtering happens in the store: nothing outside the matches is read.
+   */
+  inWindowAbout(since: Date, until: Date, topics: string[][], limit?: number): Promise<ArticleWithSummary[]>;
   /** Sentences of an article in order. */
   sentences(articleId: number): Promise<SentenceRow[]>;
   /** Number of stored sentences containing each word (after the index's stemming): the document frequency used to weigh words. */
@@ -81,8 +88,23 @@ export interface ArticleStore {
   searchSentencesNaive(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]>;
 }
 
+/**
+ * The story each conversation (a DM, a Slack thread, a Discord reply chain, a console
+ * session) was last answered from, so a follow-up question ("what did they sign?") is
+ * answered from it whichever process receives it.
+ */
+export interface ConversationStore {
+  /** The article last answered in the conversation `key`, if that was at or after `since`. */
+  lastArticle(key: string, since: Date): Promise<number | undefined>;
+  /** Records that the conversation `key` was answered from `articleId` at `at`. */
+  remember(key: string, articleId: number, at: Date): Promise<void>;
+  /** Drops conversations last answered before `before`. */
+  forget(before: Date): Promise<void>;
+}
+
 export interface Store {
   readonly articles: ArticleStore;
+  readonly conversations: ConversationStore;
   readonly subscriptions: SubscriptionStore;
   readonly deliveries: DeliveryLedger;
   readonly sources: SourceStore;

@@ -192,6 +192,24 @@ export class PgArticleStore implements ArticleStore {
     return r.rows.map((row) => ({ ...toArticle(row), summary: JSON.parse(row.summary_json) }));
   }
 
+  async inWindowAbout(since: Date, until: Date, topics: string[][], limit = 10_000): Promise<ArticleWithSummary[]> {
+    const params: unknown[] = [since.toISOString(), until.toISOString()];
+    // A topic: every word in some sentence of the article (headline included), each an index-stem phrase.
+    const conditions = topics.flatMap((topic) => {
+      const words = [...new Set(topic.map((w) => w.toLowerCase()))];
+      const parts = words.map((w) => tsQuery([w], '||', params));
+      if (parts.length === 0 || parts.some((q) => q === undefined)) return [];
+      return [`(${parts.map((q) => `EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.id AND s.tsv @@ ${q})`).join(' AND ')})`];
+    });
+    if (conditions.length === 0) return [];
+    params.push(limit);
+    const r = await this.pool.query<ArticleRow>(
+      `SELECT a.* FROM articles a WHERE a.published_at >= $1 AND a.published_at < $2 AND (${conditions.join(' OR ')}) ORDER BY a.published_at DESC LIMIT $${params.length}`,
+      params,
+    );
+    return r.rows.map((row) => ({ ...toArticle(row), summary: JSON.parse(row.summary_json) }));
+  }
+
   async sentences(articleId: number): Promise<SentenceRow[]> {
     const r = await this.pool.query(`SELECT ${SENTENCE_COLUMNS} FROM sentences WHERE article_id = $1 ORDER BY idx`, [articleId]);
     return r.rows.map(toSentence);

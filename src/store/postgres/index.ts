@@ -4,6 +4,7 @@ import { createPool, unavailable } from './connection.js';
 import { migrate } from './migration.js';
 import { createPgScheduleStores } from './schedule.js';
 import { PG_MIGRATIONS } from './schema.js';
+import { PG_CONVERSATION_MIGRATIONS, createPgConversationStore } from './conversations.js';
 
 export { describePostgresUrl, isPostgresUrl } from './connection.js';
 
@@ -15,7 +16,7 @@ export { describePostgresUrl, isPostgresUrl } from './connection.js';
 export async function openPostgresStore(url: string, opts: { maxConnections?: number } = {}): Promise<Store> {
   const pool = createPool(url, { max: opts.maxConnections });
   try {
-    await migrate(pool, PG_MIGRATIONS);
+    await migrate(pool, [...PG_MIGRATIONS, ...PG_CONVERSATION_MIGRATIONS]);
   } catch (err) {
     await pool.end().catch(() => {});
     // A server that answered and then failed a migration is a bug to see in full, not "unavailable".
@@ -25,6 +26,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
   let closed = false;
   return {
     articles: new PgArticleStore(pool),
+    conversations: createPgConversationStore(pool),
     ...createPgScheduleStores(pool),
     async ping() {
       try {

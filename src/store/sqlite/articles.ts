@@ -61,6 +61,14 @@ export class SqliteArticleStore implements ArticleStore {
       count: db.prepare('SELECT count(*) AS n FROM articles'),
       countSentences: db.prepare('SELECT count(*) AS n FROM sentences'),
       window: db.prepare('SELECT * FROM articles WHERE published_at >= ? AND published_at < ? ORDER BY published_at DESC LIMIT ?'),
+      // Articles of the window with a sentence (headline included) holding the word, by the index's stems.
+      windowWithWord: db
+        .prepare(
+          `SELECT DISTINCT s.article_id FROM sentences_fts f JOIN sentences s ON s.id = f.rowid JOIN articles a ON a.id = s.article_id
+           WHERE sentences_fts MATCH ? AND a.published_at >= ? AND a.published_at < ?`,
+        )
+        .pluck(),
+      articlesById: db.prepare('SELECT * FROM articles WHERE id IN (SELECT value FROM json_each(?)) ORDER BY published_at DESC LIMIT ?'),
       sentences: db.prepare('SELECT article_id AS articleId, idx AS "index", text, kinds FROM sentences WHERE article_id = ? ORDER BY idx'),
       vocab: db.prepare('SELECT doc FROM sentences_vocab WHERE term = ?'),
       search: db.prepare(
@@ -176,6 +184,29 @@ export class SqliteArticleStore implements ArticleStore {
 
   async inWindow(since: Date, until: Date, limit = 10_000): Promise<ArticleWithSummary[]> {
     const rows = this.stmts.window.all(since.toISOString(), until.toISOString(), limit) as ArticleRow[];
+    return rows.map((r) => ({ ...toArticle(r), summary: JSON.parse(r.summary_json) }));
+  }
+
+  async inWindowAbout(since: Date, until: Date, topics: string[][], limit = 10_000): Promise<ArticleWithSummary[]> {
+    const from = since.toISOString();
+    const to = until.toISOString();
+    const matched = new Set<number>();
+    const perWord = new Map<string, Set<number>>();
+    for (const topic of topics) {
+      const words = [...new Set(topic.map((w) => w.toLowerCase()))];
+      // A word with no letter or digit matches nothing (as in the PostgreSQL store): the topic is skipped.
+      if (words.length === 0 || words.some((w) => !/[\p{L}\p{N}]/u.test(w))) continue;
+      let ids: Set<number> | undefined;
+      for (const w of words) {
+        let found = perWord.get(w);
+        if (!found) perWord.set(w, (found = new Set(this.stmts.windowWithWord.all(ftsTerm(w), from, to) as number[])));
+        ids = ids ? new Set([...ids].filter((id) => found!.has(id))) : found;
+        if (ids.size === 0) break;
+      }
+      for (const id of ids ?? []) matched.add(id);
+    }
+    if (matched.size === 0) return [];
+    const rows = this.stmts.articlesById.all(JSON.stringify([...matched]), limit) as ArticleRow[];
     return rows.map((r) => ({ ...toArticle(r), summary: JSON.parse(r.summary_json) }));
   }
 
