@@ -14,6 +14,7 @@ import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { createCore } from '../src/core.js';
 import { errorMessage } from '../src/errors.js';
 import { createLogger, type Logger } from '../src/logger.js';
+import { configSecrets, secretScrubber } from '../src/redact.js';
 import { handleBriefbotCommand } from '../src/commands/briefbot.js';
 import { createMetrics, startHealthServer } from '../src/health.js';
 import { createScheduler } from '../src/schedule/scheduler.js';
@@ -150,17 +151,17 @@ async function main(): Promise<void> {
     const problems = await adapterProblems(cfg);
     if (problems.length) throw new ConfigError(problems);
   } catch (err) {
-    process.stderr.write(`briefbot: ${errorMessage(err)}\n`);
+    process.stderr.write(`briefbot: ${secretScrubber([])(errorMessage(err))}\n`);
     process.exit(2);
   }
-  const log = createLogger(cfg.logLevel, process.stderr, { format: cfg.logFormat, consoleBot: consoleEnabled(cfg) });
+  const log = createLogger(cfg.logLevel, process.stderr, { format: cfg.logFormat, consoleBot: consoleEnabled(cfg), secrets: configSecrets(cfg) });
   let running: Running;
   try {
     running = await start(cfg, log);
   } catch (err) {
     // An unreachable store is the operator's to fix, said in one line; anything else is a bug, logged with its stack.
     if (!(err instanceof StoreUnavailableError)) log.error({ err }, 'start-up failed');
-    process.stderr.write(`briefbot: could not start: ${errorMessage(err)}\n`);
+    process.stderr.write(`briefbot: could not start: ${secretScrubber(configSecrets(cfg))(errorMessage(err))}\n`);
     process.exit(1);
   }
   let stopping = false;
