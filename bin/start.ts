@@ -43,6 +43,8 @@ export function consoleEnabled(cfg: Config): boolean {
 }
 
 export async function start(cfg: Config, log: Logger, io = { input: process.stdin, output: process.stdout }): Promise<Running> {
+  // Which store this process uses is the first thing to know when two processes disagree (the logger hides a URL's password).
+  log.debug({ store: cfg.databaseUrl ?? cfg.dbPath }, 'opening the store');
   const store = await openStore(cfg);
   let samples: Awaited<ReturnType<typeof samplesBrief>>;
   if (cfg.loadSamples && (await store.articles.count()) === 0 && existsSync(cfg.samplesDir)) {
@@ -97,7 +99,9 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     retry: { maxAttempts: cfg.deliveryAttempts },
     metrics: metrics.deliveries,
   });
-  await scheduler.start();
+  // Catching up on missed briefs may take minutes of retries: start() does not wait for it,
+  // so SIGTERM is handled (and ends the retry waits) from the first moment.
+  const schedulerStarted = scheduler.start().catch((err) => log.error({ err }, 'scheduler start failed'));
   await sources.start();
   const health = cfg.health
     ? await startHealthServer({
@@ -138,6 +142,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
       await health?.close();
       await sources.stop();
       await scheduler.stop();
+      await schedulerStarted;
       for (const a of adapters) await a.stop().catch((err) => log.error({ err, adapter: a.platform }, 'adapter stop failed'));
       await store.close();
     },
