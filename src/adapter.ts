@@ -1,5 +1,6 @@
 import type { Message } from './messages/message.js';
 import type { Logger } from './logger.js';
+import type { HomeView } from './commands/home.js';
 
 /**
  * What an adapter hands the core for every slash command, direct message or mention.
@@ -41,6 +42,10 @@ export interface Core {
   handle(event: CommandEvent): Promise<Reply>;
   /** Names of the brief definitions (for autocomplete and help). */
   briefNames(): string[];
+  /** What a home screen shows this person (Slack's Home tab); `channel` is a target they picked to change. */
+  home?(request: { platform: string; userTarget: string; channel?: string }): Promise<HomeView>;
+  /** Topics to offer while someone types one: the briefs' topics, then frequent headline words. */
+  suggestTopics?(typed: string, limit: number): Promise<string[]>;
   log: Logger;
 }
 

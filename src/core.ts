@@ -4,9 +4,12 @@ import { handleAsk } from './commands/ask.js';
 import { handleBrief } from './commands/brief.js';
 import type { CommandDeps } from './commands/deps.js';
 import { handleHelp } from './commands/help.js';
+import { homeView } from './commands/home.js';
+import { suggestTopics } from './commands/suggest.js';
 import { errorMessage } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { message } from './messages/message.js';
+import { preloadCompounds } from './nlp/compounds.js';
 import type { Store } from './store/store.js';
 
 export type CommandHandler = (event: CommandEvent, deps: CommandDeps) => Promise<Reply>;
@@ -37,6 +40,8 @@ export function routeMessage(text: string): { command: 'brief' | 'ask' | 'briefb
 }
 
 export function createCore(options: CoreOptions): Core {
+  // Right after start-up rather than inside the first answer.
+  setImmediate(preloadCompounds);
   const log = options.log ?? silentLogger;
   const briefs = options.briefs ?? (() => []);
   const deps: CommandDeps = {
@@ -74,6 +79,8 @@ export function createCore(options: CoreOptions): Core {
   return {
     log,
     briefNames: () => briefs().map((b) => b.name),
+    home: (request) => homeView(deps, request),
+    suggestTopics: (typed, limit) => suggestTopics(deps, typed, limit),
     async handle(event) {
       try {
         return await dispatch(event);

@@ -223,7 +223,8 @@ describe('manifest.yaml', () => {
 
   it('declares exactly the commands and events the adapter listens to', () => {
     expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(SLASH_COMMANDS.map((c) => `/${c}`));
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.im']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'app_mention', 'message.im']);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });

@@ -97,6 +97,13 @@ function storeContract(place: () => Promise<Place>): void {
       ]);
       expect(sentences.map((s) => s.kinds)).toEqual(analyseArticle(input).sentences.map((s) => s.kinds));
       expect(await store.articles.totalSentences()).toBe(3);
+      const other = article(2, 'Wheat prices fell for a third week as harvests came in early.');
+      const id2 = ((await store.articles.add(other, analyseArticle(other))) as { id: number }).id;
+      const read = await store.articles.readArticles([id2, id + 1000, id]);
+      expect([...read.keys()].sort()).toEqual([id, id2].sort());
+      expect(read.get(id)).toEqual({ article: await store.articles.get(id), sentences });
+      expect(read.get(id2)?.sentences.map((s) => s.text)).toEqual(['Story 2', 'Wheat prices fell for a third week as harvests came in early.']);
+      expect(await store.articles.readArticles([])).toEqual(new Map());
     });
 
     it('reports duplicates per item: of stored articles and of earlier items in the same batch, by link or by body', async () => {
@@ -134,6 +141,23 @@ function storeContract(place: () => Promise<Place>): void {
       expect(found.map((a) => a.title)).toEqual(['Story 2', 'Story 1']);
       expect(found[0].summary).toEqual(analyseArticle(article(2, found[0].body)).summary);
       expect((await store.articles.inWindow(new Date(0), new Date('2100-01-01'), 1)).map((a) => a.title)).toEqual(['Story 3']);
+    });
+
+    it('frequent headline words: forms counted together and shown in their commonest form, most frequent first, ties alphabetical', async () => {
+      const { store } = await fresh();
+      expect(await store.articles.frequentHeadlineWords(5)).toEqual([]);
+      const titles = ['Harbour tolls rise for ferries', 'Ferry operators protest toll rise', 'The 2026 harvest: wheat prices fall', "Harbour's ferry toll rises again"];
+      await store.articles.addMany(titles.map((title, i) => item(article(i + 1, `Story ${i + 1} body text about ${title.toLowerCase()} in full.`, { title }))));
+      expect(await store.articles.frequentHeadlineWords(4)).toEqual([
+        { word: 'ferry', count: 3 },
+        { word: 'rise', count: 3 },
+        { word: 'toll', count: 3 },
+        { word: 'fall', count: 1 },
+      ]);
+      // Numbers, stopwords ("the", "again"), short words and words with an apostrophe are not topics.
+      expect((await store.articles.frequentHeadlineWords(100)).map((w) => w.word)).toEqual([
+        'ferry', 'rise', 'toll', 'fall', 'harbour', 'harvest', 'operators', 'prices', 'protest', 'wheat',
+      ]);
     });
 
     it('finds the window\'s articles about any topic: every word of it in the headline or text, on stems', async () => {

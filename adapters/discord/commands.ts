@@ -30,7 +30,7 @@ export function slashCommands(): RESTPutAPIApplicationCommandsJSONBody {
         {
           type: ApplicationCommandOptionType.String,
           name: 'topic',
-          description: 'A brief name or a topic (optional)',
+          description: 'A topic (optional), e.g. a word from the latest headlines',
           required: false,
           autocomplete: true,
           max_length: 200,

@@ -26,7 +26,8 @@ import {
   type PostResult,
   type Reply,
 } from '../../src/index.js';
-import { briefChoices, parseCommand, slashCommands, type ParsedCommand } from './commands.js';
+import { autocompleteChoices } from './autocomplete.js';
+import { parseCommand, slashCommands, type ParsedCommand } from './commands.js';
 import { DEFAULT_DEFER_AFTER_MS, validateDiscordConfig, type DiscordAdapterConfig } from './config.js';
 import { discordCode, toDeliveryError } from './errors.js';
 import { registerCommands } from './register.js';
@@ -221,8 +222,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
   }
 
   async function autocomplete(i: AutocompleteInteraction): Promise<void> {
-    const focused = i.options.getFocused(true);
-    const choices = focused.name === 'brief' || focused.name === 'topic' ? briefChoices(requireCore().briefNames(), String(focused.value)) : [];
+    const choices = await autocompleteChoices(requireCore(), i.options.getFocused(true), { budgetMs: config.autocompleteBudgetMs, log });
     await i.respond(choices);
   }
 

@@ -11,6 +11,7 @@ import {
   type Reply,
 } from '../../src/index.js';
 import { BoundedMap, SeenKeys } from './dedupe.js';
+import { registerHome } from './home.js';
 import { platformErrorCode, slackHint } from './errors.js';
 import { conversationKey, isDirectChannel, isUserId, needsChannelPermission, normaliseIncoming, toCommandEvent } from './incoming.js';
 import { escapeMrkdwn } from './escape.js';
@@ -83,7 +84,7 @@ async function handleSafely(ctx: ListenerContext, event: CommandEvent): Promise<
  * conversations.members is the one call that answers "is U in C" with the bot's
  * own scopes (channels:read / groups:read) for public and private channels alike.
  */
-async function channelPermission(
+export async function channelPermission(
   client: webApi.WebClient,
   ctx: ListenerContext,
   user: string,
@@ -198,6 +199,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     });
   };
   for (const name of SLASH_COMMANDS) slash(name);
+  registerHome(app, ctx, channelPermission);
 
   /** response_url first (works in channels the bot is not in); the Web API when it has expired or been used up. */
   async function deliverResponses(

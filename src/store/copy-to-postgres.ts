@@ -170,6 +170,8 @@ export async function copySqliteToPostgres(
       await client.query('ROLLBACK').catch(() => {});
       throw err;
     }
+    // Fresh planner statistics, so the first questions on the copy use the full-text index well.
+    await client.query('ANALYZE');
     return { target, sqlite, postgresBefore, postgresAfter: await postgresCounts(client), articles: { copied, alreadyThere } };
   } finally {
     await client.end().catch(() => {});

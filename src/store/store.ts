@@ -76,6 +76,8 @@ export interface ArticleStore {
   inWindowAbout(since: Date, until: Date, topics: string[][], limit?: number): Promise<ArticleWithSummary[]>;
   /** Sentences of an article in order. */
   sentences(articleId: number): Promise<SentenceRow[]>;
+  /** Articles with their sentences in order, by id, for the ids that exist: one round trip for many on a networked store. */
+  readArticles(ids: number[]): Promise<Map<number, { article: Article; sentences: SentenceRow[] }>>;
   /** Number of stored sentences containing each word (after the index's stemming): the document frequency used to weigh words. */
   termFrequencies(words: string[]): Promise<Map<string, number>>;
   totalSentences(): Promise<number>;
@@ -86,6 +88,8 @@ export interface ArticleStore {
   searchSentences(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]>;
   /** The naive baseline the benchmarks compare against: every word OR-ed, BM25 top-k over all sentences. */
   searchSentencesNaive(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]>;
+  /** The most frequent topic words in the latest headlines (src/store/headline-words.ts), most frequent first: topic suggestions. */
+  frequentHeadlineWords(limit: number): Promise<{ word: string; count: number }[]>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { countHeadlineWords, HEADLINE_WORDS_ARTICLES } from '../headline-words.js';
 import type pg from 'pg';
 import type { AddResult, Article, ArticleBatchItem, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
 import {
@@ -41,6 +42,10 @@ function toArticle(r: ArticleRow): Article {
   };
 }
 
+const STATS_TTL_MS = 5_000;
+/** Statements the pair lookups of one question are spread over (connections it holds at once). */
+const PAIR_STATEMENTS = 3;
+
 const SENTENCE_COLUMNS = 'article_id AS "articleId", idx AS "index", text, kinds';
 const toSentence = (r: { articleId: string; index: number; text: string; kinds: number }): SentenceRow => ({
   articleId: Number(r.articleId),
@@ -83,7 +88,20 @@ function occurrences(stems: string[], phrase: string[]): number {
  * answerer the same candidates.
  */
 export class PgArticleStore implements ArticleStore {
+  /**
+   * Statistics read in the last few seconds: the answerer asks for a question's words
+   * twice in a row (to weigh them, then to retrieve). Cleared by this process's own
+   * writes; another process's writes show after STATS_TTL_MS, which moves no weight
+   * noticeably.
+   */
+  private stats = { at: 0, df: new Map<string, number>(), totals: undefined as { sentences: number; tokens: number } | undefined };
+
   constructor(private readonly pool: pg.Pool) {}
+
+  private freshStats(): typeof this.stats {
+    if (Date.now() - this.stats.at > STATS_TTL_MS || this.stats.df.size > 50_000) this.stats = { at: Date.now(), df: new Map(), totals: undefined };
+    return this.stats;
+  }
 
   async add(input: ArticleBatchItem['input'], analysis: ArticleBatchItem['analysis']): Promise<AddResult> {
     return (await this.addMany([{ input, analysis }]))[0];
@@ -99,6 +117,7 @@ export class PgArticleStore implements ArticleStore {
       const stemDocs = new Map<string, number>();
       let sentences = 0;
       let tokens = 0;
+      const rows = { article: [] as number[], idx: [] as number[], text: [] as string[], kinds: [] as number[], stems: [] as string[], tokens: [] as number[] };
       for (const { input, analysis, ingestedAt } of items) {
         const hash = contentHash(input.body);
         // A duplicate of a stored article, or of one added earlier in this batch or by another process
@@ -136,14 +155,23 @@ export class PgArticleStore implements ArticleStore {
           tokens += list.length;
         }
         sentences += stems.length;
-        if (stems.length) {
-          await client.query(
-            `INSERT INTO sentences (article_id, idx, text, kinds, stems, tokens)
-             SELECT $1, u.i - 1, u.t, u.k, u.s, u.n FROM unnest($2::text[], $3::int[], $4::text[], $5::int[]) WITH ORDINALITY AS u(t, k, s, n, i)`,
-            [id, analysis.sentences.map((s) => s.text), analysis.sentences.map((s) => s.kinds), stems.map((l) => l.join(' ')), stems.map((l) => l.length)],
-          );
-        }
+        analysis.sentences.forEach((sentence, i) => {
+          rows.article.push(id);
+          rows.idx.push(i);
+          rows.text.push(sentence.text);
+          rows.kinds.push(sentence.kinds);
+          rows.stems.push(stems[i].join(' '));
+          rows.tokens.push(stems[i].length);
+        });
         results.push({ status: 'added', id });
+      }
+      // Every sentence of the batch in one statement: a round trip per article is the ingest's main cost.
+      if (rows.article.length) {
+        await client.query(
+          `INSERT INTO sentences (article_id, idx, text, kinds, stems, tokens)
+           SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::int[], $5::text[], $6::int[])`,
+          [rows.article, rows.idx, rows.text, rows.kinds, rows.stems, rows.tokens],
+        );
       }
       if (stemDocs.size) {
         // Sorted, so concurrent batches lock shared stems in one order and never deadlock.
@@ -156,6 +184,7 @@ export class PgArticleStore implements ArticleStore {
       }
       if (sentences) await client.query('UPDATE store_totals SET sentences = sentences + $1, tokens = tokens + $2', [sentences, tokens]);
       await client.query('COMMIT');
+      if (sentences) this.stats.at = 0;
       return results;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
@@ -174,13 +203,24 @@ export class PgArticleStore implements ArticleStore {
     return Number((await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM articles')).rows[0].n);
   }
 
+  async frequentHeadlineWords(limit: number): Promise<{ word: string; count: number }[]> {
+    const r = await this.pool.query<{ title: string }>('SELECT title FROM articles ORDER BY published_at DESC LIMIT $1', [HEADLINE_WORDS_ARTICLES]);
+    return countHeadlineWords(
+      r.rows.map((row) => row.title),
+      limit,
+    );
+  }
+
   async totalSentences(): Promise<number> {
     return (await this.totals()).sentences;
   }
 
   private async totals(): Promise<{ sentences: number; tokens: number }> {
+    const stats = this.freshStats();
+    if (stats.totals) return stats.totals;
     const r = (await this.pool.query<{ sentences: string; tokens: string }>('SELECT sentences, tokens FROM store_totals')).rows[0];
-    return { sentences: Number(r?.sentences ?? 0), tokens: Number(r?.tokens ?? 0) };
+    stats.totals = { sentences: Number(r?.sentences ?? 0), tokens: Number(r?.tokens ?? 0) };
+    return stats.totals;
   }
 
   async inWindow(since: Date, until: Date, limit = 10_000): Promise<ArticleWithSummary[]> {
@@ -215,11 +255,28 @@ export class PgArticleStore implements ArticleStore {
     return r.rows.map(toSentence);
   }
 
+  async readArticles(ids: number[]): Promise<Map<number, { article: Article; sentences: SentenceRow[] }>> {
+    const out = new Map<number, { article: Article; sentences: SentenceRow[] }>();
+    if (ids.length === 0) return out;
+    const [articles, sentences] = await Promise.all([
+      this.pool.query<ArticleRow>('SELECT * FROM articles WHERE id = ANY($1::bigint[])', [ids]),
+      this.pool.query(`SELECT ${SENTENCE_COLUMNS} FROM sentences WHERE article_id = ANY($1::bigint[]) ORDER BY article_id, idx`, [ids]),
+    ]);
+    for (const r of articles.rows) out.set(Number(r.id), { article: toArticle(r), sentences: [] });
+    for (const r of sentences.rows) out.get(Number(r.articleId))?.sentences.push(toSentence(r));
+    return out;
+  }
+
   async termFrequencies(words: string[]): Promise<Map<string, number>> {
     const unique = [...new Set(words)];
-    const r = await this.pool.query<{ stem: string; docs: string }>('SELECT stem, docs FROM stem_counts WHERE stem = ANY($1::text[])', [unique.map(vocabularyStem)]);
-    const docs = new Map(r.rows.map((row) => [row.stem, Number(row.docs)]));
-    return new Map(unique.map((w) => [w, docs.get(vocabularyStem(w)) ?? 0]));
+    const stats = this.freshStats();
+    const missing = [...new Set(unique.map(vocabularyStem))].filter((s) => !stats.df.has(s));
+    if (missing.length) {
+      const r = await this.pool.query<{ stem: string; docs: string }>('SELECT stem, docs FROM stem_counts WHERE stem = ANY($1::text[])', [missing]);
+      const docs = new Map(r.rows.map((row) => [row.stem, Number(row.docs)]));
+      for (const s of missing) stats.df.set(s, docs.get(s) ?? 0);
+    }
+    return new Map(unique.map((w) => [w, stats.df.get(vocabularyStem(w)) ?? 0]));
   }
 
   async searchSentences(words: string[], limit: number): Promise<(SentenceRow & { rank: number })[]> {
@@ -229,18 +286,24 @@ export class PgArticleStore implements ArticleStore {
     const terms = weighTerms(unique, (w) => df.get(w) ?? 0, Math.max(1, totals.sentences));
     // 0. Few postings in all: BM25 over every word is cheap, and exact.
     if (terms.reduce((a, t) => a + t.df, 0) <= RETRIEVAL.exactBudget) return this.rows(await this.bm25Ranked(terms, limit, totals));
-    // 1. BM25 over the rarest words, within the posting budget.
-    const ids: number[] = [];
+    // 1. BM25 over the rarest words, within the posting budget, and at the same time
+    // 2. the newest sentences holding two of the words, rarest pairs first. Each lookup reads the
+    // heap rows of its matches, so the pairs go out as a few statements side by side.
     const { rare, fits } = rarestWithin(terms, RETRIEVAL.postingBudget);
-    if (fits) ids.push(...(await this.bm25Ranked(rare, limit, totals)).map((x) => x.id));
-    // 2. The newest sentences holding two of the words, rarest pairs first; one round trip for all pairs.
-    const params: unknown[] = [];
-    const lookups: string[] = [];
-    for (const [x, y] of pairsWithin(terms)) {
-      const q = tsQuery([x.word, y.word], '&&', params);
-      if (q) lookups.push(`(SELECT id FROM sentences WHERE tsv @@ ${q} ORDER BY id DESC LIMIT ${RETRIEVAL.perPair})`);
+    const pairs = pairsWithin(terms);
+    const per = Math.ceil(pairs.length / PAIR_STATEMENTS);
+    const statements: Promise<number[]>[] = [];
+    for (let from = 0; from < pairs.length; from += per) {
+      const params: unknown[] = [];
+      const lookups: string[] = [];
+      for (const [x, y] of pairs.slice(from, from + per)) {
+        const q = tsQuery([x.word, y.word], '&&', params);
+        if (q) lookups.push(`(SELECT id FROM sentences WHERE tsv @@ ${q} ORDER BY id DESC LIMIT ${RETRIEVAL.perPair})`);
+      }
+      if (lookups.length) statements.push(this.pool.query<{ id: string }>(lookups.join(' UNION ALL '), params).then((r) => r.rows.map((row) => Number(row.id))));
     }
-    if (lookups.length) ids.push(...(await this.pool.query<{ id: string }>(lookups.join(' UNION ALL '), params)).rows.map((r) => Number(r.id)));
+    const [ranked, ...paired] = await Promise.all([fits ? this.bm25Ranked(rare, limit, totals) : [], ...statements]);
+    const ids = [...ranked.map((x) => x.id), ...paired.flat()];
     // 3. Only common words, none together: the newest sentences holding the rarest.
     if (ids.length === 0) {
       const p: unknown[] = [];

@@ -1,3 +1,4 @@
+import { countHeadlineWords, HEADLINE_WORDS_ARTICLES } from '../headline-words.js';
 import { contentHash, distinctWords, pairsWithin, rarestWithin, RETRIEVAL, scoreCandidates, vocabularyStem, weighTerms } from '../retrieval.js';
 import type Database from 'better-sqlite3';
 import type { AddResult, Article, ArticleAnalysis, ArticleBatchItem, ArticleInput, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
@@ -59,6 +60,7 @@ export class SqliteArticleStore implements ArticleStore {
       insertFts: db.prepare('INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)'),
       get: db.prepare('SELECT * FROM articles WHERE id = ?'),
       count: db.prepare('SELECT count(*) AS n FROM articles'),
+      latestTitles: db.prepare('SELECT title FROM articles ORDER BY published_at DESC LIMIT ?').pluck(),
       countSentences: db.prepare('SELECT count(*) AS n FROM sentences'),
       window: db.prepare('SELECT * FROM articles WHERE published_at >= ? AND published_at < ? ORDER BY published_at DESC LIMIT ?'),
       // Articles of the window with a sentence (headline included) holding the word, by the index's stems.
@@ -171,6 +173,10 @@ export class SqliteArticleStore implements ArticleStore {
     return (this.stmts.count.get() as { n: number }).n;
   }
 
+  async frequentHeadlineWords(limit: number): Promise<{ word: string; count: number }[]> {
+    return countHeadlineWords(this.stmts.latestTitles.all(HEADLINE_WORDS_ARTICLES) as string[], limit);
+  }
+
   async totalSentences(): Promise<number> {
     return this.sentenceTotal();
   }
@@ -208,6 +214,15 @@ export class SqliteArticleStore implements ArticleStore {
     if (matched.size === 0) return [];
     const rows = this.stmts.articlesById.all(JSON.stringify([...matched]), limit) as ArticleRow[];
     return rows.map((r) => ({ ...toArticle(r), summary: JSON.parse(r.summary_json) }));
+  }
+
+  async readArticles(ids: number[]): Promise<Map<number, { article: Article; sentences: SentenceRow[] }>> {
+    const out = new Map<number, { article: Article; sentences: SentenceRow[] }>();
+    for (const id of ids) {
+      const r = this.stmts.get.get(id) as ArticleRow | undefined;
+      if (r) out.set(id, { article: toArticle(r), sentences: this.stmts.sentences.all(id) as SentenceRow[] });
+    }
+    return out;
   }
 
   async sentences(articleId: number): Promise<SentenceRow[]> {

@@ -231,6 +231,17 @@ export class FakeDiscord {
     return { id, token };
   }
 
+  /**
+   * A user types into an autocomplete option (APPLICATION_COMMAND_AUTOCOMPLETE, type 4):
+   * `focused` is the option being typed, under `subcommand` when there is one. The bot
+   * must answer with a type 8 callback carrying the choices.
+   */
+  autocomplete(opts: { name: string; subcommand?: string; focused: { name: string; value: string }; user: FakeUser; channelId: string; guildId?: string }): { id: string; token: string } {
+    const option = { type: 3, name: opts.focused.name, value: opts.focused.value, focused: true };
+    const options = opts.subcommand ? [{ type: 1, name: opts.subcommand, options: [option] }] : [option];
+    return this.slashCommand({ name: opts.name, options, user: opts.user, channelId: opts.channelId, guildId: opts.guildId, type: 4 });
+  }
+
   /** A user sends a DM to the bot. */
   directMessage(user: FakeUser, content: string): string {
     const channelId = this.dmChannelFor(user.id);

@@ -45,14 +45,14 @@ export interface Envelope {
   retryReason?: string;
 }
 
-const LIMITS = { blocks: 50, section: 3000, header: 150, context: 10, contextText: 3000, actions: 25 };
+const LIMITS = { blocks: 50, viewBlocks: 100, section: 3000, header: 150, context: 10, contextText: 3000, actions: 25 };
 
-/** Slack's own checks on a message's blocks, as the reasons it would give. */
-export function blockProblems(blocks: unknown): string[] {
+/** Slack's own checks on a message's blocks (or a view's: 100 of them), as the reasons it would give. */
+export function blockProblems(blocks: unknown, maxBlocks: number = LIMITS.blocks): string[] {
   if (blocks === undefined) return [];
   if (!Array.isArray(blocks)) return ['blocks must be an array'];
   const problems: string[] = [];
-  if (blocks.length > LIMITS.blocks) problems.push(`no more than ${LIMITS.blocks} items allowed [json-pointer:/blocks]`);
+  if (blocks.length > maxBlocks) problems.push(`no more than ${maxBlocks} items allowed [json-pointer:/blocks]`);
   blocks.forEach((b: Record<string, any>, i) => {
     const at = `[json-pointer:/blocks/${i}]`;
     switch (b?.type) {
@@ -90,7 +90,7 @@ export function blockProblems(blocks: unknown): string[] {
 function decodeForm(raw: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(raw)) {
-    out[k] = (k === 'blocks' || k === 'attachments' || k === 'metadata') && /^[[{]/.test(v) ? JSON.parse(v) : v;
+    out[k] = (k === 'blocks' || k === 'attachments' || k === 'metadata' || k === 'view') && /^[[{]/.test(v) ? JSON.parse(v) : v;
   }
   return out;
 }
@@ -179,6 +179,13 @@ export class FakeSlack {
 
   callsTo(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /** The Home tab views published for a user, oldest first (successful views.publish calls). */
+  homeViews(user: string): { blocks: any[]; private_metadata?: string }[] {
+    return this.callsTo('views.publish')
+      .filter((c) => c.status === 200 && !c.error && c.args.user_id === user)
+      .map((c) => c.args.view as { blocks: any[]; private_metadata?: string });
   }
 
   /** Successful chat.postMessage calls. */
@@ -333,6 +340,14 @@ export class FakeSlack {
         if (problems.length) return fail('invalid_blocks', { response_metadata: { messages: problems } });
         const ts = `${++this.ts}.000100`;
         return method === 'chat.postMessage' ? send(200, { ok: true, channel, ts, message: { text: args.text, ts } }) : send(200, { ok: true, message_ts: ts });
+      }
+      case 'views.publish': {
+        const view = args.view as { type?: string; blocks?: unknown } | undefined;
+        if (typeof args.user_id !== 'string' || !/^[UW][A-Z0-9]+$/.test(args.user_id)) return fail('user_not_found');
+        if (!view || view.type !== 'home') return fail('invalid_arguments');
+        const problems = blockProblems(view.blocks, LIMITS.viewBlocks);
+        if (problems.length) return fail('invalid_blocks', { response_metadata: { messages: problems } });
+        return send(200, { ok: true, view: { id: `V${args.user_id}`, type: 'home', ...view } });
       }
       case 'conversations.members': {
         if (!channel) return fail('channel_not_found');

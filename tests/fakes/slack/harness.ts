@@ -33,6 +33,8 @@ export function recordingCore(inner: Core, events: CommandEvent[]): Core {
   return {
     log: inner.log,
     briefNames: () => inner.briefNames(),
+    home: inner.home?.bind(inner),
+    suggestTopics: inner.suggestTopics?.bind(inner),
     async handle(event: CommandEvent): Promise<Reply> {
       events.push(event);
       return inner.handle(event);

@@ -100,3 +100,39 @@ export function blockAction(o: BlockActionOptions): Record<string, unknown> {
     actions: [{ type: 'button', action_id: o.actionId, block_id: 'briefbot_share', value: o.value, action_ts: String(Date.now() / 1000) }],
   };
 }
+
+/** The app_home_opened event Slack sends when someone opens the app's Home tab. */
+export function homeOpened(userId: string, privateMetadata?: string): Record<string, unknown> {
+  return {
+    type: 'app_home_opened',
+    user: userId,
+    channel: `D${userId.slice(1)}`,
+    tab: 'home',
+    event_ts: String(Date.now() / 1000),
+    ...(privateMetadata !== undefined ? { view: { id: `V${userId}`, type: 'home', private_metadata: privateMetadata } } : {}),
+  };
+}
+
+/**
+ * A block action in the Home tab: a channel picked in a conversations_select, or a
+ * button pressed while `selectedChannel` is picked (Slack sends the view's state along).
+ */
+export function homeAction(o: { userId: string; actionId: string; blockId: string; value?: string; selectedChannel?: string; pickBlockId?: string; pickActionId?: string }): Record<string, unknown> {
+  const picking = o.value === undefined;
+  const action = picking
+    ? { type: 'conversations_select', action_id: o.actionId, block_id: o.blockId, selected_conversation: o.selectedChannel ?? null, action_ts: String(Date.now() / 1000) }
+    : { type: 'button', action_id: o.actionId, block_id: o.blockId, value: o.value, action_ts: String(Date.now() / 1000) };
+  const values =
+    o.pickBlockId && o.pickActionId ? { [o.pickBlockId]: { [o.pickActionId]: { type: 'conversations_select', selected_conversation: o.selectedChannel ?? null } } } : {};
+  return {
+    type: 'block_actions',
+    team: { id: 'T0001', domain: 'fake' },
+    user: { id: o.userId, username: o.userId.toLowerCase(), team_id: 'T0001' },
+    api_app_id: 'A0001',
+    token: 'deprecated-verification-token',
+    container: { type: 'view', view_id: `V${o.userId}` },
+    trigger_id: `${Date.now()}.${randomUUID()}`,
+    view: { id: `V${o.userId}`, type: 'home', team_id: 'T0001', private_metadata: '', state: { values }, hash: randomUUID() },
+    actions: [action],
+  };
+}
