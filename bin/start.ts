@@ -21,6 +21,7 @@ import { createScheduler } from '../src/schedule/scheduler.js';
 import { createSourceManager } from '../src/sources/manager.js';
 import { StoreUnavailableError } from '../src/store/errors.js';
 import { openStore } from '../src/store/open.js';
+import { describePostgresUrl } from '../src/store/postgres/index.js';
 
 export interface Running {
   stop(): Promise<void>;
@@ -46,6 +47,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
   // Which store this process uses is the first thing to know when two processes disagree (the logger hides a URL's password).
   log.debug({ store: cfg.databaseUrl ?? cfg.dbPath }, 'opening the store');
   const store = await openStore(cfg);
+  log.info(cfg.databaseUrl ? `store: PostgreSQL at ${describePostgresUrl(cfg.databaseUrl)}` : `store: SQLite at ${cfg.dbPath}`);
   let samples: Awaited<ReturnType<typeof samplesBrief>>;
   if (cfg.loadSamples && (await store.articles.count()) === 0 && existsSync(cfg.samplesDir)) {
     const report = await ingestInputs(store, [cfg.samplesDir], { maxBytes: cfg.maxBytes });
@@ -181,6 +183,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (kept running)'));
+  log.info('started: running until SIGTERM');
 }
 
 if (process.argv[1]?.endsWith('bin/start.ts')) await main();

@@ -30,8 +30,9 @@ program
   .option('--format <kind>', 'auto | tokenized (lowercased CNN/DM release) | natural', 'auto')
   .option('--limit <n>', 'only the first n rows', (v) => Number.parseInt(v, 10))
   .option('--out <file>', 'write {id, summary, lead3, rouge} per line')
+  .option('--folds <n>', 'cross-validation folds by article (0: none)', (v) => Number.parseInt(v, 10), 5)
   .option('--json', 'print the figures as one JSON object')
-  .action((o: { data: string; sentences: number; format: 'auto' | 'tokenized' | 'natural'; limit?: number; out?: string; json?: boolean }) => {
+  .action((o: { data: string; sentences: number; format: 'auto' | 'tokenized' | 'natural'; limit?: number; out?: string; json?: boolean; folds: number }) => {
     runSummarize({ ...o, data: resolve(o.data), out: o.out && resolve(o.out) });
   });
 

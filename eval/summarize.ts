@@ -1,6 +1,7 @@
 /** `eval summarize`: the summarizer against reference highlights, with Lead-3 from the same run. */
 import { splitSentences } from '../src/nlp/sentences.js';
-import { summarizeText } from '../src/summarize/summarize.js';
+import { createHash } from 'node:crypto';
+import { pickSentences, sentenceFeatures, summarizeText, SUMMARY_WEIGHTS, type SummaryWeights } from '../src/summarize/summarize.js';
 import { f2, readJsonl, report, writeJsonl } from './common.js';
 import { rouge } from './rouge.js';
 
@@ -12,6 +13,61 @@ export interface SummarizeEvalOptions {
   limit?: number;
   /** `tokenized` for the lowercased, tokenized CNN/DM release; `auto` decides per row. */
   format?: 'auto' | 'tokenized' | 'natural';
+  /** Cross-validation folds (by article); 0 skips it. */
+  folds?: number;
+}
+
+/** The weightings cross-validation chooses among (src/summarize/summarize.ts SummaryWeights). */
+export const WEIGHT_GRID: SummaryWeights[] = [0.1, 0.2, 0.3, 0.5].flatMap((decay) =>
+  [0.2, 0.35, 0.5, 0.7].flatMap((centrality) => [12, 18, 24, 30].flatMap((short) => [0.5, 1, 1.5, 2].map((shortPenalty) => ({ decay, centrality, short, shortPenalty })))),
+);
+
+const foldOf = (id: string, folds: number) => createHash('sha256').update(id).digest().readUInt32BE(0) % folds;
+
+/**
+ * Grouped cross-validation, folds by article: for each fold the weighting with the best
+ * mean ROUGE-1 + ROUGE-2 + ROUGE-Lsum on the other folds' articles summarises the fold's.
+ */
+function crossValidate(rows: Row[], prepared: { sentences: string[]; title?: string }[], n: number, folds: number) {
+  const features = prepared.map((p) => sentenceFeatures(p.sentences, p.title ? { title: p.title } : {}));
+  const cache = rows.map(() => new Map<string, Totals>());
+  const scoreOf = (r: number, w: SummaryWeights): Totals => {
+    const picks = pickSentences(features[r], n, w);
+    const key = picks.join(',');
+    let t = cache[r].get(key);
+    if (!t) {
+      const s = rouge(rows[r].reference, picks.map((i) => prepared[r].sentences[i]).join('\n'), TYPES, { stem: true });
+      t = { rouge1: s.rouge1.fmeasure, rouge2: s.rouge2.fmeasure, rougeLsum: s.rougeLsum.fmeasure };
+      cache[r].set(key, t);
+    }
+    return t;
+  };
+  const fold = rows.map((r) => foldOf(r.id, folds));
+  const pooled: Totals = { rouge1: 0, rouge2: 0, rougeLsum: 0 };
+  const chosen: SummaryWeights[] = [];
+  for (let k = 0; k < folds; k++) {
+    let best = WEIGHT_GRID[0];
+    let bestScore = -1;
+    for (const w of WEIGHT_GRID) {
+      let total = 0;
+      for (let r = 0; r < rows.length; r++) {
+        if (fold[r] === k) continue;
+        const t = scoreOf(r, w);
+        total += t.rouge1 + t.rouge2 + t.rougeLsum;
+      }
+      if (total > bestScore) {
+        bestScore = total;
+        best = w;
+      }
+    }
+    chosen.push(best);
+    for (let r = 0; r < rows.length; r++) {
+      if (fold[r] !== k) continue;
+      const t = scoreOf(r, best);
+      for (const x of TYPES) pooled[x] += t[x];
+    }
+  }
+  return { pooled, chosen };
 }
 
 interface Row {
@@ -60,9 +116,11 @@ export function runSummarize(opts: SummarizeEvalOptions) {
   const ours: Totals = { rouge1: 0, rouge2: 0, rougeLsum: 0 };
   const lead: Totals = { rouge1: 0, rouge2: 0, rougeLsum: 0 };
   const outRows: unknown[] = [];
+  const prepared: { sentences: string[]; title?: string }[] = [];
   for (const row of rows) {
     const { text, title } = prepare(row, opts.format ?? 'auto');
     const sentences = splitSentences(text);
+    prepared.push({ sentences, title });
     const summary = summarizeText(text, { sentences: opts.sentences, ...(title ? { title } : {}) }).sentences;
     const lead3 = sentences.slice(0, 3);
     // ROUGE-Lsum reads one sentence per line, as rouge-score's CNN/DM convention expects.
@@ -79,15 +137,28 @@ export function runSummarize(opts: SummarizeEvalOptions) {
   const o = scale(ours);
   const b = scale(lead);
   if (opts.out) writeJsonl(opts.out, outRows);
+  const folds = opts.folds ?? 5;
+  const cv = folds > 1 ? crossValidate(rows, prepared, opts.sentences, folds) : undefined;
+  const c = cv && scale(cv.pooled);
   const line = (t: Totals) => `ROUGE-1 ${f2(t.rouge1)}  ROUGE-2 ${f2(t.rouge2)}  ROUGE-Lsum ${f2(t.rougeLsum)}`;
+  const weights = (w: SummaryWeights) => `decay ${w.decay} centrality ${w.centrality} short ${w.short}/${w.shortPenalty}`;
   report(
     !!opts.json,
-    { rows: rows.length, sentences: opts.sentences, summarizer: o, lead3: b },
+    { rows: rows.length, sentences: opts.sentences, cv: c, cvChosen: cv?.chosen, summarizer: o, weights: SUMMARY_WEIGHTS, lead3: b },
     [
       `summarization (${rows.length} rows, ${opts.data}; ROUGE F1 ×100, Porter-stemmed, as rouge-score)`,
+      ...(c && cv
+        ? [
+            `cross-validated, ${folds} folds by article (weights chosen on the other folds from ${WEIGHT_GRID.length}):`,
+            `  briefbot summarizeText (${opts.sentences} sentences)  ${line(c)}`,
+            `  Lead-3                                 ${line(b)}`,
+            `    chosen per fold: ${cv.chosen.map(weights).join(' | ')}`,
+            `dev (shipped weights: ${weights(SUMMARY_WEIGHTS)}):`,
+          ]
+        : []),
       `  briefbot summarizeText (${opts.sentences} sentences)  ${line(o)}`,
       `  Lead-3                                 ${line(b)}`,
     ],
   );
-  return { summarizer: o, lead3: b, rows: rows.length };
+  return { summarizer: o, lead3: b, cv: c, rows: rows.length };
 }

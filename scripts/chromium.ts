@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const INSTALL_HINT = 'browser tests skipped: no Chromium at /usr/bin/chromium or CHROMIUM_PATH; install it with `sudo bash scripts/install-chromium.sh` (Debian: apt-get install chromium)';
+export const INSTALL_HINT = 'browser tests need Chromium: none at /usr/bin/chromium or CHROMIUM_PATH; install it with `sudo bash scripts/install-chromium.sh` (Debian: apt-get install chromium)';
 
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const candidate = env.CHROMIUM_PATH || '/usr/bin/chromium';

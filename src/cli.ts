@@ -239,7 +239,7 @@ export function buildCli(plugins: CliPlugins = {}): Command {
         const windowStart = since ? ('at' in since ? since.at : new Date(slot.getTime() - since.ms)) : undefined;
         const { message: msg, options } = await composeRun(store, brief, slot, buildBrief, windowStart);
         const when = formatInZone(slot, brief.timezone);
-        const consoleText = msg ? renderText(msg) : `Nothing would be posted: no stories match, and ${brief.file} says when_empty: skip.`;
+        const consoleText = msg ? renderText(msg) : `Nothing would be posted: no stories in the window match, and ${brief.file} says when_empty: skip.`;
         const lines = await plugins.preview!({ brief, slot, when, options, message: msg, consoleText }, { html: opts.html, open: opts.open });
         for (const line of lines) process.stdout.write(`${line}\n`);
       });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,5 +71,54 @@ describe('npm start logs (console bot, piped stdio)', () => {
     expect(err).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: stopped cleanly$/m);
     expect(err).not.toContain('\u001b[');
     expect(err).not.toContain('{"level"');
+  });
+});
+
+/** util-linux `script` runs a command in a pseudo-terminal: what a person at a terminal sees, stdout and stderr together. */
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasScript)('npm start in a terminal (a pseudo-terminal via util-linux script)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'briefbot-tty-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('shows the bot and its answers with no info log line among them', async () => {
+    const screen = await new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-qfec', `${process.execPath} --import tsx bin/start.ts`, '/dev/null'], {
+        cwd: ROOT,
+        env: { ...process.env, BRIEFBOT_DB: join(dir, 'tty.db'), LOG_LEVEL: 'info', LOG_FORMAT: 'auto', HEALTH_PORT: '' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let asked = false;
+      let stopping = false;
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (!asked && /Type \/help/.test(out)) {
+          asked = true;
+          child.stdin.write('/ask trade figure?\n');
+        }
+        if (!stopping && /Bilateral trade[\s\S]*— [^\n]*\n/.test(out)) {
+          stopping = true;
+          child.kill('SIGTERM');
+        }
+      });
+      child.on('error', reject);
+      child.on('exit', () => resolve(out.replace(/\r/g, '')));
+      setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
+    });
+    expect(screen).toMatch(/^briefbot is ready: 5 bundled sample articles stored/m);
+    expect(screen).toMatch(/^> Bilateral trade reached 5\.7 billion ringgit \(\$1\.37 billion\)/m);
+    // Info lines (loaded samples, adapter started, next brief due) would otherwise sit between these.
+    expect(screen).not.toMatch(/INFO|"level"|console adapter started|next brief "morning" due/);
   });
 });

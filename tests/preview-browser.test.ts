@@ -11,7 +11,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const browserPath = chromiumPath();
 // Under CI the browser is installed by .ci/run: missing, these tests fail; elsewhere they skip with one line.
 const ci = process.env.CI === 'true';
-if (!browserPath && !ci) console.log(INSTALL_HINT);
+if (!browserPath && !ci) console.log(`skipped: ${INSTALL_HINT}`);
 
 function briefbot(dir: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
@@ -68,7 +68,7 @@ describe.skipIf(!browserPath && !ci)('briefbot preview in a real Chromium', () =
   let page: Page;
 
   beforeAll(async () => {
-    expect(browserPath, INSTALL_HINT).toBeDefined();
+    expect(browserPath, `CI=true: ${INSTALL_HINT} (.ci/run runs it first)`).toBeDefined();
     dir = mkdtempSync(join(tmpdir(), 'briefbot-preview-'));
     const samples = join(dir, 'samples');
     cpSync(join(ROOT, 'samples'), samples, { recursive: true });

@@ -1,4 +1,7 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { openStore } from '../src/store/open.js';
@@ -41,6 +44,28 @@ describe('choosing the store', () => {
 });
 
 await describePostgres('choosing the store: PostgreSQL', () => {
+  it('npm start with DATABASE_URL: migrates a fresh database, loads the samples into it, names the server without the password', async () => {
+    const db = await createTestDatabase();
+    const briefs = mkdtempSync(join(tmpdir(), 'briefbot-nobriefs-'));
+    const url = db.url.replace('postgres@', 'postgres:top-secret-pw@');
+    const bot = startBot('postgres', { DATABASE_URL: url, BRIEFBOT_BRIEFS_DIR: briefs, BRIEFBOT_DB: join(briefs, 'never-created.db') });
+    try {
+      await bot.waitForLog(/started: running until SIGTERM/);
+      expect(bot.log()).toMatch(/store was empty: loaded \d+ sample articles/);
+      expect(bot.log()).toContain(`store: PostgreSQL at 127.0.0.1:5432/${db.name}`);
+      expect(bot.log()).not.toContain('top-secret-pw');
+      expect(await bot.stop()).toBe(0);
+      const store = await openStore({ dbPath: join(briefs, 'never-created.db'), databaseUrl: db.url });
+      expect(await store.articles.count()).toBeGreaterThan(0);
+      await store.close();
+      expect(existsSync(join(briefs, 'never-created.db'))).toBe(false);
+    } finally {
+      await bot.kill();
+      rmSync(briefs, { recursive: true, force: true });
+      await db.drop();
+    }
+  });
+
   it('openStore opens PostgreSQL for a DATABASE_URL and SQLite without one', async () => {
     const db = await createTestDatabase();
     try {

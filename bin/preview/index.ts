@@ -28,8 +28,8 @@ export function previewHtml(input: PreviewInput): { html: string; summary: strin
   ];
   const time = input.slot.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: brief.timezone });
   if (!message) {
-    const nothing = `Nothing would be posted: no stories in the window match, and ${brief.file} says when_empty: skip.`;
-    return { html: page({ title: `Preview: ${brief.name}`, facts, slack: '', discord: '', consoleText: input.consoleText, nothing }), summary: [nothing] };
+    // The console text already says so: nothing is repeated.
+    return { html: page({ title: `Preview: ${brief.title ?? brief.name}`, facts, slack: '', discord: '', consoleText: input.consoleText, nothing: input.consoleText }), summary: [] };
   }
   const slack = renderSlack(message);
   const discord = renderDiscord(message);
@@ -58,7 +58,7 @@ function openInBrowser(file: string): void {
 
 export async function renderPreview(input: PreviewInput, opts: { html?: string; open?: boolean }): Promise<string[]> {
   const { html, summary } = previewHtml(input);
-  const lines = [input.consoleText, '', ...summary];
+  const lines = summary.length ? [input.consoleText, '', ...summary] : [input.consoleText];
   const file = opts.html ? resolve(opts.html) : opts.open ? join(mkdtempSync(join(tmpdir(), 'briefbot-preview-')), `${input.brief.name}.html`) : undefined;
   if (file) {
     writeFileSync(file, html);

@@ -107,28 +107,38 @@ export function groupStories(items: StoryItem[], params: StoryParams = STORY_PAR
   // per pair, and only pairs whose rare words alone reach a quarter of the threshold are compared in full
   // (half lost same-story pairs in cross-validation; every pair would make a 2,000-article window slow).
   const common = Math.max(8, n * 0.05);
-  const postings = new Map<number, { i: number; w: number }[]>();
-  vectors.forEach((v, i) => {
+  // Posting lists of the rarer terms as flat typed arrays (article, weight), in article order.
+  const starts = new Int32Array(df.length + 1);
+  for (let id = 0; id < df.length; id++) starts[id + 1] = starts[id] + (df[id] <= common ? df[id] : 0);
+  const postArticle = new Int32Array(starts[df.length]);
+  const postWeight = new Float64Array(starts[df.length]);
+  const fill = starts.slice(0, df.length);
+  // Where each article's own entry sits in each of its terms' lists: the pairs it forms are with the entries after it.
+  const own = vectors.map((v, i) => {
+    const at = new Int32Array(v.terms.length).fill(-1);
     v.terms.forEach((id, k) => {
       if (df[id] > common) return;
-      const list = postings.get(id);
-      if (list) list.push({ i, w: v.weights[k] });
-      else postings.set(id, [{ i, w: v.weights[k] }]);
+      at[k] = fill[id];
+      postArticle[fill[id]] = i;
+      postWeight[fill[id]++] = v.weights[k];
     });
+    return at;
   });
   const links = Array.from({ length: n }, () => new Map<number, number>());
   const edges: { a: number; b: number; sim: number }[] = [];
   const acc = new Float64Array(n);
   const touched: number[] = [];
   vectors.forEach((v, a) => {
-    v.terms.forEach((id, k) => {
-      if (df[id] > common) return;
-      for (const p of postings.get(id)!) {
-        if (p.i <= a) continue;
-        if (acc[p.i] === 0) touched.push(p.i);
-        acc[p.i] += v.weights[k] * p.w;
+    const at = own[a];
+    for (let k = 0; k < v.terms.length; k++) {
+      if (at[k] < 0) continue;
+      const w = v.weights[k];
+      for (let p = at[k] + 1, end = starts[v.terms[k] + 1]; p < end; p++) {
+        const b = postArticle[p];
+        if (acc[b] === 0) touched.push(b);
+        acc[b] += w * postWeight[p];
       }
-    });
+    }
     for (const b of touched) {
       if (acc[b] >= params.threshold / 4) {
         const sim = similarity(a, b);
