@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDiscordAdapter, renderMessage as renderDiscord } from '../adapters/discord/index.js';
 import { createSlackAdapter, renderMessage as renderSlack } from '../adapters/slack/index.js';
+import { deliveryMetadata } from '../adapters/slack/metadata.js';
+import { postArgs } from '../adapters/slack/render.js';
 import type { Adapter } from '../src/adapter.js';
 import { storeArticle } from '../src/articles/ingest.js';
 import { buildBrief } from '../src/briefing/build.js';
 import { silentLogger } from '../src/logger.js';
 import type { Message } from '../src/messages/message.js';
 import { DEFAULT_RETRY, deliverToTarget, type DeliveryOutcome } from '../src/schedule/deliver.js';
+import { createLedgerWriter } from '../src/schedule/ledger-writer.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { Store } from '../src/store/store.js';
 import { fakeArticles, spreadDates } from './articles.js';
@@ -42,11 +45,13 @@ interface Run {
 
 /** One brief to every target at once, through the scheduler's own delivery step (ledger claim, post, retries). */
 async function deliverAll(store: Store, adapter: Adapter, targets: string[], msg: Message, slot: string): Promise<Run> {
+  const now = () => new Date();
   const ctx = {
     store,
+    ledger: createLedgerWriter({ store, owner: 'bench', leaseMs: 10 * 60_000, now, log: silentLogger }),
     adapters: new Map([[adapter.platform, adapter]]),
     owner: 'bench',
-    now: () => new Date(),
+    now,
     log: silentLogger,
     leaseMs: 10 * 60_000,
     retry: DEFAULT_RETRY,
@@ -166,18 +171,20 @@ async function slack(store: Store, msg: Message, opts: DeliveryBenchOptions): Pr
     // Each channel may take one message per second: `parts` messages need `parts` one-second windows.
     const allowed = channels.length * SLACK.perChannelPerSecond;
     const rate = posts / Math.max(run.elapsedMs / 1000, 1e-3);
-    const bare = await barePosts(host.url, channels.length * parts);
+    const bare = await barePosts(host.url, msg, channels.length);
     opts.log(`  delivery slack: ${posts} posts in ${(run.elapsedMs / 1000).toFixed(2)} s, ${stats.refused - before} refused with 429; bare HTTP posts to the same fake: ${bare.toFixed(0)}/s`);
     return [
-      ...deliveryFigures('Slack', channels.length, parts, posts, run, rate, allowed, `${SLACK.perChannelPerSecond} message/s/channel × ${channels.length} channels`, lost, duplicated, stats.refused - before),
+      // Slack's allowance does not bind a one-part brief; the target is against the fake's own capacity.
+      ...deliveryFigures('Slack', channels.length, parts, posts, run, rate, allowed, `${SLACK.perChannelPerSecond} message/s/channel × ${channels.length} channels`, lost, duplicated, stats.refused - before, false),
       {
         section: 'delivery',
         name: 'Slack: bot against the fake’s own capacity',
         value: rate,
         unit: 'posts/s',
-        baseline: { name: 'bare HTTP posts, 100 at a time, same fake and proxy', value: bare },
+        baseline: { name: 'bare HTTP posts of the same message, 100 at a time, same fake and proxy', value: bare },
         ratio: rate / bare,
         ratioLabel: ' of floor',
+        target: { op: '>=', value: 0.9 * bare },
         note: 'what the fake and proxy take with no bot in the way: the bot’s own share of the time',
       },
     ];
@@ -187,25 +194,37 @@ async function slack(store: Store, msg: Message, opts: DeliveryBenchOptions): Pr
   }
 }
 
-/** Posts per second the fake and its proxy take from a bare HTTP client, 100 requests in flight, to channels of their own. */
-async function barePosts(url: string, n: number): Promise<number> {
+/**
+ * Posts per second the fake and its proxy take from a bare HTTP client, 100 requests in
+ * flight, to channels of their own: the same message, each part with the same form body
+ * the Web API client sends (blocks, metadata), so only the bot's own work is left out.
+ */
+async function barePosts(url: string, msg: Message, channels: number): Promise<number> {
+  const parts = renderSlack(msg);
+  const bodies = (channel: string) =>
+    parts.map((p, part) => {
+      const args: Record<string, unknown> = { ...postArgs(channel, p), metadata: deliveryMetadata(`bench|bare|slack:${channel}`, part) };
+      return new URLSearchParams(Object.entries(args).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]));
+    });
+  const work = Array.from({ length: channels }, (_, i) => `CBARE${i}`);
   let next = 0;
   let failed = 0;
   const t = performance.now();
   await Promise.all(
     Array.from({ length: 100 }, async () => {
-      while (next < n) {
-        const body = new URLSearchParams({ channel: `CBARE${next++}`, text: 'Morning brief' });
-        const res = await fetch(`${url}/api/chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${SLACK.botToken}` }, body });
-        if (!((await res.json()) as { ok?: boolean }).ok) failed++;
+      while (next < work.length) {
+        for (const body of bodies(work[next++])) {
+          const res = await fetch(`${url}/api/chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${SLACK.botToken}` }, body });
+          if (!((await res.json()) as { ok?: boolean }).ok) failed++;
+        }
       }
     }),
   );
   if (failed) throw new Error(`bench: ${failed} bare posts to the fake Slack failed`);
-  return n / ((performance.now() - t) / 1000);
+  return (channels * parts.length) / ((performance.now() - t) / 1000);
 }
 
-function deliveryFigures(platform: string, channels: number, parts: number, posts: number, run: Run, rate: number, allowed: number, limit: string, lost: number, duplicated: number, refused: number): Figure[] {
+function deliveryFigures(platform: string, channels: number, parts: number, posts: number, run: Run, rate: number, allowed: number, limit: string, lost: number, duplicated: number, refused: number, targeted = true): Figure[] {
   const failed = run.outcomes.filter((o) => o !== 'delivered').length;
   return [
     {
@@ -216,7 +235,7 @@ function deliveryFigures(platform: string, channels: number, parts: number, post
       baseline: { name: `allowed (${limit})`, value: allowed },
       ratio: rate / allowed,
       ratioLabel: ' of allowed',
-      target: { op: '>=', value: 0.9 * allowed },
+      ...(targeted ? { target: { op: '>=' as const, value: 0.9 * allowed } } : {}),
       note: `${posts} posts (${parts} per channel) in ${(run.elapsedMs / 1000).toFixed(2)} s; ${refused} answered 429; ${failed} deliveries not completed`,
     },
     { section: 'delivery', name: `${platform}: posts lost`, value: lost, unit: 'posts', target: { op: '<=', value: 0 } },

@@ -54,6 +54,19 @@ export interface PostResult {
   ids: string[];
 }
 
+/**
+ * Names a scheduled delivery to the platform, so a post can be recognised after a crash:
+ * Slack attaches it as message metadata, Discord derives each part's nonce from it.
+ */
+export interface DeliveryRef {
+  /** Stable across processes and restarts: one (brief, slot, target). */
+  key: string;
+  /** First part to post; the earlier ones are known to be on the platform. */
+  fromPart: number;
+  /** Called as each part is accepted by the platform, in order. */
+  onPosted?(part: number, id: string): void;
+}
+
 export interface Adapter {
   readonly platform: string;
   start(core: Core): Promise<void>;
@@ -62,7 +75,14 @@ export interface Adapter {
    * retryable for 429/5xx/timeouts (after the adapter's own short waits), permanent when
    * the channel is gone or closed to the bot.
    */
-  post(target: string, message: Message): Promise<PostResult>;
+  post(target: string, message: Message, delivery?: DeliveryRef): Promise<PostResult>;
+  /**
+   * Optional: the parts of a delivery already on the platform (part → message id), looked up
+   * by its key among messages posted since `since`. Used before retrying a delivery whose
+   * earlier attempt may have posted (a crash between the post and the ledger write).
+   * Platforms that deduplicate repeats themselves (Discord's nonce) need not implement it.
+   */
+  findPosted?(target: string, key: string, since: Date): Promise<Map<number, string>>;
   stop(): Promise<void>;
   /** True while connected (health checks). */
   isConnected?(): boolean;

@@ -18,19 +18,23 @@ export class BriefbotError extends Error {
  * A failed post to a platform. `permanent` means the target itself is gone or
  * closed to the bot (channel deleted, archived, no access): retrying cannot help
  * and the subscription should be disabled. `retryAfterMs` comes from the platform.
+ * `notPosted` means the platform answered with a refusal, so nothing was created; without
+ * it (a timeout, a dropped connection) the post may have gone through.
  */
 export class DeliveryError extends BriefbotError {
   readonly permanent: boolean;
   readonly retryAfterMs?: number;
+  readonly notPosted: boolean;
   constructor(
     code: string,
     message: string,
-    options: { retryable?: boolean; permanent?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+    options: { retryable?: boolean; permanent?: boolean; retryAfterMs?: number; notPosted?: boolean; cause?: unknown } = {},
   ) {
     super(code, message, { retryable: options.retryable, cause: options.cause });
     this.name = 'DeliveryError';
     this.permanent = options.permanent ?? false;
     this.retryAfterMs = options.retryAfterMs;
+    this.notPosted = options.notPosted ?? false;
   }
 }
 

@@ -230,6 +230,19 @@ describe('manifest.yaml', () => {
   });
 
   it('asks for the scopes the adapter uses and no more', () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'channels:read', 'chat:write', 'chat:write.public', 'commands', 'groups:read', 'im:history']);
+    // The *:history scopes and im:write: looking up a brief's parts after a crash mid-post (conversations.history, conversations.open).
+    expect(manifest.oauth_config.scopes.bot).toEqual([
+      'app_mentions:read',
+      'channels:read',
+      'chat:write',
+      'chat:write.public',
+      'commands',
+      'groups:read',
+      'im:history',
+      'channels:history',
+      'groups:history',
+      'mpim:history',
+      'im:write',
+    ]);
   });
 });

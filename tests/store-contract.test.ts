@@ -9,6 +9,8 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyseArticle } from '../src/articles/analyse.js';
 import { openPostgresStore } from '../src/store/postgres/index.js';
+import { PG_CONVERSATION_MIGRATIONS } from '../src/store/postgres/conversations.js';
+import { PG_MIGRATIONS } from '../src/store/postgres/schema.js';
 import { RETRIEVAL } from '../src/store/retrieval.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { ArticleInput, Store } from '../src/store/store.js';
@@ -294,6 +296,9 @@ function storeContract(place: () => Promise<Place>): void {
         owner: 'B',
         leaseUntil: at(160).toISOString(),
         updatedAt: at(100).toISOString(),
+        partsPosted: 0,
+        postedIds: [],
+        inDoubtSince: undefined,
       });
       await b.deliveries.complete(key, at(101));
       await a.deliveries.fail(key, 'late failure from a stale owner', true, at(102));
@@ -325,6 +330,65 @@ function storeContract(place: () => Promise<Place>): void {
         ['slack:C2', 'skipped', true, true, 0, 'outside grace'],
       ]);
       expect((await store.deliveries.recent(1)).map((d) => d.target)).toEqual(['slack:C2']);
+    });
+
+    it('ledger: claimMany marks deliveries in doubt; parts only grow; the outcome clears or keeps the doubt', async () => {
+      const { store: a, another } = await fresh();
+      const b = await another();
+      const k2 = { ...key, target: 'slack:C2' };
+      const k3 = { ...key, target: 'slack:C3' };
+      await a.deliveries.skip(k3, 'outside grace', t0);
+      expect(await a.deliveries.claimMany([{ key }, { key: k2, late: true }, { key: k3 }], 'A', t0, 60_000)).toEqual([
+        { attempts: 1, partsPosted: 0, postedIds: [] },
+        { attempts: 1, partsPosted: 0, postedIds: [] },
+        undefined,
+      ]);
+      expect(await b.deliveries.claimMany([{ key }], 'B', at(30), 60_000)).toEqual([undefined]);
+      // A posts two parts of `key` and dies before recording the second; k2 is refused outright.
+      await a.deliveries.record(
+        [
+          { key, postedIds: ['p0'] },
+          { key: k2, postedIds: [], outcome: { status: 'failed', error: 'slack_ratelimited', final: false, inDoubt: false } },
+        ],
+        at(1),
+      );
+      expect(await b.deliveries.get(key)).toMatchObject({ status: 'claimed', partsPosted: 1, postedIds: ['p0'], inDoubtSince: t0.toISOString() });
+      expect(await b.deliveries.get(k2)).toMatchObject({ status: 'failed', late: true, inDoubtSince: undefined });
+      // B takes over after the lease: it learns where to resume and that it must look first.
+      expect(await b.deliveries.claimMany([{ key }, { key: k2 }], 'B', at(61), 60_000)).toEqual([
+        { attempts: 2, partsPosted: 1, postedIds: ['p0'], inDoubtSince: t0.toISOString() },
+        { attempts: 2, partsPosted: 0, postedIds: [] },
+      ]);
+      await b.deliveries.record([{ key, postedIds: ['p0'] }], at(62)); // a stale, shorter record never shrinks it
+      await b.deliveries.record(
+        [
+          { key, postedIds: ['p0', 'p1', 'p2'], outcome: { status: 'delivered' } },
+          { key: k2, postedIds: ['q0'], outcome: { status: 'failed', error: 'timeout', final: false, inDoubt: true } },
+        ],
+        at(63),
+      );
+      expect((await a.deliveries.forSlot('morning', key.slot)).map((d) => [d.target, d.status, d.partsPosted, d.postedIds, d.inDoubtSince])).toEqual([
+        ['slack:C1', 'delivered', 3, ['p0', 'p1', 'p2'], undefined],
+        ['slack:C2', 'failed', 1, ['q0'], at(61).toISOString()],
+        ['slack:C3', 'skipped', 0, [], undefined],
+      ]);
+      await a.deliveries.record([{ key, postedIds: [], outcome: { status: 'failed', error: 'late', final: true, inDoubt: true } }], at(64));
+      expect(await a.deliveries.get(key)).toMatchObject({ status: 'delivered', error: undefined });
+    });
+
+    it('claimMany from two connections at once: each of 300 keys is claimed by exactly one', async () => {
+      const { store: a, another } = await fresh();
+      const b = await another();
+      const keys = Array.from({ length: 300 }, (_, i) => ({ key: { ...key, target: `slack:C${i}` } }));
+      const [ra, rb] = await Promise.all([a.deliveries.claimMany(keys, 'A', t0, 60_000), b.deliveries.claimMany([...keys].reverse(), 'B', t0, 60_000)]);
+      const won = keys.map((_, i) => Number(ra[i] !== undefined) + Number(rb[keys.length - 1 - i] !== undefined));
+      expect(won).toEqual(keys.map(() => 1));
+      // The same key twice in one call is claimed once. The holder's renewal says it was in doubt since t0.
+      const [holder, owner] = ra[0] ? [a, 'A'] : [b, 'B'];
+      expect(await holder.deliveries.claimMany([keys[0], keys[0]], owner, at(1), 60_000)).toEqual([
+        { attempts: 2, partsPosted: 0, postedIds: [], inDoubtSince: t0.toISOString() },
+        undefined,
+      ]);
     });
 
     it('runs: the first writer wins, also when two write at once; previousRun and runsSince', async () => {
@@ -476,7 +540,7 @@ await describePostgres('store contract: PostgreSQL', () => {
     await client.connect();
     try {
       const versions = (await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
-      expect(versions).toEqual([1, 100, 200]);
+      expect(versions).toEqual([...PG_MIGRATIONS, ...PG_CONVERSATION_MIGRATIONS].map((m) => m.version).sort((a, b) => a - b));
     } finally {
       await client.end();
     }

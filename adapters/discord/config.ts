@@ -21,6 +21,8 @@ export interface DiscordAdapterConfig {
   logger?: Logger;
   /** How long an interaction may wait for the core before it is deferred. Discord allows 3 s in all. */
   deferAfterMs?: number;
+  /** Discord's global request limit for this bot (default 50 per second; large bots get more from Discord). */
+  globalRequestsPerSecond?: number;
   /** How long topic suggestions may take before autocomplete answers without them (default 2 s; Discord allows 3). */
   autocompleteBudgetMs?: number;
 }

@@ -18,11 +18,12 @@ export function toDeliveryError(err: unknown, target: string): DeliveryError {
     const code = typeof err.code === 'number' ? err.code : Number(err.code);
     const reason = PERMANENT_CODES[code];
     if (reason) {
-      return new DeliveryError(`discord_${code}`, `Posting to ${target} failed: ${reason}.`, { permanent: true, cause: err });
+      return new DeliveryError(`discord_${code}`, `Posting to ${target} failed: ${reason}.`, { permanent: true, notPosted: true, cause: err });
     }
     const retryable = err.status >= 500 || err.status === 429;
     return new DeliveryError(`discord_${code || err.status}`, `Posting to ${target} failed: ${err.message} (HTTP ${err.status}).`, {
       retryable,
+      notPosted: err.status < 500,
       cause: err,
     });
   }
@@ -30,6 +31,7 @@ export function toDeliveryError(err: unknown, target: string): DeliveryError {
     return new DeliveryError('discord_rate_limited', `Posting to ${target} was rate limited.`, {
       retryable: true,
       retryAfterMs: err.retryAfter,
+      notPosted: true,
       cause: err,
     });
   }

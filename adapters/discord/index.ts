@@ -13,6 +13,7 @@ import {
   type Interaction,
   type Message as DiscordMessage,
 } from 'discord.js';
+import { createHash } from 'node:crypto';
 import {
   BriefbotError,
   DeliveryError,
@@ -21,6 +22,7 @@ import {
   type Adapter,
   type CommandEvent,
   type Core,
+  type DeliveryRef,
   type Logger,
   type Message,
   type PostResult,
@@ -30,6 +32,7 @@ import { autocompleteChoices } from './autocomplete.js';
 import { parseCommand, slashCommands, type ParsedCommand } from './commands.js';
 import { DEFAULT_DEFER_AFTER_MS, validateDiscordConfig, type DiscordAdapterConfig } from './config.js';
 import { discordCode, toDeliveryError } from './errors.js';
+import { globalPacer } from './pace.js';
 import { registerCommands } from './register.js';
 import { planShards, recommendedShards } from './shards.js';
 import { canManageChannel, describeMissing, missingBotPermissions } from './permissions.js';
@@ -64,6 +67,13 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
   let client: Client | undefined;
   let core: Core | undefined;
   let log: Logger = config.logger ?? noopLogger;
+  /** A scheduled brief goes to many channels as one Message: render it once. */
+  const renders = new WeakMap<Message, DiscordPayload[]>();
+  function rendered(msg: Message): DiscordPayload[] {
+    let out = renders.get(msg);
+    if (!out) renders.set(msg, (out = renderMessage(msg)));
+    return out;
+  }
   /** user id → DM channel id, so a personal brief opens the DM once. */
   const dmChannels = new Map<string, string>();
 
@@ -72,14 +82,18 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
     return client;
   }
 
-  async function sendPayloads(channelId: string, payloads: DiscordPayload[], replyTo?: string): Promise<string[]> {
+  async function sendPayloads(channelId: string, payloads: DiscordPayload[], replyTo?: string, delivery?: DeliveryRef): Promise<string[]> {
     const rest = requireClient().rest;
     const ids: string[] = [];
-    for (const [i, p] of payloads.entries()) {
-      const body: Record<string, unknown> = { ...p, allowed_mentions: NO_MENTIONS };
+    for (let i = delivery?.fromPart ?? 0; i < payloads.length; i++) {
+      const body: Record<string, unknown> = { ...payloads[i], allowed_mentions: NO_MENTIONS };
       if (i === 0 && replyTo) body.message_reference = { message_id: replyTo, fail_if_not_exists: false };
+      // The same part of the same delivery always carries the same nonce: a repeat after a
+      // crash (within Discord's window of a few minutes) returns the first message instead.
+      if (delivery) Object.assign(body, { nonce: deliveryNonce(delivery.key, i), enforce_nonce: true });
       const sent = (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
       ids.push(sent.id);
+      delivery?.onPosted?.(i, sent.id);
     }
     return ids;
   }
@@ -326,7 +340,14 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
         ...plan,
         // DM channels are not cached before their first message; without this their messages are dropped.
         partials: [Partials.Channel],
-        rest: config.apiUrl ? { api: config.apiUrl } : {},
+        rest: {
+          ...(config.apiUrl ? { api: config.apiUrl } : {}),
+          // The global limit is paced by globalPacer (a sliding second); discord.js's own
+          // fixed-window count is switched off so the two do not fight. Route buckets and a
+          // global 429 are still discord.js's, from Discord's headers.
+          makeRequest: globalPacer({ perSecond: config.globalRequestsPerSecond }),
+          globalRequestsPerSecond: Number.MAX_SAFE_INTEGER,
+        },
         allowedMentions: NO_MENTIONS,
       });
       client = cl;
@@ -358,11 +379,11 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
       }
     },
 
-    async post(target: string, msg: Message): Promise<PostResult> {
+    async post(target: string, msg: Message, delivery?: DeliveryRef): Promise<PostResult> {
       requireClient();
       try {
         const channelId = await channelOf(target);
-        return { ids: await sendPayloads(channelId, renderMessage(msg)) };
+        return { ids: await sendPayloads(channelId, rendered(msg), undefined, delivery) };
       } catch (err) {
         throw toDeliveryError(err, target);
       }
@@ -378,6 +399,11 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): Adapter {
       return client?.isReady() === true && client.ws.status === Status.Ready;
     },
   };
+}
+
+/** A part's nonce: at most 25 characters (Discord's limit), from the delivery key and the part. */
+export function deliveryNonce(key: string, part: number): string {
+  return createHash('sha256').update(`${key}\u0000${part}`).digest('base64url').slice(0, 25);
 }
 
 function safePermissions<T>(f: () => T | null): T | undefined {

@@ -1,13 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
-import { BriefbotError, DeliveryError, type Adapter, type Core, type Message, type PostResult } from '../../src/index.js';
+import { BriefbotError, DeliveryError, type Adapter, type Core, type DeliveryRef, type Message, type PostResult } from '../../src/index.js';
 import { boltLogger, quietLogger } from './bolt-logger.js';
 import { apiBase, slackAdmins, slackMode, validateSlackConfig, type SlackAdapterConfig } from './config.js';
 import { platformErrorCode, slackHint, toDeliveryError } from './errors.js';
 import { registerListeners, type ListenerContext } from './listeners.js';
-import { parseTarget } from './incoming.js';
-import { postArgs, renderMessage } from './render.js';
+import { isUserId, parseTarget } from './incoming.js';
+import { DELIVERY_EVENT, deliveryMetadata, partsFound, type HistoryMessage } from './metadata.js';
+import { postArgs, renderMessage, type SlackPayload } from './render.js';
 
 export interface SlackAdapter extends Adapter {
   readonly platform: 'slack';
@@ -33,9 +34,16 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   const clientOptions = {
     slackApiUrl: apiBase(config.apiUrl),
     timeout: config.apiTimeoutMs ?? 10_000,
-    // A few quick retries, then the scheduler's own backoff takes over: Bolt's default
-    // (ten retries over thirty minutes) would hold one brief's delivery for half an hour.
-    retryConfig: { retries: config.apiRetries ?? 2, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: false },
+    // A few quick retries of network errors and 5xx, then the scheduler's own backoff takes
+    // over: Bolt's default (ten retries over thirty minutes) would hold one brief's delivery
+    // for half an hour.
+    retryConfig: { retries: config.apiRetries ?? 2, factor: 2, minTimeout: 250, maxTimeout: 2000, randomize: true },
+    // Slack limits chat.postMessage per channel, but the client answers a 429 by pausing its
+    // whole queue: one busy channel would stall a brief's other 999. Refused calls come back
+    // at once (with Retry-After) and only that channel waits.
+    rejectRateLimitedCalls: true,
+    // Requests in flight at once; Slack itself takes far more than a brief's fan-out needs.
+    maxRequestConcurrency: config.apiConcurrency ?? 100,
   };
 
   let socketReceiver: SocketModeReceiver | undefined;
@@ -95,14 +103,15 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   registerListeners(app, ctx);
 
   const rendered = new WeakMap<Message, ReturnType<typeof renderMessage>>();
+  const serialised = new WeakMap<SlackPayload, string>();
+  function blocksJson(p: SlackPayload): string {
+    let json = serialised.get(p);
+    if (json === undefined) serialised.set(p, (json = JSON.stringify(p.blocks)));
+    return json;
+  }
 
-  async function post(target: string, msg: Message, extra?: { firstPartContext?: string }): Promise<PostResult> {
-    const channel = parseTarget(target);
-    if (!channel) {
-      throw new DeliveryError('slack_bad_target', `"${target}" is not a Slack target (expected slack:C0123 for a channel or slack:U0123 for a DM)`, {
-        permanent: true,
-      });
-    }
+  async function post(target: string, msg: Message, extra?: { firstPartContext?: string; delivery?: DeliveryRef }): Promise<PostResult> {
+    const channel = channelOf(target);
     // A scheduled brief goes to many channels as one Message: render it once.
     let payloads = extra?.firstPartContext ? undefined : rendered.get(msg);
     if (!payloads) {
@@ -112,11 +121,20 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     if (extra?.firstPartContext && payloads[0]) {
       payloads[0].blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: extra.firstPartContext }] });
     }
+    const delivery = extra?.delivery;
     const ids: string[] = [];
-    for (const [i, payload] of payloads.entries()) {
+    for (let i = delivery?.fromPart ?? 0; i < payloads.length; i++) {
+      const args = {
+        ...postArgs(channel, payloads[i]),
+        // Sent as form fields either way: serialised once per rendered part, not once per channel.
+        blocks: blocksJson(payloads[i]) as unknown as ReturnType<typeof postArgs>['blocks'],
+        ...(delivery ? { metadata: deliveryMetadata(delivery.key, i) } : {}),
+      };
       try {
-        const res = await app.client.chat.postMessage(postArgs(channel, payload));
-        ids.push(String(res.ts ?? ''));
+        const res = await postPart(args);
+        const ts = String(res.ts ?? '');
+        ids.push(ts);
+        delivery?.onPosted?.(i, ts);
       } catch (err) {
         const d = toDeliveryError(err, target);
         if (i === 0) throw d;
@@ -124,11 +142,80 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
           permanent: d.permanent,
           retryable: d.retryable,
           retryAfterMs: d.retryAfterMs,
+          notPosted: d.notPosted,
           cause: err,
         });
       }
     }
     return { ids };
+  }
+
+  /**
+   * One message. Slack allows about one message per second per channel (the later parts of
+   * a split message run into it): on a 429 wait its Retry-After for this channel only, a
+   * few times, then let the caller's back-off take over. (The client's own 429 handling
+   * would pause every channel's requests; rejectRateLimitedCalls hands the 429 to us.)
+   */
+  async function postPart(args: ReturnType<typeof postArgs>) {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await app.client.chat.postMessage(args);
+      } catch (err) {
+        const d = toDeliveryError(err, args.channel);
+        if (d.code !== 'slack_rate_limited' || tries >= 3) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(d.retryAfterMs ?? 1000, 30_000)));
+      }
+    }
+  }
+
+  function channelOf(target: string): string {
+    const channel = parseTarget(target);
+    if (!channel) {
+      throw new DeliveryError('slack_bad_target', `"${target}" is not a Slack target (expected slack:C0123 for a channel or slack:U0123 for a DM)`, {
+        permanent: true,
+        notPosted: true,
+      });
+    }
+    return channel;
+  }
+
+  /**
+   * The parts of a delivery already in the channel: messages since `since` (a minute's slack
+   * for clock skew) carrying our metadata with this delivery's key.
+   */
+  async function findPosted(target: string, key: string, since: Date): Promise<Map<number, string>> {
+    try {
+      let channel = channelOf(target);
+      if (isUserId(channel)) {
+        const opened = await app.client.conversations.open({ users: channel });
+        channel = String(opened.channel?.id ?? channel);
+      }
+      const found = new Map<number, string>();
+      let cursor: string | undefined;
+      // Newest first; a brief's parts are among the first pages unless the channel is very busy.
+      for (let page = 0; page < 10; page++) {
+        const res = await app.client.conversations.history({
+          channel,
+          oldest: ((since.getTime() - 60_000) / 1000).toFixed(6),
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const [part, ts] of partsFound((res.messages ?? []) as HistoryMessage[], key)) found.set(part, ts);
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!res.has_more || !cursor) break;
+      }
+      return found;
+    } catch (err) {
+      const d = toDeliveryError(err, target);
+      // The lookup failed, so whether the earlier attempt posted is still unknown: say why.
+      throw new DeliveryError(d.code, `could not check what an interrupted delivery already posted (${DELIVERY_EVENT} metadata): ${d.message}`, {
+        permanent: d.permanent,
+        retryable: d.retryable,
+        retryAfterMs: d.retryAfterMs,
+        cause: err,
+      });
+    }
   }
 
   return {
@@ -199,7 +286,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       // Answers already being worked on still reach the user: wait for them.
       await Promise.allSettled([...inFlight]);
     },
-    post: (target, msg) => post(target, msg),
+    post: (target, msg, delivery) => post(target, msg, delivery ? { delivery } : undefined),
+    findPosted,
     isConnected: () => connected,
     address() {
       const a = server?.address();

@@ -23,6 +23,8 @@ export interface SlackAdapterConfig {
   apiRetries?: number;
   /** Per-request timeout for Web API calls, ms. Default 10,000. */
   apiTimeoutMs?: number;
+  /** Web API requests in flight at once (the client's queue). Default 100. */
+  apiConcurrency?: number;
 }
 
 export type SlackMode = 'socket' | 'http';

@@ -54,18 +54,21 @@ export function toDeliveryError(err: unknown, target: string): DeliveryError {
       const hint = HINTS[code];
       const detail = e.data?.response_metadata?.messages?.join('; ');
       const text = `Slack refused the post to ${target}: ${code}${hint ? ` (${hint})` : ''}${detail ? ` — ${detail}` : ''}`;
-      return new DeliveryError(`slack_${code}`, text, { permanent: PERMANENT.has(code), retryable: RETRYABLE.has(code), cause: err });
+      return new DeliveryError(`slack_${code}`, text, { permanent: PERMANENT.has(code), retryable: RETRYABLE.has(code), notPosted: true, cause: err });
     }
     case 'slack_webapi_rate_limited_error':
       return new DeliveryError('slack_rate_limited', `Slack rate-limited the post to ${target}`, {
         retryable: true,
         retryAfterMs: (e.retryAfter ?? 1) * 1000,
+        notPosted: true,
         cause: err,
       });
     case 'slack_webapi_http_error': {
       const status = e.statusCode ?? 0;
       return new DeliveryError(`slack_http_${status}`, `Slack answered HTTP ${status} to the post to ${target}`, {
         retryable: status >= 500 || status === 408,
+        // A 4xx was refused; behind a 5xx (a gateway timing out) the post may still have been made.
+        notPosted: status < 500 && status !== 408,
         cause: err,
       });
     }
@@ -97,6 +100,8 @@ function rateLimited(target: string, seconds: number, cause: unknown): DeliveryE
   return new DeliveryError('slack_rate_limited', `Slack kept rate-limiting posts to ${target} (retry after ${seconds} s)`, {
     retryable: true,
     retryAfterMs: seconds * 1000,
+    // A 429 is a refusal: nothing was posted.
+    notPosted: true,
     cause,
   });
 }

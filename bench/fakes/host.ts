@@ -8,7 +8,7 @@
  */
 import { ALL_TEXT_PERMISSIONS, FakeDiscord } from '../../tests/fakes/discord/fake-discord.js';
 import { startFakeSlack } from '../../tests/fakes/slack/fake-slack.js';
-import { slidingWindow, startRateLimitProxy, type ProxyHooks } from './rate-limit-proxy.js';
+import { slidingWindow, startRateLimitProxy, type ProxyHooks, type Refusal } from './rate-limit-proxy.js';
 
 export const DISCORD = {
   token: 'bench-token',
@@ -16,6 +16,9 @@ export const DISCORD = {
   guildId: '222222222222222222',
   probe: '399999999999999999',
   globalPerSecond: 50,
+  /** Discord's bucket for POST /channels/{id}/messages: 5 per 5 s per channel. */
+  perChannel: 5,
+  perChannelWindowMs: 5_000,
   channel: (i: number) => String(300000000000000000n + BigInt(i)),
 };
 export const SLACK = {
@@ -24,6 +27,39 @@ export const SLACK = {
   perChannelPerSecond: 1,
   channel: (i: number) => `C${String(i).padStart(8, '0')}`,
 };
+
+/**
+ * Per-channel buckets as Discord reports them: a bucket opens with the first request,
+ * allows `limit` until it resets `windowMs` later, and every answer says where it stands
+ * (X-RateLimit-Limit, -Remaining, -Reset, -Reset-After, -Bucket).
+ */
+function channelBuckets(limit: number, windowMs: number) {
+  const state = new Map<string, { resetAt: number; used: number }>();
+  const current = (channel: string) => {
+    const now = Date.now();
+    let b = state.get(channel);
+    if (!b || now >= b.resetAt) state.set(channel, (b = { resetAt: now + windowMs, used: 0 }));
+    return b;
+  };
+  return {
+    take(channel: string): boolean {
+      const b = current(channel);
+      if (b.used >= limit) return false;
+      b.used++;
+      return true;
+    },
+    headers(channel: string): Record<string, string> {
+      const b = current(channel);
+      return {
+        'x-ratelimit-limit': String(limit),
+        'x-ratelimit-remaining': String(Math.max(0, limit - b.used)),
+        'x-ratelimit-reset': (b.resetAt / 1000).toFixed(3),
+        'x-ratelimit-reset-after': (Math.max(0, b.resetAt - Date.now()) / 1000).toFixed(3),
+        'x-ratelimit-bucket': 'bench-channel-messages',
+      };
+    },
+  };
+}
 
 async function main(): Promise<void> {
   const [platform, n] = [process.argv[2], Number(process.argv[3] ?? 0)];
@@ -53,19 +89,35 @@ async function main(): Promise<void> {
     upstream = fake.apiUrl.replace(/\/api$/, '');
     close = () => fake.close();
     const window = slidingWindow(DISCORD.globalPerSecond, 1000);
+    const buckets = channelBuckets(DISCORD.perChannel, DISCORD.perChannelWindowMs);
+    const channelOf = (method: string, path: string) => (method === 'POST' ? /^\/api\/v10\/channels\/(\d+)\/messages$/.exec(path)?.[1] : undefined);
     hooks = {
-      limit() {
-        if (window.take()) return undefined;
-        const retryAfter = Math.max(0.001, window.wait() / 1000);
+      limit(method, path): Refusal | undefined {
+        // Interaction endpoints are exempt from the global limit, as on Discord.
+        if (!/\/(interactions|webhooks)\//.test(path) && !window.take()) {
+          const retryAfter = Math.max(0.001, window.wait() / 1000);
+          return {
+            status: 429,
+            headers: { 'retry-after': retryAfter.toFixed(3), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+            body: JSON.stringify({ message: 'You are being rate limited.', retry_after: retryAfter, global: true }),
+          };
+        }
+        const channel = channelOf(method, path);
+        if (channel === undefined || buckets.take(channel)) return undefined;
+        const h = buckets.headers(channel);
         return {
           status: 429,
-          headers: { 'retry-after': retryAfter.toFixed(3), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
-          body: JSON.stringify({ message: 'You are being rate limited.', retry_after: retryAfter, global: true }),
+          headers: { ...h, 'retry-after': h['x-ratelimit-reset-after'], 'x-ratelimit-scope': 'user' },
+          body: JSON.stringify({ message: 'You are being rate limited.', retry_after: Number(h['x-ratelimit-reset-after']), global: false }),
         };
       },
+      headers(method, path) {
+        const channel = channelOf(method, path);
+        return channel === undefined ? undefined : buckets.headers(channel);
+      },
       forwarded(method, path, _body, status) {
-        const m = /^\/api\/v10\/channels\/(\d+)\/messages$/.exec(path);
-        if (method === 'POST' && m && status === 200) count(m[1]);
+        const channel = channelOf(method, path);
+        if (channel !== undefined && status === 200) count(channel);
       },
     };
   } else if (platform === 'slack') {

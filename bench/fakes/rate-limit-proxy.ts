@@ -11,6 +11,8 @@ export interface Refusal {
 export interface ProxyHooks {
   /** A refusal when the request is over the platform's limit, else undefined (and the request is forwarded). */
   limit(method: string, path: string, body: string, headers: IncomingHttpHeaders): Refusal | undefined;
+  /** Rate-limit headers to add to the answer of a forwarded request (the platform's X-RateLimit-*). */
+  headers?(method: string, path: string): Record<string, string> | undefined;
   /** Called with every forwarded request and the upstream status and body. */
   forwarded?(method: string, path: string, body: string, status: number, response: string, headers: IncomingHttpHeaders): void;
 }
@@ -41,6 +43,7 @@ export async function startRateLimitProxy(upstream: string, hooks: ProxyHooks, s
         return;
       }
       const refusal = hooks.limit(req.method ?? 'GET', req.url ?? '/', body, req.headers);
+      const extra = refusal ? undefined : hooks.headers?.(req.method ?? 'GET', req.url ?? '/');
       if (refusal) {
         state.refused++;
         res.writeHead(refusal.status, { 'content-type': 'application/json', ...refusal.headers });
@@ -55,7 +58,7 @@ export async function startRateLimitProxy(upstream: string, hooks: ProxyHooks, s
           upRes.on('end', () => {
             const response = Buffer.concat(parts);
             hooks.forwarded?.(req.method ?? 'GET', req.url ?? '/', body, upRes.statusCode ?? 0, response.toString('utf8'), req.headers);
-            res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+            res.writeHead(upRes.statusCode ?? 502, { ...upRes.headers, ...extra });
             res.end(response);
           });
         },

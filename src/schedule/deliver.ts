@@ -2,11 +2,19 @@ import { BriefbotError, DeliveryError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { message, type Message } from '../messages/message.js';
 import type { Store } from '../store/store.js';
+import type { DeliveryRef } from '../adapter.js';
 import type { DeliveryKey } from '../store/schedule-types.js';
+import type { LedgerWriter } from './ledger-writer.js';
 
-/** What the scheduler needs of an adapter: only posting. */
+/** What the scheduler needs of an adapter: posting, and (optionally) finding what an interrupted attempt posted. */
 export interface Poster {
-  post(target: string, message: Message): Promise<unknown>;
+  post(target: string, message: Message, delivery?: DeliveryRef): Promise<unknown>;
+  findPosted?(target: string, key: string, since: Date): Promise<Map<number, string>>;
+}
+
+/** The delivery's name on the platform: the same for every attempt by any process. */
+export function deliveryRefKey(key: DeliveryKey): string {
+  return `${key.brief}|${key.slot}|${key.target}`;
 }
 
 export interface RetryPolicy {
@@ -31,6 +39,8 @@ export interface DeliveryMetrics {
 
 export interface DeliverContext {
   store: Store;
+  /** Batched ledger writes (createLedgerWriter over the same store, owner and lease). */
+  ledger: LedgerWriter;
   adapters: Map<string, Poster>;
   owner: string;
   now: () => Date;
@@ -84,9 +94,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
 }
 
 /**
- * Delivers one (brief, slot, target): claim in the ledger, post, complete. Retryable
- * failures back off and try again up to the policy's limit; a permanent one disables
- * the subscription and tells whoever subscribed it. Never throws.
+ * Delivers one (brief, slot, target): claim in the ledger (which marks it in doubt), post
+ * the parts not yet known to be posted, record the outcome. When an earlier attempt may
+ * have posted without recording it (a crash mid-post, a timeout), the platform is asked
+ * first, so a part is never posted twice. Retryable failures back off and try again up to
+ * the policy's limit; a permanent one disables the subscription and tells whoever
+ * subscribed it. Never throws for a platform failure.
  */
 export async function deliverToTarget(
   ctx: DeliverContext,
@@ -95,47 +108,70 @@ export async function deliverToTarget(
   info: { title: string; late: boolean },
 ): Promise<DeliveryOutcome> {
   const log = ctx.log.child({ brief: key.brief, slot: key.slot, target: key.target });
+  const ref = deliveryRefKey(key);
   for (;;) {
-    if (!(await ctx.store.deliveries.claim(key, ctx.owner, ctx.now(), ctx.leaseMs, { late: info.late }))) return 'not-claimed';
-    const attempts = (await ctx.store.deliveries.get(key))?.attempts ?? 1;
+    const claim = await ctx.ledger.claim(key, info.late);
+    if (!claim) return 'not-claimed';
+    const { attempts } = claim;
     const adapter = ctx.adapters.get(platformOf(key.target));
     if (!adapter) {
       const reason = `no ${platformOf(key.target)} adapter is running (is it configured?)`;
-      await ctx.store.deliveries.fail(key, reason, true, ctx.now());
+      await ctx.ledger.settle({ key, postedIds: claim.postedIds, outcome: { status: 'failed', error: reason, final: true, inDoubt: Boolean(claim.inDoubtSince) } });
       ctx.metrics?.inc({ status: 'failed' });
       log.error({ attempts }, `brief not delivered: ${reason}`);
       return 'failed';
     }
+    const ids = [...claim.postedIds];
+    let failure: unknown;
     try {
-      await adapter.post(key.target, msg);
-      await ctx.store.deliveries.complete(key, ctx.now());
-      ctx.metrics?.inc({ status: 'delivered' });
-      log.info({ attempts, late: info.late }, 'brief delivered');
-      return 'delivered';
+      if (claim.inDoubtSince && adapter.findPosted) {
+        const found = await adapter.findPosted(key.target, ref, new Date(claim.inDoubtSince));
+        const before = ids.length;
+        for (let part = ids.length; found.has(part); part++) ids.push(found.get(part) as string);
+        log.info({ attempts, inDoubtSince: claim.inDoubtSince, alreadyPosted: ids.length - before }, 'resuming a delivery whose earlier attempt was cut short');
+        if (ids.length > before) ctx.ledger.progress({ key, postedIds: [...ids] });
+      }
+      await adapter.post(key.target, msg, {
+        key: ref,
+        fromPart: ids.length,
+        onPosted(part, id) {
+          ids[part] = id;
+          ctx.ledger.progress({ key, postedIds: ids.slice(0, part + 1) });
+        },
+      });
     } catch (err) {
-      const kind = classify(err);
-      const reason = describe(err);
-      if (kind === 'retryable' && attempts < ctx.retry.maxAttempts) {
-        await ctx.store.deliveries.fail(key, reason, false, ctx.now());
-        ctx.metrics?.inc({ status: 'retry' });
-        const wait = retryDelay(attempts, err, ctx.retry);
-        log.warn({ attempts, waitMs: wait, err: reason }, 'delivery failed; retrying');
-        if (!(await sleep(wait, ctx.signal))) {
-          log.warn({ attempts }, 'shutting down during a retry wait; the next start resumes this delivery');
-          return 'retry-later';
-        }
-        continue;
-      }
-      await ctx.store.deliveries.fail(key, reason, true, ctx.now());
-      ctx.metrics?.inc({ status: 'failed' });
-      if (kind === 'permanent') {
-        log.error({ attempts, err: reason }, 'delivery failed permanently');
-        await disableAndNotify(ctx, key, info.title, reason, log);
-      } else {
-        log.error({ attempts, err: reason }, kind === 'retryable' ? 'delivery failed; out of retries' : 'delivery failed');
-      }
-      return 'failed';
+      failure = err;
     }
+    if (failure === undefined) {
+      // Outside the try: a ledger error here must not look like a failed post (and be posted again).
+      await ctx.ledger.settle({ key, postedIds: ids, outcome: { status: 'delivered' } });
+      ctx.metrics?.inc({ status: 'delivered' });
+      log.info({ attempts, late: info.late, parts: ids.length }, 'brief delivered');
+      return 'delivered';
+    }
+    const kind = classify(failure);
+    const reason = describe(failure);
+    const inDoubt = !(failure instanceof DeliveryError && failure.notPosted);
+    if (kind === 'retryable' && attempts < ctx.retry.maxAttempts) {
+      await ctx.ledger.settle({ key, postedIds: ids, outcome: { status: 'failed', error: reason, final: false, inDoubt } });
+      ctx.metrics?.inc({ status: 'retry' });
+      const wait = retryDelay(attempts, failure, ctx.retry);
+      log.warn({ attempts, waitMs: wait, partsPosted: ids.length, err: reason }, 'delivery failed; retrying');
+      if (!(await sleep(wait, ctx.signal))) {
+        log.warn({ attempts }, 'shutting down during a retry wait; the next start resumes this delivery');
+        return 'retry-later';
+      }
+      continue;
+    }
+    await ctx.ledger.settle({ key, postedIds: ids, outcome: { status: 'failed', error: reason, final: true, inDoubt } });
+    ctx.metrics?.inc({ status: 'failed' });
+    if (kind === 'permanent') {
+      log.error({ attempts, err: reason }, 'delivery failed permanently');
+      await disableAndNotify(ctx, key, info.title, reason, log);
+    } else {
+      log.error({ attempts, err: reason }, kind === 'retryable' ? 'delivery failed; out of retries' : 'delivery failed');
+    }
+    return 'failed';
   }
 }
 

@@ -7,6 +7,7 @@ import type { Message } from '../messages/message.js';
 import type { BriefRun } from '../store/schedule-types.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_RETRY, deliverToTarget, type DeliverContext, type DeliveryMetrics, type Poster, type RetryPolicy } from './deliver.js';
+import { createLedgerWriter } from './ledger-writer.js';
 import { nextSlot, slotKey, slotsBetween } from './slots.js';
 import { composeRun, titleOf, type BuildBrief } from './run-brief.js';
 
@@ -65,6 +66,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const aborter = new AbortController();
   const ctx: DeliverContext = {
     store,
+    ledger: createLedgerWriter({ store, owner, leaseMs, now, log }),
     adapters: opts.adapters,
     owner,
     now,

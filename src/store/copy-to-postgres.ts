@@ -153,9 +153,25 @@ export async function copySqliteToPostgres(
       }
       for (const r of src.prepare('SELECT * FROM deliveries').all() as Row[]) {
         await client.query(
-          `INSERT INTO deliveries (brief, slot, target, status, attempts, late, final, error, owner, lease_until, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-          [r.brief, r.slot, r.target, r.status, r.attempts, Number(r.late) === 1, Number(r.final) === 1, r.error, r.owner, r.lease_until, r.updated_at],
+          // Parts posted and the in-doubt mark travel too: a delivery cut short before the move is looked up, not reposted.
+          `INSERT INTO deliveries (brief, slot, target, status, attempts, late, final, error, owner, lease_until, updated_at, parts_posted, posted_ids, in_doubt_since)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`,
+          [
+            r.brief,
+            r.slot,
+            r.target,
+            r.status,
+            r.attempts,
+            Number(r.late) === 1,
+            Number(r.final) === 1,
+            r.error,
+            r.owner,
+            r.lease_until,
+            r.updated_at,
+            r.parts_posted ?? 0,
+            r.posted_ids ?? '[]',
+            r.in_doubt_since ?? null,
+          ],
         );
       }
       // The last heartbeat tells the scheduler how long the bot was down: slots missed during the move are caught up.

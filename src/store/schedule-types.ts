@@ -40,6 +40,36 @@ export interface Delivery extends DeliveryKey {
   owner?: string;
   leaseUntil?: string;
   updatedAt: string;
+  /** Parts of the message known to be on the platform, in order (a brief split into parts resumes after them). */
+  partsPosted: number;
+  /** Platform ids of those parts. */
+  postedIds: string[];
+  /**
+   * Set while an attempt may have posted without its outcome being recorded (written by the
+   * claim, before anything is posted): the start of the earliest such attempt. Whoever
+   * attempts next first asks the platform what is already there. Cleared once the outcome is known.
+   */
+  inDoubtSince?: string;
+}
+
+/** What a claim hands the poster: where to resume, and whether to look on the platform first. */
+export interface Claimed {
+  attempts: number;
+  partsPosted: number;
+  postedIds: string[];
+  /** When an earlier attempt's outcome is unknown (a crash mid-post, a timeout): the time it began. */
+  inDoubtSince?: string;
+}
+
+/** Progress of one attempt: parts posted so far and, once it ends, how. */
+export interface DeliveryProgress {
+  key: DeliveryKey;
+  /** Ids of every part known to be posted, in order (earlier attempts' parts included). */
+  postedIds: string[];
+  outcome?:
+    | { status: 'delivered' }
+    /** `inDoubt`: the platform may have taken the failed part (a timeout), so the next attempt looks first. */
+    | { status: 'failed'; error: string; final: boolean; inDoubt: boolean };
 }
 
 /** One scheduled run of a brief: the message is built once and stored, so every target (and a resumed run) posts the same brief. */
@@ -65,6 +95,16 @@ export interface DeliveryLedger {
    */
   claim(key: DeliveryKey, owner: string, now: Date, leaseMs: number, opts?: { late?: boolean }): Promise<boolean>;
   complete(key: DeliveryKey, now: Date): Promise<void>;
+  /**
+   * claim() for many keys in one transaction, marking each claimed delivery in doubt
+   * (it is about to be posted). Per request: what to resume from, or undefined when not claimed.
+   */
+  claimMany(requests: { key: DeliveryKey; late?: boolean }[], owner: string, now: Date, leaseMs: number): Promise<(Claimed | undefined)[]>;
+  /**
+   * Records parts posted and attempts' outcomes, all in one transaction. Parts only ever
+   * grow; outcomes apply while the delivery is not done. A delivered outcome clears the doubt.
+   */
+  record(progress: DeliveryProgress[], now: Date): Promise<void>;
   /** Records a failed attempt; `final` means no more attempts. Ignored when the delivery is already done. */
   fail(key: DeliveryKey, error: string, final: boolean, now: Date): Promise<void>;
   /** Marks a delivery as deliberately not made (e.g. missed outside the grace window). */

@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import type {
   BriefRun,
+  Claimed,
   Delivery,
   DeliveryLedger,
+  DeliveryProgress,
   DeliveryStatus,
   RunCoordinatorStore,
   SourceRecord,
@@ -46,7 +48,26 @@ function toDelivery(r: Row): Delivery {
     owner: str(r.owner),
     leaseUntil: str(r.lease_until),
     updatedAt: String(r.updated_at),
+    partsPosted: Number(r.parts_posted ?? 0),
+    postedIds: JSON.parse(String(r.posted_ids ?? '[]')) as string[],
+    inDoubtSince: str(r.in_doubt_since),
   };
+}
+
+/** Runs `fn` in one transaction on one pooled connection. */
+async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const out = await fn(client);
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 function toRun(r: Row): BriefRun {
@@ -141,9 +162,98 @@ function ledger(pool: pg.Pool): DeliveryLedger {
       );
       return (r.rowCount ?? 0) > 0;
     },
+    async claimMany(requests, owner, now, leaseMs) {
+      const nowIso = now.toISOString();
+      // The same key twice in one statement cannot be claimed twice: the later one is not ours.
+      const seen = new Set<string>();
+      const unique = requests
+        .filter((r) => {
+          const id = JSON.stringify(key3(r.key));
+          return seen.has(id) ? false : (seen.add(id), true);
+        })
+        // Rows are locked in key order, so two processes claiming the same targets cannot deadlock.
+        .sort((x, y) => (x.key.brief < y.key.brief ? -1 : x.key.brief > y.key.brief ? 1 : x.key.slot < y.key.slot ? -1 : x.key.slot > y.key.slot ? 1 : x.key.target < y.key.target ? -1 : x.key.target > y.key.target ? 1 : 0));
+      if (!unique.length) return requests.map(() => undefined);
+      // One statement for every key: the claim() condition per row, and the claim marks the
+      // delivery in doubt (keeping an earlier mark, which then tells the poster to look first).
+      const r = await pool.query(
+        `INSERT INTO deliveries (brief, slot, target, status, attempts, late, owner, lease_until, updated_at, in_doubt_since)
+         SELECT u.brief, u.slot, u.target, 'claimed', 1, u.late, $5, $6, $7, $7
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[]) WITH ORDINALITY AS u(brief, slot, target, late, n)
+          ORDER BY u.n
+         ON CONFLICT (brief, slot, target) DO UPDATE SET status = 'claimed', attempts = deliveries.attempts + 1,
+           owner = excluded.owner, lease_until = excluded.lease_until, updated_at = excluded.updated_at, late = deliveries.late OR excluded.late,
+           in_doubt_since = COALESCE(deliveries.in_doubt_since, excluded.in_doubt_since)
+         WHERE deliveries.status NOT IN ('delivered', 'skipped')
+           AND NOT (deliveries.status = 'failed' AND deliveries.final)
+           AND NOT (deliveries.status = 'claimed' AND deliveries.owner IS DISTINCT FROM excluded.owner AND deliveries.lease_until > $7)
+         RETURNING brief, slot, target, attempts, parts_posted, posted_ids, in_doubt_since`,
+        [
+          unique.map((u) => u.key.brief),
+          unique.map((u) => u.key.slot),
+          unique.map((u) => u.key.target),
+          unique.map((u) => u.late ?? false),
+          owner,
+          new Date(now.getTime() + leaseMs).toISOString(),
+          nowIso,
+        ],
+      );
+      const got = new Map<string, Claimed>();
+      for (const row of r.rows as Row[]) {
+        const doubt = str(row.in_doubt_since);
+        got.set(JSON.stringify([row.brief, row.slot, row.target]), {
+          attempts: Number(row.attempts),
+          partsPosted: Number(row.parts_posted),
+          postedIds: JSON.parse(String(row.posted_ids)) as string[],
+          ...(doubt && doubt !== nowIso ? { inDoubtSince: doubt } : {}),
+        });
+      }
+      const handed = new Set<string>();
+      return requests.map((q) => {
+        const id = JSON.stringify(key3(q.key));
+        if (handed.has(id)) return undefined;
+        handed.add(id);
+        return got.get(id);
+      });
+    },
+    async record(items: DeliveryProgress[], now) {
+      if (!items.length) return;
+      const nowIso = now.toISOString();
+      const cols = (list: DeliveryProgress[]) => [list.map((i) => i.key.brief), list.map((i) => i.key.slot), list.map((i) => i.key.target)];
+      const parts = items.filter((i) => i.postedIds.length);
+      const delivered = items.filter((i) => i.outcome?.status === 'delivered');
+      const failed = items.flatMap((i) => (i.outcome?.status === 'failed' ? [{ ...i, outcome: i.outcome }] : []));
+      await inTransaction(pool, async (c) => {
+        if (parts.length) {
+          await c.query(
+            `UPDATE deliveries d SET parts_posted = u.n, posted_ids = u.ids, updated_at = $6
+               FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[]) AS u(brief, slot, target, n, ids)
+              WHERE d.brief = u.brief AND d.slot = u.slot AND d.target = u.target AND d.parts_posted < u.n`,
+            [...cols(parts), parts.map((i) => i.postedIds.length), parts.map((i) => JSON.stringify(i.postedIds)), nowIso],
+          );
+        }
+        if (delivered.length) {
+          await c.query(
+            `UPDATE deliveries d SET status = 'delivered', error = NULL, lease_until = NULL, in_doubt_since = NULL, updated_at = $4
+               FROM unnest($1::text[], $2::text[], $3::text[]) AS u(brief, slot, target)
+              WHERE d.brief = u.brief AND d.slot = u.slot AND d.target = u.target AND d.status IN ('claimed', 'failed')`,
+            [...cols(delivered), nowIso],
+          );
+        }
+        if (failed.length) {
+          await c.query(
+            `UPDATE deliveries d SET status = 'failed', final = u.final, error = u.error, lease_until = NULL, updated_at = $7,
+                 in_doubt_since = CASE WHEN u.doubt THEN d.in_doubt_since ELSE NULL END
+               FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::boolean[]) AS u(brief, slot, target, final, error, doubt)
+              WHERE d.brief = u.brief AND d.slot = u.slot AND d.target = u.target AND d.status IN ('claimed', 'failed')`,
+            [...cols(failed), failed.map((i) => i.outcome.final), failed.map((i) => i.outcome.error), failed.map((i) => i.outcome.inDoubt), nowIso],
+          );
+        }
+      });
+    },
     async complete(key, now) {
       await pool.query(
-        `UPDATE deliveries SET status = 'delivered', error = NULL, lease_until = NULL, updated_at = $4
+        `UPDATE deliveries SET status = 'delivered', error = NULL, lease_until = NULL, in_doubt_since = NULL, updated_at = $4
          WHERE brief = $1 AND slot = $2 AND target = $3 AND status IN ('claimed', 'failed')`,
         [...key3(key), now.toISOString()],
       );

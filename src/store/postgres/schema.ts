@@ -125,4 +125,13 @@ export const PG_MIGRATIONS: PgMigration[] = [
       );
     `,
   },
+  {
+    version: 110,
+    name: 'delivery ledger: parts posted and the in-doubt mark (exactly once across a crash mid-post)',
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN parts_posted INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE deliveries ADD COLUMN posted_ids TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE deliveries ADD COLUMN in_doubt_since TEXT;
+    `,
+  },
 ];

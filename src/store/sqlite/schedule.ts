@@ -2,8 +2,10 @@ import type Database from 'better-sqlite3';
 import type { Migration } from './migration.js';
 import type {
   BriefRun,
+  Claimed,
   Delivery,
   DeliveryKey,
+  DeliveryProgress,
   DeliveryLedger,
   DeliveryStatus,
   RunCoordinatorStore,
@@ -87,6 +89,15 @@ export const SCHEDULE_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 110,
+    name: 'delivery ledger: parts posted and the in-doubt mark (exactly once across a crash mid-post)',
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN parts_posted INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE deliveries ADD COLUMN posted_ids TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE deliveries ADD COLUMN in_doubt_since TEXT;
+    `,
+  },
 ];
 
 type Row = Record<string, unknown>;
@@ -117,6 +128,9 @@ function toDelivery(r: Row): Delivery {
     owner: str(r.owner),
     leaseUntil: str(r.lease_until),
     updatedAt: String(r.updated_at),
+    partsPosted: Number(r.parts_posted ?? 0),
+    postedIds: JSON.parse(String(r.posted_ids ?? '[]')) as string[],
+    inDoubtSince: str(r.in_doubt_since),
   };
 }
 
@@ -206,7 +220,7 @@ function ledger(db: Database.Database): DeliveryLedger {
        late = MAX(late, ?) WHERE brief = ? AND slot = ? AND target = ?`,
   );
   const complete = db.prepare(
-    `UPDATE deliveries SET status = 'delivered', error = NULL, lease_until = NULL, updated_at = ?
+    `UPDATE deliveries SET status = 'delivered', error = NULL, lease_until = NULL, in_doubt_since = NULL, updated_at = ?
      WHERE brief = ? AND slot = ? AND target = ? AND status IN ('claimed', 'failed')`,
   );
   const fail = db.prepare(
@@ -218,20 +232,60 @@ function ledger(db: Database.Database): DeliveryLedger {
      VALUES (?, ?, ?, 'skipped', 0, 1, 1, ?, ?)
      ON CONFLICT (brief, slot, target) DO NOTHING`,
   );
-  // Claiming reads and writes in one transaction; better-sqlite3 runs it as BEGIN IMMEDIATE
-  // so two processes on one file serialize on the write lock and see each other's claims.
-  const claim = db.transaction((key: DeliveryKey, owner: string, nowIso: string, leaseIso: string, late: boolean) => {
+  const markDoubt = db.prepare(
+    `UPDATE deliveries SET in_doubt_since = COALESCE(in_doubt_since, ?) WHERE brief = ? AND slot = ? AND target = ?`,
+  );
+  /** The claim itself (read and write); the caller holds the transaction. */
+  function claimOne(key: DeliveryKey, owner: string, nowIso: string, leaseIso: string, late: boolean, doubt: boolean): Claimed | undefined {
     const row = get.get(key.brief, key.slot, key.target) as Row | undefined;
     if (!row) {
       insertClaim.run(key.brief, key.slot, key.target, late ? 1 : 0, owner, leaseIso, nowIso);
-      return true;
+      if (doubt) markDoubt.run(nowIso, key.brief, key.slot, key.target);
+      return { attempts: 1, partsPosted: 0, postedIds: [] };
     }
     const status = row.status as DeliveryStatus;
-    if (status === 'delivered' || status === 'skipped') return false;
-    if (status === 'failed' && Number(row.final) === 1) return false;
-    if (status === 'claimed' && row.owner !== owner && String(row.lease_until) > nowIso) return false;
+    if (status === 'delivered' || status === 'skipped') return undefined;
+    if (status === 'failed' && Number(row.final) === 1) return undefined;
+    if (status === 'claimed' && row.owner !== owner && String(row.lease_until) > nowIso) return undefined;
     takeClaim.run(owner, leaseIso, nowIso, late ? 1 : 0, key.brief, key.slot, key.target);
-    return true;
+    if (doubt) markDoubt.run(nowIso, key.brief, key.slot, key.target);
+    const d = toDelivery(row);
+    return { attempts: d.attempts + 1, partsPosted: d.partsPosted, postedIds: d.postedIds, inDoubtSince: d.inDoubtSince };
+  }
+  // Claiming reads and writes in one transaction; better-sqlite3 runs it as BEGIN IMMEDIATE
+  // so two processes on one file serialize on the write lock and see each other's claims.
+  const claim = db.transaction((key: DeliveryKey, owner: string, nowIso: string, leaseIso: string, late: boolean) =>
+    claimOne(key, owner, nowIso, leaseIso, late, false) !== undefined,
+  );
+  const claimMany = db.transaction((requests: { key: DeliveryKey; late?: boolean }[], owner: string, nowIso: string, leaseIso: string) => {
+    // The same key twice in one call is claimed once: the repeat is not ours to post.
+    const seen = new Set<string>();
+    return requests.map((r) => {
+      const id = `${r.key.brief}\u0000${r.key.slot}\u0000${r.key.target}`;
+      if (seen.has(id)) return undefined;
+      seen.add(id);
+      return claimOne(r.key, owner, nowIso, leaseIso, r.late ?? false, true);
+    });
+  });
+  const progress = db.prepare(
+    `UPDATE deliveries SET parts_posted = ?, posted_ids = ?, updated_at = ?
+     WHERE brief = ? AND slot = ? AND target = ? AND parts_posted < ?`,
+  );
+  const delivered = db.prepare(
+    `UPDATE deliveries SET status = 'delivered', error = NULL, lease_until = NULL, in_doubt_since = NULL, updated_at = ?
+     WHERE brief = ? AND slot = ? AND target = ? AND status IN ('claimed', 'failed')`,
+  );
+  const failed = db.prepare(
+    `UPDATE deliveries SET status = 'failed', final = ?, error = ?, lease_until = NULL, updated_at = ?,
+       in_doubt_since = CASE WHEN ? THEN in_doubt_since ELSE NULL END
+     WHERE brief = ? AND slot = ? AND target = ? AND status IN ('claimed', 'failed')`,
+  );
+  const record = db.transaction((items: DeliveryProgress[], nowIso: string) => {
+    for (const { key, postedIds, outcome } of items) {
+      if (postedIds.length) progress.run(postedIds.length, JSON.stringify(postedIds), nowIso, key.brief, key.slot, key.target, postedIds.length);
+      if (outcome?.status === 'delivered') delivered.run(nowIso, key.brief, key.slot, key.target);
+      else if (outcome) failed.run(outcome.final ? 1 : 0, outcome.error, nowIso, outcome.inDoubt ? 1 : 0, key.brief, key.slot, key.target);
+    }
   });
   const insertRun = db.prepare(
     `INSERT INTO brief_runs (brief, slot, status, message, targets, late, note, created_at)
@@ -243,6 +297,12 @@ function ledger(db: Database.Database): DeliveryLedger {
       return claim.immediate(key, owner, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), opts.late ?? false);
     },
     complete: async (key, now) => void complete.run(now.toISOString(), key.brief, key.slot, key.target),
+    async claimMany(requests, owner, now, leaseMs) {
+      return claimMany.immediate(requests, owner, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString());
+    },
+    async record(items, now) {
+      if (items.length) record.immediate(items, now.toISOString());
+    },
     fail: async (key, error, final, now) => void fail.run(final ? 1 : 0, error, now.toISOString(), key.brief, key.slot, key.target),
     skip: async (key, reason, now) => void skipInsert.run(key.brief, key.slot, key.target, reason, now.toISOString()),
     async get(key) {

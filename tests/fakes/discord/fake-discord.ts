@@ -62,6 +62,8 @@ export interface FakeDiscordOptions {
   guilds: FakeGuild[];
   /** Heartbeat interval sent in HELLO. */
   heartbeatIntervalMs?: number;
+  /** How long a message's nonce is remembered for enforce_nonce ("the past few minutes"; default 5 min). */
+  nonceWindowMs?: number;
   /** The shard count GET /gateway/bot recommends (default 1). */
   recommendedShards?: number;
 }
@@ -96,6 +98,15 @@ export class FakeDiscord {
   private readonly bySocket = new Map<WebSocket, Session | undefined>();
   private readonly failures: { method?: string; path: RegExp; failure: Failure }[] = [];
   private readonly dmChannels = new Map<string, string>(); // user id -> channel id
+  /** Messages created per channel, oldest first. */
+  private readonly channelMessages = new Map<string, any[]>();
+  /** `${author}:${nonce}` → the message created with it and when (for enforce_nonce). */
+  private readonly nonces = new Map<string, { at: number; message: any }>();
+  /**
+   * Called when a channel message has been created, before the answer is sent. A test may
+   * kill the poster here: the message exists, the poster never hears so.
+   */
+  onAccepted?: (channelId: string, message: any) => void;
   private readonly waiters: { pred: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
   private readonly eventWaiters: { pred: (op: number, t?: string) => boolean; resolve: () => void }[] = [];
   private port = 0;
@@ -269,6 +280,11 @@ export class FakeDiscord {
       this.dmChannels.set(userId, id);
     }
     return id;
+  }
+
+  /** Messages created in a channel (by anyone through the REST API), oldest first. */
+  messagesIn(channelId: string): any[] {
+    return this.channelMessages.get(channelId) ?? [];
   }
 
   /** Requests to a path (after /api, decoded) matching `path`. */
@@ -454,6 +470,29 @@ export class FakeDiscord {
     json(res, f.status, { message: f.message ?? `Error ${f.code ?? f.status}`, code: f.code ?? 0 });
   }
 
+  /**
+   * Creates a message as Discord does: a nonce (≤ 25 characters) with enforce_nonce that the
+   * same author used within the window returns that message instead of creating another.
+   */
+  private createMessage(ch: string, body: any, make: (channelId: string, body: any) => any): { status: number; body: unknown } {
+    if (!this.knownChannel(ch)) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+    const nonce = body?.nonce;
+    if (nonce !== undefined && (typeof nonce === 'string' ? nonce.length > 25 : !Number.isInteger(nonce))) {
+      return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: { nonce: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH', message: 'Must be 25 or fewer in length.' }] } } } };
+    }
+    const nonceKey = nonce !== undefined && body?.enforce_nonce === true ? `${this.opts.bot.id}:${String(nonce)}` : undefined;
+    const now = Date.now();
+    if (nonceKey) {
+      const seen = this.nonces.get(nonceKey);
+      if (seen && now - seen.at < (this.opts.nonceWindowMs ?? 5 * 60_000)) return { status: 200, body: seen.message };
+    }
+    const message = { ...make(ch, body), ...(nonce !== undefined ? { nonce } : {}) };
+    this.channelMessages.set(ch, [...(this.channelMessages.get(ch) ?? []), message]);
+    if (nonceKey) this.nonces.set(nonceKey, { at: now, message });
+    this.onAccepted?.(ch, message);
+    return { status: 200, body: message };
+  }
+
   private knownChannel(id: string): boolean {
     return this.opts.guilds.some((g) => g.channels.some((c) => c.id === id)) || [...this.dmChannels.values()].includes(id);
   }
@@ -509,11 +548,7 @@ export class FakeDiscord {
       ['GET', /^\/v10\/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/, () => ({ status: 200, body: botMessage(snowflake(), {}, { webhook_id: app }) })],
       ['DELETE', /^\/v10\/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/, () => ({ status: 204 })],
       ['POST', /^\/v10\/webhooks\/(\d+)\/([^/]+)$/, (r) => ({ status: 200, body: botMessage(snowflake(), r.body, { webhook_id: app, application_id: app }) })],
-      [
-        'POST',
-        /^\/v10\/channels\/(\d+)\/messages$/,
-        (r, [ch]) => (this.knownChannel(ch) ? { status: 200, body: botMessage(ch, r.body) } : { status: 404, body: { message: 'Unknown Channel', code: 10003 } }),
-      ],
+      ['POST', /^\/v10\/channels\/(\d+)\/messages$/, (r, [ch]) => this.createMessage(ch, r.body, botMessage)],
       ['POST', /^\/v10\/channels\/(\d+)\/typing$/, (_r, [ch]) => (this.knownChannel(ch) ? { status: 204 } : { status: 404, body: { message: 'Unknown Channel', code: 10003 } })],
       [
         'POST',

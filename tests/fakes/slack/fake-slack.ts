@@ -26,6 +26,16 @@ export interface ResponseUrlCall {
   body: Record<string, unknown>;
 }
 
+/** A message as the fake keeps it in a channel's history. */
+export interface StoredMessage {
+  ts: string;
+  text?: unknown;
+  blocks?: unknown;
+  bot_id: string;
+  user: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
 export type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
 
 export interface FakeSlackOptions {
@@ -115,10 +125,19 @@ export class FakeSlack {
   private readonly members = new Map<string, string[]>();
   private readonly channelErrors = new Map<string, string>();
   private readonly failures = new Map<string, Failure[]>();
+  /** Messages posted per channel (DMs under the DM channel id), oldest first. */
+  private readonly history = new Map<string, StoredMessage[]>();
+  private readonly dmChannels = new Map<string, string>();
+  /**
+   * Called when a chat.postMessage has been accepted (stored), before the answer is sent.
+   * A test may kill the poster here: the message exists, the poster never hears so.
+   */
+  onAccepted?: (channel: string, message: StoredMessage) => void;
   private readonly sockets = new Set<WebSocket>();
   private readonly tcp = new Set<Socket>();
   private readonly pendingAcks = new Map<string, (msg: { envelope_id: string; payload?: unknown }) => void>();
-  private ts = 1_700_000_000;
+  /** Last message ts in microseconds: Slack's ts is the posting time (seconds.micros), unique per channel. */
+  private lastTsMicros = 0;
   private server!: Server;
   private wss!: WebSocketServer;
   url = '';
@@ -179,6 +198,11 @@ export class FakeSlack {
 
   callsTo(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /** What a channel holds (a user id names their DM), oldest first. */
+  messagesIn(channel: string): StoredMessage[] {
+    return this.history.get(this.dmChannels.get(channel) ?? channel) ?? [];
   }
 
   /** The Home tab views published for a user, oldest first (successful views.publish calls). */
@@ -276,6 +300,15 @@ export class FakeSlack {
     ws.send(JSON.stringify({ type: 'hello', num_connections: this.sockets.size, debug_info: { host: 'fake-slack' }, connection_info: { app_id: 'A0001' } }));
   }
 
+  private dmChannelFor(user: string): string {
+    let id = this.dmChannels.get(user);
+    if (!id) {
+      id = `D${user.slice(1)}`;
+      this.dmChannels.set(user, id);
+    }
+    return id;
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const raw = await readBody(req);
@@ -338,8 +371,37 @@ export class FakeSlack {
         if (!args.text && !args.blocks) return fail('no_text');
         const problems = blockProblems(args.blocks);
         if (problems.length) return fail('invalid_blocks', { response_metadata: { messages: problems } });
-        const ts = `${++this.ts}.000100`;
-        return method === 'chat.postMessage' ? send(200, { ok: true, channel, ts, message: { text: args.text, ts } }) : send(200, { ok: true, message_ts: ts });
+        this.lastTsMicros = Math.max(this.lastTsMicros + 1, Date.now() * 1000);
+        const ts = `${Math.floor(this.lastTsMicros / 1e6)}.${String(this.lastTsMicros % 1e6).padStart(6, '0')}`;
+        if (method === 'chat.postEphemeral') return send(200, { ok: true, message_ts: ts });
+        const metadata = typeof args.metadata === 'string' ? JSON.parse(args.metadata) : args.metadata;
+        if (metadata !== undefined && (typeof metadata?.event_type !== 'string' || typeof metadata?.event_payload !== 'object')) return fail('invalid_metadata_format');
+        // A message to a user id goes to the DM with them.
+        const where = /^[UW]/.test(channel) ? this.dmChannelFor(channel) : channel;
+        const stored: StoredMessage = { ts, text: args.text, blocks: args.blocks, bot_id: this.botId, user: this.botUserId, ...(metadata ? { metadata } : {}) };
+        this.history.set(where, [...(this.history.get(where) ?? []), stored]);
+        this.onAccepted?.(where, stored);
+        return send(200, { ok: true, channel: where, ts, message: { text: args.text, ts, bot_id: this.botId, ...(metadata ? { metadata } : {}) } });
+      }
+      case 'conversations.open': {
+        const users = String(args.users ?? '');
+        if (!/^[UW][A-Z0-9]+$/.test(users)) return fail('user_not_found');
+        return send(200, { ok: true, channel: { id: this.dmChannelFor(users) } });
+      }
+      case 'conversations.history': {
+        if (!channel) return fail('channel_not_found');
+        const oldest = Number(args.oldest ?? 0);
+        const withMetadata = String(args.include_all_metadata) === 'true';
+        // Newest first, as Slack returns them; the cursor is an offset.
+        const all = (this.history.get(channel) ?? []).filter((m) => Number(m.ts) > oldest).reverse();
+        const limit = Math.min(Number(args.limit ?? 100), 999);
+        const start = Number(args.cursor ?? 0);
+        const page = all.slice(start, start + limit).map((m) => {
+          const { metadata, ...rest } = m;
+          return { type: 'message', ...rest, ...(withMetadata && metadata ? { metadata } : {}) };
+        });
+        const more = start + limit < all.length;
+        return send(200, { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } });
       }
       case 'views.publish': {
         const view = args.view as { type?: string; blocks?: unknown } | undefined;

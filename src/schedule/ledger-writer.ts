@@ -1,0 +1,126 @@
+// The real setImmediate even under a test's fake clock: progress waits for a turn of the
+// event loop, not for time, so a fake clock that never advances cannot hold it back.
+import { setImmediate } from 'node:timers';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Claimed, DeliveryKey, DeliveryProgress } from '../store/schedule-types.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * Group commit for the delivery ledger. Claims and outcomes asked for together (a slot's
+ * targets are claimed in one go) or while an earlier write is still in flight (an async
+ * store) are written together, one transaction each kind, so delivering a brief to a
+ * thousand channels costs one claim transaction instead of a thousand.
+ *
+ * Nothing is lost by waiting: a claim marks its delivery in doubt before anything is posted,
+ * so a crash before the outcome is written leaves a delivery whose next taker asks the
+ * platform what is already there (Slack: metadata lookup; Discord: the part's nonce).
+ * That is also why parts posted ("progress") are written behind: at the next turn of the
+ * event loop, together, and not at all when the outcome of the same delivery comes first.
+ */
+export interface LedgerWriter {
+  /** Claims the delivery (in doubt from now on); resolves once committed. Undefined: not ours to post. */
+  claim(key: DeliveryKey, late: boolean): Promise<Claimed | undefined>;
+  /** Parts posted so far: written behind, not awaited (the in-doubt mark covers a crash first). */
+  progress(p: DeliveryProgress): void;
+  /** The attempt's outcome; resolves once committed. */
+  settle(p: DeliveryProgress): Promise<void>;
+}
+
+interface Waiter<T> {
+  resolve(v: T): void;
+  reject(err: unknown): void;
+}
+
+const idOf = (k: DeliveryKey) => `${k.brief}\u0000${k.slot}\u0000${k.target}`;
+
+export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs: number; now: () => Date; log: Logger; maxBatch?: number }): LedgerWriter {
+  const maxBatch = opts.maxBatch ?? 500;
+  let claims: ({ key: DeliveryKey; late: boolean } & Waiter<Claimed | undefined>)[] = [];
+  let outcomes: { p: DeliveryProgress; waiter: Waiter<void> }[] = [];
+  /** Latest progress per delivery not yet written. */
+  let progress = new Map<string, DeliveryProgress>();
+  let scheduled = false;
+  let progressScheduled = false;
+  /** Flushes run one after another, so a record never overtakes an earlier one. */
+  let chain: Promise<void> = Promise.resolve();
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    // A microtask, not a timer: whatever is asked for in the same synchronous stretch joins,
+    // and nothing that is awaited waits on a clock (a test's fake clock included).
+    queueMicrotask(() => {
+      scheduled = false;
+      chain = chain.then(flush);
+    });
+  }
+
+  /** At the next turn of the event loop: what completes together is written together. */
+  function scheduleProgress(): void {
+    if (progressScheduled) return;
+    progressScheduled = true;
+    setImmediate(() => {
+      progressScheduled = false;
+      chain = chain.then(flush);
+    });
+  }
+
+  async function flush(): Promise<void> {
+    const os = outcomes;
+    const cs = claims;
+    const settled = new Set(os.map((o) => idOf(o.p.key)));
+    const ps = [...progress.values()].filter((p) => !settled.has(idOf(p.key)));
+    outcomes = [];
+    claims = [];
+    progress = new Map();
+    const records = [...ps.map((p) => ({ p, waiter: undefined as Waiter<void> | undefined })), ...os];
+    for (let i = 0; i < records.length; i += maxBatch) {
+      const part = records.slice(i, i + maxBatch);
+      try {
+        await opts.store.deliveries.record(
+          part.map((r) => r.p),
+          opts.now(),
+        );
+        for (const r of part) r.waiter?.resolve();
+      } catch (err) {
+        // Progress is advisory (the in-doubt mark stands); outcomes are reported to their caller.
+        opts.log.error({ err: errorMessage(err), records: part.length }, 'could not write delivery progress to the ledger');
+        for (const r of part) r.waiter?.reject(err);
+      }
+    }
+    for (let i = 0; i < cs.length; i += maxBatch) {
+      const part = cs.slice(i, i + maxBatch);
+      try {
+        const got = await opts.store.deliveries.claimMany(
+          part.map((c) => ({ key: c.key, late: c.late })),
+          opts.owner,
+          opts.now(),
+          opts.leaseMs,
+        );
+        part.forEach((c, j) => c.resolve(got[j]));
+      } catch (err) {
+        for (const c of part) c.reject(err);
+      }
+    }
+  }
+
+  return {
+    claim(key, late) {
+      return new Promise((resolve, reject) => {
+        claims.push({ key, late, resolve, reject });
+        schedule();
+      });
+    },
+    progress(p) {
+      progress.set(idOf(p.key), p);
+      scheduleProgress();
+    },
+    settle(p) {
+      return new Promise((resolve, reject) => {
+        outcomes.push({ p, waiter: { resolve, reject } });
+        schedule();
+      });
+    },
+  };
+}
