@@ -21,6 +21,9 @@ for await (const line of lines) {
   const worker = async () => {
     for (let i = next++; i < count; i = next++) {
       if (await store.deliveries.claim({ brief: 'morning', slot: '2026-12-01T07:00:00.000Z', target: `slack:C${i}` }, owner, now, 300_000)) won.push(i);
+      // A scheduler does other work between claims; a tight loop would hold SQLite's lock
+      // back to back and starve the other process, and then there would be no race to test.
+      await new Promise((r) => setImmediate(r));
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
