@@ -6,7 +6,8 @@
 import { createInterface } from 'node:readline';
 import { openStore } from '../../src/store/open.js';
 
-const [location, owner, countText] = process.argv.slice(2);
+const [location, owner, countText, slotArg] = process.argv.slice(2);
+const slot = slotArg ?? '2026-12-01T07:00:00.000Z';
 const count = Number(countText);
 const store = await openStore(location.startsWith('postgres') ? { dbPath: '', databaseUrl: location } : { dbPath: location });
 const lines = createInterface({ input: process.stdin });
@@ -20,7 +21,7 @@ for await (const line of lines) {
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < count; i = next++) {
-      if (await store.deliveries.claim({ brief: 'morning', slot: '2026-12-01T07:00:00.000Z', target: `slack:C${i}` }, owner, now, 300_000)) won.push(i);
+      if (await store.deliveries.claim({ brief: 'morning', slot, target: `slack:C${i}` }, owner, now, 300_000)) won.push(i);
       // A scheduler does other work between claims; a tight loop would hold SQLite's lock
       // back to back and starve the other process, and then there would be no race to test.
       await new Promise((r) => setImmediate(r));

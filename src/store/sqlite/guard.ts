@@ -26,15 +26,15 @@ export function guardStore<T extends object>(target: T, opts: GuardOptions): T {
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
         const started = Date.now();
-        let wait = 20;
         for (;;) {
           try {
             return await (value as (...a: unknown[]) => unknown).apply(t, args);
           } catch (err) {
             const code = (err as { code?: unknown }).code;
             if (typeof code === 'string' && BUSY.test(code) && Date.now() - started < budget) {
-              await sleep(wait);
-              wait = Math.min(wait * 2, 1000);
+              // Short random waits, not a growing back-off: a process that backed off for
+              // seconds would lose every race for the lock to one that writes continuously.
+              await sleep(10 + Math.random() * 40);
               continue;
             }
             throw describeSqliteError(err, opts.path, budget);

@@ -21,7 +21,7 @@ export function openSqliteStore(path: string): Store {
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   migrate(db, [...ARTICLE_MIGRATIONS, ...SCHEDULE_MIGRATIONS, ...CONVERSATION_MIGRATIONS]);
-  db.pragma('busy_timeout = 200');
+  db.pragma('busy_timeout = 50');
   const guard = <T extends object>(s: T): T => guardStore(s, { path });
   const schedule = createScheduleStores(db);
   return {
