@@ -85,7 +85,8 @@ export async function benchFootprint(opts: FootprintOptions): Promise<Figure[]> 
         name: 'peak RSS while answering',
         value: after.peak,
         unit: 'MiB',
-        target: { op: '<=', value: 250 },
+        // Main thread plus the worker pool (one per core), each worker with its own store connection.
+        target: { op: '<=', value: 350 },
         note: `VmHWM after ${latencies.length} /ask lines on stdin (end-to-end p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms)`,
       },
     ];

@@ -6,6 +6,8 @@
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { benchAsk } from './ask.js';
 import { benchBrief } from './brief.js';
+import { benchBurst } from './burst.js';
+import { benchHostile } from './hostile.js';
 import { benchDelivery } from './delivery.js';
 import { benchFootprint } from './footprint.js';
 import { benchIngest } from './ingest.js';
@@ -18,6 +20,8 @@ export const SIZES = {
     brief: { articles: 2000, runs: 5 },
     delivery: { channels: 1000 },
     footprint: { articles: 100_000, questions: 200 },
+    burst: { articles: 100_000, bursts: [100, 1000], sequential: 200 },
+    hostile: { articles: 100_000, questions: 200, scale: 1 },
   },
   small: {
     ingest: { text: 20, html: 10, feed: 20 },
@@ -25,11 +29,13 @@ export const SIZES = {
     brief: { articles: 100, runs: 2 },
     delivery: { channels: 10 },
     footprint: { articles: 2000, questions: 5 },
+    burst: { articles: 2000, bursts: [10], sequential: 5 },
+    hostile: { articles: 2000, questions: 5, scale: 0.02 },
   },
 };
 
 export type Section = keyof (typeof SIZES)['full'];
-export const SECTIONS: Section[] = ['ingest', 'ask', 'brief', 'delivery', 'footprint'];
+export const SECTIONS: Section[] = ['ingest', 'ask', 'brief', 'delivery', 'footprint', 'burst', 'hostile'];
 
 export interface BenchReport {
   machine: { cores: number; cpu: string; memoryGiB: number; node: string; loadAvgStart: number[]; loadAvgEnd: number[] };
@@ -50,6 +56,8 @@ export async function runBench(size: 'full' | 'small', only: Section[] = SECTION
     if (section === 'ask') figures.push(...(await benchAsk({ ...s.ask, log })));
     if (section === 'brief') figures.push(...(await benchBrief({ ...s.brief, log })));
     if (section === 'delivery') figures.push(...(await benchDelivery({ ...s.delivery, log })));
+    if (section === 'burst') figures.push(...(await benchBurst({ ...s.burst, log })));
+    if (section === 'hostile') figures.push(...(await benchHostile({ ...s.hostile, log })));
     if (section === 'footprint') figures.push(...(await benchFootprint({ ...s.footprint, log })));
     log(`${section}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }

@@ -3,6 +3,7 @@
  * src/ because it is the one place that knows both the core and the adapters.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createConsoleAdapter } from '../adapters/console/index.js';
 import type { Adapter } from '../src/adapter.js';
 import { ingestInputs } from '../src/articles/ingest.js';
@@ -11,7 +12,7 @@ import { samplesBrief } from '../src/briefing/samples.js';
 import { renderText } from '../src/messages/render-text.js';
 import { formatDefinitionErrors, formatInZone, loadBriefDefinitions } from '../src/briefing/load-definitions.js';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
-import { createCore } from '../src/core.js';
+import { createCore, type CoreOptions } from '../src/core.js';
 import { errorMessage } from '../src/errors.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import { configSecrets, secretScrubber } from '../src/redact.js';
@@ -20,8 +21,9 @@ import { createMetrics, startHealthServer } from '../src/health.js';
 import { createScheduler } from '../src/schedule/scheduler.js';
 import { createSourceManager } from '../src/sources/manager.js';
 import { StoreUnavailableError } from '../src/store/errors.js';
-import { openStore } from '../src/store/open.js';
+import { openStore, type StoreLocation } from '../src/store/open.js';
 import { describePostgresUrl } from '../src/store/postgres/index.js';
+import { closeSharedWorkers, configureSharedWorkers, sharedWorkers } from '../src/workers/workers.js';
 
 export interface Running {
   stop(): Promise<void>;
@@ -38,12 +40,31 @@ async function adapterProblems(cfg: Config): Promise<string[]> {
   ];
 }
 
+/**
+ * Questions are answered in the worker pool, each worker reading the store through its
+ * own connection, so the main thread stays free to read sockets and acknowledge. An
+ * in-memory SQLite store exists only in this thread: its questions are answered inline.
+ */
+function answerer(cfg: Config, log: Logger): CoreOptions['answer'] {
+  // The same settings the main thread opened the store with (a database URL, when configured, wins).
+  const { dbPath, databaseUrl } = cfg;
+  if (!databaseUrl && dbPath === ':memory:') {
+    log.warn('BRIEFBOT_DB is :memory:, which worker threads cannot open: questions are answered on the main thread');
+    return undefined;
+  }
+  const location: StoreLocation = { dbPath: dbPath === ':memory:' ? dbPath : resolve(dbPath), databaseUrl };
+  return (question, now, context) => sharedWorkers().ask(location, question, now, context);
+}
+
 /** The terminal bot runs when asked to, or by default when no platform is configured. */
 export function consoleEnabled(cfg: Config): boolean {
   return cfg.console === 'on' || (cfg.console === 'auto' && !cfg.slack && !cfg.discord);
 }
 
 export async function start(cfg: Config, log: Logger, io = { input: process.stdin, output: process.stdout }): Promise<Running> {
+  configureSharedWorkers({ size: cfg.workers, extractTimeoutMs: cfg.extractTimeoutMs });
+  // The threads load their code on the other core while this one opens the store and connects.
+  sharedWorkers().pool.warm();
   // Which store this process uses is the first thing to know when two processes disagree (the logger hides a URL's password).
   log.debug({ store: cfg.databaseUrl ?? cfg.dbPath }, 'opening the store');
   const store = await openStore(cfg);
@@ -70,6 +91,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     log,
     metrics: metrics.sourcePolls,
   });
+  const answer = answerer(cfg, log);
   const core = createCore({
     store,
     briefs: () => briefs,
@@ -77,6 +99,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     admins: cfg.admins,
     briefbot: handleBriefbotCommand,
     addSource: sources.addSource,
+    answer,
     onAnswer: metrics.recordAnswer,
   });
 
@@ -146,6 +169,8 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
       await scheduler.stop();
       await schedulerStarted;
       for (const a of adapters) await a.stop().catch((err) => log.error({ err, adapter: a.platform }, 'adapter stop failed'));
+      // Extractions and answers already started finish; nothing new is taken.
+      await closeSharedWorkers();
       await store.close();
     },
   };

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
-import { ingestInputs, readInputs, type IngestOptions } from './articles/ingest.js';
+import { ingestInputs, readInputs, type IngestOptions, type IngestProgress } from './articles/ingest.js';
 import { ask } from './ask/answer.js';
 import { buildBrief } from './briefing/build.js';
 import { checkBriefs, formatInZone, loadBriefDefinitions, parseDuration } from './briefing/load-definitions.js';
@@ -18,6 +18,7 @@ import { summarizeSentences } from './summarize/summarize.js';
 import { formatDeliveries, listDeliveries } from './schedule/deliveries.js';
 import { copySqliteToPostgres, formatCopyReport } from './store/copy-to-postgres.js';
 import { openStore } from './store/open.js';
+import { configureSharedWorkers } from './workers/workers.js';
 import { isPostgresUrl } from './store/postgres/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Store } from './store/store.js';
@@ -42,7 +43,8 @@ async function withStore<T>(dbOption: string | undefined, fn: (store: Store) => 
 
 function ingestOptions(opts: { maxBytes?: number; allowPrivate?: boolean }): IngestOptions {
   const cfg = config();
-  return { maxBytes: opts.maxBytes ?? cfg.maxBytes, allowPrivate: opts.allowPrivate ?? cfg.allowPrivateUrls };
+  configureSharedWorkers({ size: cfg.workers, extractTimeoutMs: cfg.extractTimeoutMs });
+  return { maxBytes: opts.maxBytes ?? cfg.maxBytes, allowPrivate: opts.allowPrivate ?? cfg.allowPrivateUrls, extractTimeoutMs: cfg.extractTimeoutMs };
 }
 
 const positiveInt = (v: string) => {
@@ -95,6 +97,31 @@ const dateOrDuration = (v: string): { at: Date } | { ms: number } => {
   return { at: new Date(t) };
 };
 
+/**
+ * A status line on the terminal for long ingests (count, rate, errors), rewritten in
+ * place on stderr; nothing at all when stdout is not a terminal (pipes, CI, cron).
+ */
+function terminalProgress(out: NodeJS.WriteStream = process.stderr, tty = process.stdout.isTTY === true) {
+  const started = performance.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(p: IngestProgress) {
+      const now = performance.now();
+      // Short runs print no progress at all; long ones refresh a few times a second.
+      if (!tty || now - started < 1000 || now - last < 250) return;
+      last = now;
+      shown = true;
+      const done = p.added + p.duplicates + p.errors;
+      const rate = done / ((now - started) / 1000);
+      out.write(`\r\x1b[Kingest: ${done} read, ${p.added} added, ${p.duplicates} duplicates, ${p.errors} failed, ${rate.toFixed(0)} articles/s`);
+    },
+    done() {
+      if (shown) out.write('\r\x1b[K');
+    },
+  };
+}
+
 export function buildCli(plugins: CliPlugins = {}): Command {
   const program = new Command('briefbot')
     .description('News briefs and cited answers, from the command line. `npm start` runs the bot itself.')
@@ -108,7 +135,8 @@ export function buildCli(plugins: CliPlugins = {}): Command {
     .option('--max-bytes <n>', 'largest file or page to read', positiveInt)
     .option('--allow-private', 'let URLs reach private and loopback addresses (local testing)')
     .action(async (inputs: string[], opts) => {
-      const report = await withStore(opts.db, (store) => ingestInputs(store, inputs, ingestOptions(opts)));
+      const progress = terminalProgress();
+      const report = await withStore(opts.db, (store) => ingestInputs(store, inputs, { ...ingestOptions(opts), onProgress: progress.update })).finally(progress.done);
       for (const r of report.results) {
         if (r.status === 'added') process.stdout.write(`added      #${r.id} ${r.title}\n`);
         else if (r.status === 'duplicate') process.stdout.write(`skipped    #${r.id} ${r.title} (duplicate ${r.reason === 'url' ? 'URL' : 'text'})\n`);

@@ -28,6 +28,21 @@ const duration = (dflt: string) =>
       return ms;
     });
 const url = z.string().url().optional();
+/** A short time budget: "5s", "2.5s", "800ms", or a number of seconds. */
+const budget = (dflt: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return dflt;
+      const m = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/i.exec(v.trim());
+      const ms = m ? Number(m[1]) * (m[2]?.toLowerCase() === 'ms' ? 1 : 1000) : NaN;
+      if (!(ms >= 1)) {
+        ctx.addIssue({ code: 'custom', message: `"${v}" is not a time budget like 5s or 800ms` });
+        return z.NEVER;
+      }
+      return ms;
+    });
 /** A PostgreSQL URL; the message never repeats the value, which holds the password. */
 const databaseUrl = z
   .string()
@@ -53,6 +68,8 @@ const schema = z
     BRIEFBOT_LOAD_SAMPLES: bool(true),
     BRIEFBOT_CONSOLE: z.enum(['auto', 'true', 'false']).default('auto'),
     BRIEFBOT_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+    BRIEFBOT_EXTRACT_TIMEOUT: budget(5000),
+    BRIEFBOT_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     BRIEFBOT_ALLOW_PRIVATE_URLS: bool(false),
     BRIEFBOT_ADMINS: list,
     BRIEFBOT_SOURCES: list,
@@ -120,6 +137,10 @@ export interface Config {
   loadSamples: boolean;
   console: 'auto' | 'on' | 'off';
   maxBytes: number;
+  /** Milliseconds one input may take to decode, extract and analyse before it is refused. */
+  extractTimeoutMs: number;
+  /** Worker threads for extraction, analysis and answers; default: the machine's cores. */
+  workers?: number;
   allowPrivateUrls: boolean;
   admins: string[];
   sources: string[];
@@ -166,6 +187,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loadSamples: e.BRIEFBOT_LOAD_SAMPLES,
     console: e.BRIEFBOT_CONSOLE === 'true' ? 'on' : e.BRIEFBOT_CONSOLE === 'false' ? 'off' : 'auto',
     maxBytes: e.BRIEFBOT_MAX_BYTES,
+    extractTimeoutMs: e.BRIEFBOT_EXTRACT_TIMEOUT,
+    workers: e.BRIEFBOT_WORKERS,
     allowPrivateUrls: e.BRIEFBOT_ALLOW_PRIVATE_URLS,
     admins: e.BRIEFBOT_ADMINS,
     sources: e.BRIEFBOT_SOURCES,

@@ -21,6 +21,8 @@ export interface CoreOptions {
   log?: Logger;
   admins?: string[];
   addSource?: CommandDeps['addSource'];
+  /** Where questions are answered (a worker pool); default inline from `store`. */
+  answer?: CommandDeps['answer'];
   /** `/briefbot …` (subscriptions, sources); absent where scheduling is not wired. */
   briefbot?: CommandHandler;
   /** Called after every answered question, for metrics. */
@@ -51,6 +53,7 @@ export function createCore(options: CoreOptions): Core {
     log,
     admins: options.admins ?? [],
     addSource: options.addSource,
+    answer: options.answer,
   };
   const briefbot: CommandHandler =
     options.briefbot ??

@@ -38,7 +38,7 @@ describe('briefbot CLI', () => {
       '> Bilateral trade reached 5.7 billion ringgit ($1.37 billion), dominated by palm oil, petroleum products, metal ores and processed food.\n' +
         `— Malaysia and Kenya agreed to upgrade their diplomatic ties to a strategic partnership as both countries marked 60 years of relations. (malaysia-kenya-strategic-partnership.txt, ${ask.stdout.match(/\d{4}-\d\d-\d\d/)![0]}) file://${FIXTURE_ARTICLE}\n`,
     );
-  });
+  }, 90_000); // three CLI processes, two of them starting a worker thread: slow on 2 cores shared with other suites
 
   it('answers one question per stdin line, as JSON lines with --json', async () => {
     const { stdout } = await briefbot(['ask', '--json'], 'trade figure?\nwhen was the visit?\nwho won the world cup?\n');

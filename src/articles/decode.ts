@@ -7,6 +7,11 @@ import { BriefbotError } from '../errors.js';
  * Windows-1252, which is what mislabelled Latin-1 pages almost always are.
  */
 export function decodeText(bytes: Uint8Array, declared?: string): string {
+  // NUL and the other non-space control characters past the sniffed head are noise in news text (NUL truncates strings in some tools).
+  return decode(bytes, declared).replace(/[\u0000-\u0008\u000e-\u001f]/g, '');
+}
+
+function decode(bytes: Uint8Array, declared?: string): string {
   if (bytes.length === 0) throw new BriefbotError('empty', 'the input is empty');
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (looksBinary(buf)) throw new BriefbotError('binary', 'the input is binary, not text');

@@ -5,6 +5,7 @@
  */
 import { Readability } from '@mozilla/readability';
 import { DOMParser } from 'linkedom';
+import { capHtmlDepth } from './html-depth.js';
 
 export interface ExtractedHtml {
   title?: string;
@@ -25,7 +26,8 @@ function parse(html: string): Doc {
   return new DOMParser().parseFromString(source, 'text/html') as unknown as Doc;
 }
 
-export function extractHtml(html: string, url?: string): ExtractedHtml {
+export function extractHtml(page: string, url?: string): ExtractedHtml {
+  const html = capHtmlDepth(page);
   const meta = readMetadata(parse(html));
   let article: ReturnType<Readability['parse']> = null;
   try {
@@ -71,7 +73,7 @@ function hostOf(url: string | undefined): string | undefined {
 
 /** Plain text of an HTML fragment (a feed item's body), one paragraph per line. */
 export function htmlToText(html: string): string {
-  const doc = parse(html);
+  const doc = parse(capHtmlDepth(html));
   return elementLines(doc.body ?? doc.documentElement)
     .map((l) => l.text)
     .join('\n');

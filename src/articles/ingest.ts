@@ -2,7 +2,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BriefbotError, errorMessage } from '../errors.js';
-import type { AddResult, ArticleBatchItem, ArticleInput, Store } from '../store/store.js';
+import type { AddResult, ArticleAnalysis, ArticleBatchItem, ArticleInput, Store } from '../store/store.js';
+import { mapOrdered } from '../workers/map-ordered.js';
+import { sharedWorkers, tooSlow, type Workers } from '../workers/workers.js';
 import { analyseArticle } from './analyse.js';
 import { cleanLines, isCreditLine } from './clean.js';
 import { charsetFromContentType, decodeText } from './decode.js';
@@ -26,6 +28,18 @@ export interface IngestOptions {
    * is refused as before, a teaser kept as it is).
    */
   fetchLinks?: boolean | 'defer';
+  /** Milliseconds one input may take to decode and extract, and one batch to analyse (BRIEFBOT_EXTRACT_TIMEOUT, default 5 s). */
+  extractTimeoutMs?: number;
+  /** Threads that extract and analyse (default: the process's shared pool). */
+  workers?: Workers;
+  /** Counts so far, after each batch is stored (progress for long runs). */
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+export interface IngestProgress {
+  added: number;
+  duplicates: number;
+  errors: number;
 }
 
 /** One article read from an input, or why it could not be read. */
@@ -43,11 +57,23 @@ export interface IngestReport {
   errors: number;
 }
 
+/** The bytes of one file or page and what is known about it before it is decoded: what a worker thread extracts. */
+export interface RawDocument {
+  input: string;
+  bytes: Uint8Array;
+  /** Charset the server declared. */
+  charset?: string;
+  /** File extension, or one implied by the content type ('.html', '.xml', '.json', ''). */
+  ext: string;
+  fallback: Fallback;
+}
+
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
+export type Parsers = { extractHtml: typeof import('./html.js').extractHtml; parseFeed: typeof import('./feed.js').parseFeed };
 // HTML extraction and feed parsing pull in large libraries; load them on first use so start-up stays fast.
-let parsers: Promise<{ extractHtml: typeof import('./html.js').extractHtml; parseFeed: typeof import('./feed.js').parseFeed }> | undefined;
-const loadParsers = () =>
+let parsers: Promise<Parsers> | undefined;
+export const loadParsers = (): Promise<Parsers> =>
   (parsers ??= Promise.all([import('./html.js'), import('./feed.js')]).then(([h, f]) => ({ extractHtml: h.extractHtml, parseFeed: f.parseFeed })));
 
 /** A feed by its opening tag or JSON Feed version (kept here so recognising one loads no XML parser). */
@@ -59,16 +85,33 @@ export function looksLikeFeed(text: string): boolean {
   );
 }
 
-/** Reads every article from files, folders (recursively) and URLs, without storing them. */
+/**
+ * Reads every article from files, folders (recursively) and URLs, without storing
+ * them. Files are read and pages fetched here; decoding and extraction run in worker
+ * threads, each input within its time budget, so a hostile page cannot hold up the
+ * thread that answers commands.
+ */
 export async function* readInputs(inputs: string[], options: IngestOptions = {}): AsyncGenerator<ReadResult> {
+  const workers = options.workers ?? sharedWorkers();
+  const budget = options.extractTimeoutMs ?? workers.budgetMs;
   const mode = options.fetchLinks ?? true;
   const linked = mode === true ? linkedFetcher(options) : undefined;
+  const read = (raw: RawResult) => ('error' in raw ? [raw] : workers.read(raw.doc, budget));
+  const source = (async function* (): AsyncGenerator<ReadResult> {
+    for await (const results of mapOrdered(rawDocuments(inputs, options), read, workers.pool.size * 2)) yield* results;
+  })();
+  if (mode === 'defer') yield* source;
+  else if (linked) yield* withLinkedArticles(source, linked, { ...options, workers });
+  else for await (const r of source) yield 'teaser' in r && !r.article.body ? { input: r.input, error: linkFailure(r.article.title, 'not fetched') } : r;
+}
+
+type RawResult = { input: string; doc: RawDocument } | { input: string; error: BriefbotError };
+
+async function* rawDocuments(inputs: string[], options: IngestOptions): AsyncGenerator<RawResult> {
   for (const input of inputs) {
     try {
-      const source = isUrl(input) ? readUrl(input, options) : readPath(input, options);
-      if (mode === 'defer') yield* source;
-      else if (linked) yield* withLinkedArticles(source, linked, options);
-      else for await (const r of source) yield 'teaser' in r && !r.article.body ? { input: r.input, error: linkFailure(r.article.title, 'not fetched') } : r;
+      if (isUrl(input)) yield await readUrl(input, options);
+      else yield* readPath(input, options);
     } catch (err) {
       yield { input, error: asBriefbotError(err) };
     }
@@ -101,12 +144,28 @@ async function* withLinkedArticles(source: AsyncGenerator<ReadResult>, linked: L
  * the feed's headline, source and date kept. When the page cannot be read or holds
  * less than the feed said, the feed's own text stands; a headline alone is refused.
  */
-export async function completeTeaser(r: { input: string; article: ArticleInput }, linked: LinkedArticleFetcher, options: Pick<IngestOptions, 'now'> = {}): Promise<ReadResult> {
+export async function completeTeaser(
+  r: { input: string; article: ArticleInput },
+  linked: LinkedArticleFetcher,
+  options: Pick<IngestOptions, 'now' | 'workers' | 'extractTimeoutMs'> = {},
+): Promise<ReadResult> {
   const item = r.article;
   try {
     const page = await linked.get(item.url!);
     if (!/html/i.test(page.contentType ?? 'text/html')) throw new BriefbotError('not_html', `the link is ${page.contentType}, not a web page`);
-    const fetched = await articleFromHtml(decodeText(page.bytes, charsetFromContentType(page.contentType)), page.url, (options.now ?? (() => new Date()))());
+    // The linked page is extracted in a worker, within the budget, like any other page.
+    const workers = options.workers ?? sharedWorkers();
+    const now = (options.now ?? (() => new Date()))();
+    const doc: RawDocument = {
+      input: page.url,
+      bytes: page.bytes,
+      charset: charsetFromContentType(page.contentType),
+      ext: '.html',
+      fallback: { source: siteOf(page.url), url: page.url, date: { publishedAt: now.toISOString(), publishedAtSource: 'ingest-time' } },
+    };
+    const [read] = await workers.read(doc, options.extractTimeoutMs ?? workers.budgetMs);
+    if (!read || 'error' in read) throw read?.error ?? new BriefbotError('empty', 'the page holds no text');
+    const fetched = read.article;
     if (fetched.body.length <= item.body.length) throw new BriefbotError('no_more_text', 'the page says no more than the feed');
     return {
       input: r.input,
@@ -122,6 +181,18 @@ export async function storeArticle(store: Store, article: ArticleInput, input = 
   return asIngestResult(await store.articles.add(article, analyseArticle(article)), article, input);
 }
 
+/**
+ * storeArticle with the analysis done in a worker thread within the time budget: what the
+ * running bot uses for source items, so a huge article never blocks the event loop.
+ * Throws the item's error, like storeArticle.
+ */
+export async function storeArticleOffThread(store: Store, article: ArticleInput, input = article.url ?? article.title, options: Pick<IngestOptions, 'workers' | 'extractTimeoutMs'> = {}): Promise<IngestResult> {
+  const workers = options.workers ?? sharedWorkers();
+  const [r] = await analyseBatch(workers, [{ input, article }], options.extractTimeoutMs ?? workers.budgetMs);
+  if ('error' in r) throw r.error;
+  return asIngestResult(await store.articles.add(r.article, r.analysis), article, input);
+}
+
 function asIngestResult(result: AddResult, article: ArticleInput, input: string): IngestResult {
   return result.status === 'added'
     ? { input, status: 'added', id: result.id, title: article.title }
@@ -130,47 +201,142 @@ function asIngestResult(result: AddResult, article: ArticleInput, input: string)
 
 /** Articles committed together; a crash loses at most one batch, never part of an article. */
 const BATCH = 200;
+/** Articles analysed per worker task: enough to make a message's cost small beside the work. */
+const ANALYSIS_BATCH = 25;
 
+export type Analysed = { input: string; article: ArticleInput; analysis: ArticleAnalysis; teaser?: true } | { input: string; error: BriefbotError };
+
+/**
+ * Reads, analyses and stores every article of the inputs. Extraction and analysis run
+ * in worker threads (both cores); this thread only reads files and writes the store,
+ * one transaction per batch.
+ */
 export async function ingestInputs(store: Store, inputs: string[], options: IngestOptions = {}): Promise<IngestReport> {
+  const workers = options.workers ?? sharedWorkers();
+  const budget = options.extractTimeoutMs ?? workers.budgetMs;
   const results: IngestResult[] = [];
-  let pending: ReadResult[] = [];
+  const counts: IngestProgress = { added: 0, duplicates: 0, errors: 0 };
+  let pending: Analysed[] = [];
+  const record = (r: IngestResult) => {
+    results.push(r);
+    if (r.status === 'added') counts.added++;
+    else if (r.status === 'duplicate') counts.duplicates++;
+    else counts.errors++;
+  };
   const flush = async () => {
     const batch = pending;
     pending = [];
-    // Analysis errors belong to their item; the rest go to the store together.
-    const slots: (IngestResult | { input: string; item: ArticleBatchItem })[] = batch.map((r) => {
-      if ('error' in r) return { input: r.input, status: 'error', code: r.error.code, error: r.error.message };
-      try {
-        return { input: r.input, item: { input: r.article, analysis: analyseArticle(r.article) } };
-      } catch (err) {
-        return failed(r.input, err);
-      }
-    });
-    const toAdd = slots.filter((s): s is { input: string; item: ArticleBatchItem } => 'item' in s);
+    const toAdd = batch.filter((r): r is Extract<Analysed, { article: ArticleInput }> => 'article' in r);
     let added: (AddResult | IngestResult)[];
     try {
-      added = await store.articles.addMany(toAdd.map((s) => s.item));
+      added = await store.articles.addMany(toAdd.map((r) => ({ input: r.article, analysis: r.analysis })));
     } catch {
       // The batch rolled back as a whole: add one by one, so the error lands on the article that caused it.
       added = [];
-      for (const s of toAdd) added.push(await store.articles.add(s.item.input, s.item.analysis).catch((err: unknown) => failed(s.input, err)));
+      for (const r of toAdd) added.push(await store.articles.add(r.article, r.analysis).catch((err: unknown) => failed(r.input, err)));
     }
     let next = 0;
-    for (const s of slots) {
-      if (!('item' in s)) {
-        results.push(s);
+    for (const r of batch) {
+      if ('error' in r) {
+        record({ input: r.input, status: 'error', code: r.error.code, error: r.error.message });
         continue;
       }
-      const r = added[next++];
-      results.push('input' in r ? r : asIngestResult(r, s.item.input, s.input));
+      const a = added[next++];
+      record('input' in a ? a : asIngestResult(a, r.article, r.input));
     }
+    options.onProgress?.({ ...counts });
   };
-  for await (const r of readInputs(inputs, options)) {
-    pending.push(r);
+  // Feed items that are only a headline or a teaser: the linked story is fetched, extracted and analysed instead.
+  const mode = options.fetchLinks ?? true;
+  const linked = mode === true ? linkedFetcher(options) : undefined;
+  const complete = (r: Analysed): Promise<Analysed> | Analysed => {
+    if (!('article' in r) || !r.teaser || mode === 'defer') return r;
+    if (!linked) return r.article.body ? r : { input: r.input, error: linkFailure(r.article.title, 'not fetched') };
+    return completeTeaser(r, linked, { ...options, workers }).then(async (done) => {
+      if ('error' in done) return done;
+      // The feed's own text stood: its analysis stands too.
+      if (done.article === r.article) return r;
+      return (await analyseBatch(workers, [done], budget))[0];
+    });
+  };
+  const jobs = mapOrdered(
+    documentGroups(rawDocuments(inputs, options)),
+    async (group) => Promise.all((await ingestGroup(workers, group, budget)).map(complete)),
+    workers.pool.size * 2,
+  );
+  for await (const group of jobs) {
+    pending.push(...group);
     if (pending.length >= BATCH) await flush();
   }
   await flush();
-  return summarise(results);
+  return { results, ...counts };
+}
+
+/** Documents handed to a worker together: up to this many, or this many bytes. */
+const GROUP_DOCS = 16;
+const GROUP_BYTES = 1024 * 1024;
+
+async function* documentGroups(raws: AsyncIterable<RawResult>): AsyncGenerator<RawResult[]> {
+  let group: RawResult[] = [];
+  let bytes = 0;
+  for await (const raw of raws) {
+    const size = 'doc' in raw ? raw.doc.bytes.byteLength : 0;
+    if (group.length && (group.length >= GROUP_DOCS || bytes + size > GROUP_BYTES)) {
+      yield group;
+      group = [];
+      bytes = 0;
+    }
+    group.push(raw);
+    bytes += size;
+  }
+  if (group.length) yield group;
+}
+
+/**
+ * Reads and analyses a group of documents in one worker task. A group over budget is
+ * retried one document at a time; a single document over budget (a feed of thousands
+ * of items) is read on its own budget and analysed in batches, each on its own.
+ */
+async function ingestGroup(workers: Workers, group: RawResult[], budgetMs: number): Promise<Analysed[]> {
+  const docs = group.flatMap((r) => ('doc' in r ? [r.doc] : []));
+  if (docs.length === 0) return group as Analysed[];
+  let results: Analysed[][];
+  try {
+    results = await workers.ingest(docs, budgetMs);
+  } catch (err) {
+    if (!(err instanceof BriefbotError)) throw err;
+    if (err.code !== 'timeout' && err.code !== 'too_large') return group.map((r) => ('doc' in r ? { input: r.input, error: err } : r));
+    if (docs.length > 1) return (await Promise.all(group.map((r) => ingestGroup(workers, [r], budgetMs)))).flat();
+    // One page over budget is refused; one feed may just hold many items, each quick to analyse.
+    if (!isFeedDocument(docs[0])) return [{ input: docs[0].input, error: tooSlow('reading', budgetMs) }];
+    const read = await workers.read(docs[0], budgetMs);
+    const batches = [];
+    for (let i = 0; i < read.length; i += ANALYSIS_BATCH) batches.push(analyseBatch(workers, read.slice(i, i + ANALYSIS_BATCH), budgetMs));
+    return (await Promise.all(batches)).flat();
+  }
+  let i = 0;
+  return group.flatMap((r) => ('doc' in r ? results[i++] : [r]));
+}
+
+function isFeedDocument(doc: RawDocument): boolean {
+  return ['.xml', '.rss', '.atom', '.json'].includes(doc.ext) || looksLikeFeed(Buffer.from(doc.bytes.buffer, doc.bytes.byteOffset, Math.min(2000, doc.bytes.byteLength)).toString('latin1'));
+}
+
+/** Analysis of the batch's articles in a worker; a batch over budget is retried one article at a time, so only the slow one fails. */
+async function analyseBatch(workers: Workers, batch: ReadResult[], budgetMs: number): Promise<Analysed[]> {
+  const articles = batch.flatMap((r) => ('article' in r ? [r.article] : []));
+  if (articles.length === 0) return batch as Analysed[];
+  let analyses: ArticleAnalysis[];
+  try {
+    analyses = await workers.analyse(articles, budgetMs);
+  } catch (err) {
+    const timeout = err instanceof BriefbotError && err.code === 'timeout';
+    if (timeout && articles.length > 1) return (await Promise.all(batch.map((r) => analyseBatch(workers, [r], budgetMs)))).flat();
+    const e = timeout ? tooSlow('analysing', budgetMs) : asBriefbotError(err);
+    return batch.map((r) => ('article' in r ? { input: r.input, error: e } : r));
+  }
+  let i = 0;
+  return batch.map((r) => ('article' in r ? { ...r, analysis: analyses[i++] } : r));
 }
 
 function failed(input: string, err: unknown): IngestResult {
@@ -187,7 +353,7 @@ export function summarise(results: IngestResult[]): IngestReport {
   };
 }
 
-async function* readPath(path: string, options: IngestOptions): AsyncGenerator<ReadResult> {
+async function* readPath(path: string, options: IngestOptions): AsyncGenerator<RawResult> {
   let info;
   try {
     info = await stat(path);
@@ -208,26 +374,27 @@ async function* readPath(path: string, options: IngestOptions): AsyncGenerator<R
   }
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (info.size > maxBytes) throw new BriefbotError('too_large', `${formatMb(info.size)} is over the ${formatMb(maxBytes)} limit`);
-  const text = decodeText(await readFile(path));
+  const bytes = await readFile(path);
   const fallback = {
     source: basename(path),
     url: pathToFileURL(resolve(path)).href,
     date: { publishedAt: info.mtime.toISOString(), publishedAtSource: 'file-mtime' as const },
   };
-  yield* await parseDocument(path, text, extname(path).toLowerCase(), fallback);
+  yield { input: path, doc: { input: path, bytes, ext: extname(path).toLowerCase(), fallback } };
 }
 
-async function* readUrl(url: string, options: IngestOptions): AsyncGenerator<ReadResult> {
+async function readUrl(url: string, options: IngestOptions): Promise<RawResult> {
   const fetcher = options.fetch ?? safeFetch;
   const page = await fetcher(url, { allowPrivate: options.allowPrivate, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES });
-  const text = decodeText(page.bytes, charsetFromContentType(page.contentType));
   const now = (options.now ?? (() => new Date()))();
-  const kind = /json/.test(page.contentType ?? '') ? '.json' : /xml|rss|atom/.test(page.contentType ?? '') ? '.xml' : /html/.test(page.contentType ?? '') ? '.html' : '';
-  yield* await parseDocument(url, text, kind, {
+  const type = page.contentType ?? '';
+  const ext = /json/.test(type) ? '.json' : /xml|rss|atom/.test(type) ? '.xml' : /html/.test(type) ? '.html' : '';
+  const fallback = {
     source: siteOf(page.url),
     url: page.url,
     date: { publishedAt: now.toISOString(), publishedAtSource: 'ingest-time' as const },
-  });
+  };
+  return { input: url, doc: { input: url, bytes: page.bytes, charset: charsetFromContentType(page.contentType), ext, fallback } };
 }
 
 /** A page's site as a source name when the page names none: its host without "www.". */
@@ -241,12 +408,20 @@ interface Fallback {
   date: Pick<ArticleInput, 'publishedAt' | 'publishedAtSource'>;
 }
 
-async function parseDocument(input: string, text: string, ext: string, fallback: Fallback): Promise<ReadResult[]> {
+/** Decodes and extracts one document: one article, or one per feed item. Runs in a worker thread. */
+export function parseRaw(doc: RawDocument, parsers: Parsers): ReadResult[] {
+  try {
+    return parseDocument(doc.input, decodeText(doc.bytes, doc.charset), doc.ext, doc.fallback, parsers);
+  } catch (err) {
+    return [{ input: doc.input, error: asBriefbotError(err) }];
+  }
+}
+
+function parseDocument(input: string, text: string, ext: string, fallback: Fallback, { parseFeed, extractHtml }: Parsers): ReadResult[] {
   if (!text.trim()) throw new BriefbotError('empty', 'the input holds no text');
   const isFeed = ext === '.xml' || ext === '.rss' || ext === '.atom' || looksLikeFeed(text);
   const isHtml = !isFeed && (ext === '.html' || ext === '.htm' || /^\s*(?:<!doctype html|<html[\s>])/i.test(text));
   if (!isFeed && !isHtml) return [{ input, article: finish(parseTextArticle(text), fallback) }];
-  const { parseFeed, extractHtml } = await loadParsers();
   if (isHtml) return [{ input, article: finish(fromHtml(extractHtml, text, fallback.url), fallback) }];
   const feed = parseFeed(text);
   if (feed.items.length === 0) throw new BriefbotError('empty_feed', 'the feed has no items');
@@ -313,7 +488,7 @@ function finish(parsed: ParsedArticle, fallback: Fallback, bodyMayFollow = false
       body: teaser,
     };
   }
-  if (!body) throw new BriefbotError('no_body', `"${title}" has a headline but no story text`);
+  if (!body) throw new BriefbotError('no_body', `"${shorten(title, 80)}" has a headline but no story text`);
   return {
     title: title || body.split('\n')[0],
     source: parsed.source || fallback.source,
@@ -331,6 +506,11 @@ function asBriefbotError(err: unknown): BriefbotError {
   if (code === 'EACCES') return new BriefbotError('unreadable', 'permission denied');
   if (code === 'EISDIR' || code === 'ENOENT') return new BriefbotError('not_found', 'no such file');
   return new BriefbotError('failed', errorMessage(err));
+}
+
+/** Quoted input in a one-line message stays short, however long the input's line is. */
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function formatMb(bytes: number): string {

@@ -31,12 +31,16 @@ export async function handleAsk(event: CommandEvent, deps: CommandDeps): Promise
   const key = event.conversation;
   const since = new Date(now.getTime() - CONVERSATION_MEMORY_MS);
   const context = key ? await deps.store.conversations.lastArticle(key, since) : undefined;
-  const result = await ask(deps.store, question, { now, context });
+  const { result, storedArticles } = deps.answer ? await deps.answer(question, now, context) : await answerInline(deps, question, now, context);
   if (key && result.answer) {
     await deps.store.conversations.remember(key, result.answer.article.id, now);
     await deps.store.conversations.forget(since);
   }
+  return { message: answerMessage(result, storedArticles), ephemeral: !event.isDirect, answered: result.answer !== null };
+}
+
+async function answerInline(deps: CommandDeps, question: string, now: Date, context: number | undefined): Promise<{ result: AskResult; storedArticles: number }> {
+  const result = await ask(deps.store, question, { now, context });
   // The count only appears in the no-answer reply.
-  const stored = result.answer ? 0 : await deps.store.articles.count();
-  return { message: answerMessage(result, stored), ephemeral: !event.isDirect, answered: result.answer !== null };
+  return { result, storedArticles: result.answer ? 0 : await deps.store.articles.count() };
 }

@@ -1,5 +1,5 @@
 import { BriefbotError, errorMessage } from '../errors.js';
-import { completeTeaser, linkedFetcher, readInputs, storeArticle, type ReadResult } from '../articles/ingest.js';
+import { completeTeaser, linkedFetcher, readInputs, storeArticleOffThread, type ReadResult } from '../articles/ingest.js';
 import type { FetchedPage, Fetcher } from '../articles/fetch.js';
 import type { SourceRecord } from '../store/schedule-types.js';
 import type { ArticleInput, Store } from '../store/store.js';
@@ -76,7 +76,7 @@ export async function pollFeed(deps: FeedPollDeps, source: SourceRecord): Promis
     } else {
       try {
         if ('error' in r) throw r.error;
-        const result = await storeArticle(deps.store, r.article);
+        const result = await storeArticleOffThread(deps.store, r.article);
         if (result.status === 'added') added += 1;
       } catch (err) {
         // Not marked as seen: the next poll tries this item again.

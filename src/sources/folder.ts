@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { readInputs, storeArticle } from '../articles/ingest.js';
+import { readInputs, storeArticleOffThread } from '../articles/ingest.js';
 import { errorMessage } from '../errors.js';
 import type { Store } from '../store/store.js';
 
@@ -64,7 +64,7 @@ export async function scanFolder(
         continue;
       }
       try {
-        if ((await storeArticle(store, r.article, r.input)).status === 'added') result.added += 1;
+        if ((await storeArticleOffThread(store, r.article, r.input)).status === 'added') result.added += 1;
       } catch (err) {
         result.errors.push(`${r.input}: ${errorMessage(err)}`);
       }

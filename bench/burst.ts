@@ -1,0 +1,196 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeSlack, type FakeSlack } from '../tests/fakes/slack/fake-slack.js';
+import { slashCommand } from '../tests/fakes/slack/requests.js';
+import { ensureBigStore } from './big-store.js';
+import { loadCorpus, repoRoot, sample } from './corpus.js';
+import type { Figure } from './report.js';
+import { percentile } from './stats.js';
+
+export interface BurstOptions {
+  articles: number;
+  /** Burst sizes: this many different questions sent at once. */
+  bursts: number[];
+  /** Questions sent one at a time, for the idle baseline. */
+  sequential: number;
+  log: (s: string) => void;
+}
+
+const BOT_TOKEN = 'xoxb-bench-burst';
+const APP_TOKEN = 'xapp-bench-burst';
+
+interface Timing {
+  ack: number;
+  answer: number;
+}
+
+/** Peak resident set (VmHWM) and current RSS of a process, in MiB. */
+function memory(pid: number): { peak: number; rss: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
+}
+
+/**
+ * The bot as `npm start` runs it (bin/start.ts, Socket Mode, answers in its worker pool)
+ * against the fake Slack in this process, on the big store. Different SQuAD questions
+ * are sent as /ask slash commands: all at once, and one at a time for the baseline.
+ * An ack is the bot's Socket Mode acknowledgement of the envelope; an answer is its
+ * POST to the command's response_url; both timed from the moment the envelope is sent.
+ */
+export async function benchBurst(opts: BurstOptions): Promise<Figure[]> {
+  const big = ensureBigStore(opts.articles, opts.log);
+  const fake = await startFakeSlack({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+  const sent = new Map<string, number>();
+  const acked = new Map<string, number>();
+  const answered = new Map<string, number>();
+  // Timestamps as the fake sees them: its socketAcks and responses are appended as each arrives.
+  const envelopeOf = new Map<string, string>();
+  const acks = fake.socketAcks;
+  acks.push = (...items) => {
+    for (const a of items) {
+      const id = envelopeOf.get(a.envelope_id);
+      if (id && !acked.has(id)) acked.set(id, performance.now());
+    }
+    return Array.prototype.push.apply(acks, items);
+  };
+  const responses = fake.responses;
+  responses.push = (...items) => {
+    for (const r of items) if (!answered.has(r.id)) answered.set(r.id, performance.now());
+    return Array.prototype.push.apply(responses, items);
+  };
+  const briefs = mkdtempSync(join(tmpdir(), 'briefbot-burst-briefs-'));
+  const bot = startBot(fake, big.path, briefs);
+  const questions = sample(loadCorpus().questions, Math.max(...opts.bursts) + opts.sequential + 20, 23).map((q) => q.question);
+  let next = 0;
+  const send = (id: string) => {
+    const envelope = `env-${id}`;
+    envelopeOf.set(envelope, id);
+    sent.set(id, performance.now());
+    const fields = slashCommand({ command: '/ask', text: questions[next++ % questions.length], userId: 'U0BENCH', channelId: 'C0BENCH', responseUrl: fake.responseUrl(id), triggerId: `trigger-${id}` });
+    // The fake gives up waiting after 5 s; the ack is timed above whenever it comes.
+    fake.sendEnvelope({ type: 'slash_commands', payload: fields }, envelope).catch(() => {});
+  };
+  const untilAnswered = (ids: string[], ms: number) => fake.waitFor(() => ids.every((id) => answered.has(id)), `${ids.length} answers`, ms);
+  const timings = (ids: string[]): Timing[] => ids.map((id) => ({ ack: acked.get(id)! - sent.get(id)!, answer: answered.get(id)! - sent.get(id)! }));
+  const figures: Figure[] = [];
+  try {
+    await fake.waitFor(() => fake.socketCount > 0, 'the bot to connect over Socket Mode', 120_000);
+    // Warm-up, not measured: the workers open the store and page in the index.
+    const warm = Array.from({ length: 20 }, (_, i) => `warm-${i}`);
+    for (const id of warm) {
+      send(id);
+      await untilAnswered([id], 60_000);
+    }
+    const oneByOne = Array.from({ length: opts.sequential }, (_, i) => `seq-${i}`);
+    for (const id of oneByOne) {
+      send(id);
+      await untilAnswered([id], 60_000);
+    }
+    const idle = timings(oneByOne);
+    const idleAnswers = idle.map((t) => t.answer);
+    opts.log(`  burst: one at a time, answer p50 ${percentile(idleAnswers, 50).toFixed(0)} ms, p99 ${percentile(idleAnswers, 99).toFixed(0)} ms`);
+    figures.push({
+      section: 'burst',
+      name: '/ask one at a time: answer p99',
+      value: percentile(idleAnswers, 99),
+      unit: 'ms',
+      note: `${opts.sequential} questions through Slack Socket Mode; p50 ${percentile(idleAnswers, 50).toFixed(0)} ms, ack p99 ${percentile(idle.map((t) => t.ack), 99).toFixed(1)} ms`,
+    });
+    for (const n of opts.bursts) {
+      const ids = Array.from({ length: n }, (_, i) => `b${n}-${i}`);
+      for (const id of ids) send(id);
+      await untilAnswered(ids, 300_000);
+      const t = timings(ids);
+      const ackMs = t.map((x) => x.ack);
+      const answerMs = t.map((x) => x.answer);
+      const line = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(0)}, p99 ${percentile(xs, 99).toFixed(0)}, max ${Math.max(...xs).toFixed(0)} ms`;
+      opts.log(`  burst of ${n}: ack ${line(ackMs)}; answer ${line(answerMs)}`);
+      const big = n >= 1000;
+      figures.push(
+        {
+          section: 'burst',
+          name: `${n} at once: ack p99`,
+          value: percentile(ackMs, 99),
+          unit: 'ms',
+          target: big ? { op: '<=', value: 300 } : undefined,
+          note: `p50 ${percentile(ackMs, 50).toFixed(0)} ms, max ${Math.max(...ackMs).toFixed(0)} ms${big ? ' (every ack ≤ 1 s wanted)' : ''}`,
+        },
+        {
+          section: 'burst',
+          name: `${n} at once: ack max`,
+          value: Math.max(...ackMs),
+          unit: 'ms',
+          target: big ? { op: '<=', value: 1000 } : undefined,
+        },
+        {
+          section: 'burst',
+          name: `${n} at once: answer p50`,
+          value: percentile(answerMs, 50),
+          unit: 'ms',
+          baseline: { name: 'one at a time p50', value: percentile(idleAnswers, 50) },
+          ratio: percentile(answerMs, 50) / percentile(idleAnswers, 50),
+          ratioLabel: '× one at a time',
+          target: big ? undefined : { op: '<=', value: 1000 },
+        },
+        {
+          section: 'burst',
+          name: `${n} at once: answer p99`,
+          value: percentile(answerMs, 99),
+          unit: 'ms',
+          baseline: { name: 'one at a time p99', value: percentile(idleAnswers, 99) },
+          ratio: percentile(answerMs, 99) / percentile(idleAnswers, 99),
+          ratioLabel: '× one at a time',
+          target: big ? { op: '<=', value: 10_000 } : undefined,
+          note: `max ${Math.max(...answerMs).toFixed(0)} ms; ${big ? `all ${n} answered` : 'answers posted as each is ready'}`,
+        },
+      );
+    }
+    const mem = memory(bot.child.pid!);
+    figures.push({
+      section: 'burst',
+      name: 'peak RSS, bot with its worker pool',
+      value: mem.peak,
+      unit: 'MiB',
+      target: { op: '<=', value: 350 },
+      note: `VmHWM of the bot process (main thread and workers share it) after the bursts, ${big.articles} articles`,
+    });
+    return figures;
+  } finally {
+    await bot.stop();
+    await fake.close();
+    rmSync(briefs, { recursive: true, force: true });
+  }
+}
+
+function startBot(fake: FakeSlack, dbPath: string, briefsDir: string): { child: ChildProcess; stop(): Promise<void> } {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    BRIEFBOT_DB: dbPath,
+    BRIEFBOT_BRIEFS_DIR: briefsDir,
+    BRIEFBOT_LOAD_SAMPLES: 'false',
+    BRIEFBOT_CONSOLE: 'false',
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_APP_TOKEN: APP_TOKEN,
+    SLACK_API_URL: fake.apiUrl,
+    LOG_LEVEL: 'warn',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bin', 'start.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  void exited.then(() => {
+    if (child.exitCode) process.stderr.write(`burst bench: the bot exited with ${child.exitCode}: ${stderr}\n`);
+  });
+  return {
+    child,
+    async stop() {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,265 @@
+import { availableParallelism, loadavg } from 'node:os';
+import { Worker, type ResourceLimits, type Transferable } from 'node:worker_threads';
+import { BriefbotError } from '../errors.js';
+
+/**
+ * A fixed set of worker threads that run tasks by name, one at a time each.
+ *
+ * Node's worker_threads rather than a pool library because of the deadline: a task's
+ * budget starts when a worker takes it (not while it waits in the queue), and a worker
+ * that runs past it is terminated and replaced, never awaited. Interactive tasks (an
+ * answer someone is waiting for) go before bulk ones (ingest) in the queue.
+ */
+
+export type Priority = 'interactive' | 'bulk';
+
+export interface RunOptions {
+  /** Milliseconds the task may run once started; past it the worker is terminated and the task fails with code 'timeout'. */
+  deadlineMs?: number;
+  priority?: Priority;
+  transfer?: Transferable[];
+}
+
+export interface PoolOptions {
+  /** Module the workers run (src/workers/entry.mjs): it answers { id, task, payload } messages. */
+  entry: URL;
+  /** Threads; default: the machine's cores. */
+  size?: number;
+  workerData?: unknown;
+  resourceLimits?: ResourceLimits;
+}
+
+export interface TaskError {
+  /** A BriefbotError: an expected failure with a stable code, explained to the user as it is. */
+  expected: boolean;
+  code?: string;
+  message: string;
+  retryable?: boolean;
+  stack?: string;
+}
+
+type Reply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: TaskError }
+  | { ready: true }
+  /** The worker is loading code, not working on the input: the deadline stops, and starts afresh after. */
+  | { id: number; pause: boolean };
+
+interface Job {
+  id: number;
+  task: string;
+  payload: unknown;
+  options: RunOptions;
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  /** The worker has loaded its modules: a task's budget is spent on the task, not on start-up. */
+  ready: boolean;
+  job?: Job;
+  timer?: NodeJS.Timeout;
+  /** Set once the worker is being replaced, so its exit is not taken for a crash. */
+  retired?: boolean;
+}
+
+export function poolSize(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** A task error as thrown in the worker, rebuilt on this side: expected errors keep their code. */
+export function rebuildError(e: TaskError): Error {
+  if (e.expected && e.code !== undefined) return new BriefbotError(e.code, e.message, { retryable: e.retryable });
+  const err = new Error(e.message);
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+export class WorkerPool {
+  readonly size: number;
+  private readonly slots: Slot[] = [];
+  private readonly queues: Record<Priority, Job[]> = { interactive: [], bulk: [] };
+  private nextId = 1;
+  private closing?: Promise<void>;
+  private drained?: () => void;
+
+  constructor(private readonly options: PoolOptions) {
+    this.size = Math.max(1, options.size ?? poolSize());
+  }
+
+  /** Tasks waiting for a worker. */
+  get queued(): number {
+    return this.queues.interactive.length + this.queues.bulk.length;
+  }
+
+  /** Tasks running now. */
+  get running(): number {
+    return this.slots.filter((s) => s.job).length;
+  }
+
+  /** Thread ids of the live workers (for per-worker memory figures). */
+  get threadIds(): number[] {
+    return this.slots.map((s) => s.worker.threadId);
+  }
+
+  run<T>(task: string, payload: unknown, options: RunOptions = {}): Promise<T> {
+    if (this.closing) return Promise.reject(new BriefbotError('shutting_down', 'briefbot is shutting down', { retryable: true }));
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { id: this.nextId++, task, payload, options, resolve: resolve as (v: unknown) => void, reject };
+      this.queues[options.priority ?? 'bulk'].push(job);
+      this.dispatch();
+    });
+  }
+
+  /**
+   * Starts a thread now, so the first task does not wait for one to load; the others
+   * start when work queues up (starting them all at once doubles start-up's CPU).
+   */
+  warm(): void {
+    if (!this.closing && this.slots.length === 0) this.spawn();
+  }
+
+  /** Stops taking tasks, lets every queued and running task finish, then ends the threads. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.queued > 0 || this.running > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      await this.terminate();
+    })();
+    return this.closing;
+  }
+
+  /** Ends every thread now; tasks still queued or running fail. */
+  async terminate(): Promise<void> {
+    const gone = new BriefbotError('shutting_down', 'briefbot is shutting down', { retryable: true });
+    for (const q of Object.values(this.queues)) for (const job of q.splice(0)) job.reject(gone);
+    const slots = this.slots.splice(0);
+    await Promise.all(
+      slots.map((s) => {
+        s.retired = true;
+        clearTimeout(s.timer);
+        s.job?.reject(gone);
+        return s.worker.terminate();
+      }),
+    );
+  }
+
+  private next(): Job | undefined {
+    return this.queues.interactive.shift() ?? this.queues.bulk.shift();
+  }
+
+  private dispatch(): void {
+    while (this.queued > 0) {
+      const slot = this.slots.find((s) => s.ready && !s.job);
+      if (!slot) {
+        // Workers still starting will take the queue when they are ready.
+        const starting = this.slots.filter((s) => !s.ready).length;
+        if (this.slots.length < this.size && starting < this.queued) this.spawn();
+        return;
+      }
+      this.start(slot, this.next()!);
+    }
+    if (this.running === 0) this.drained?.();
+  }
+
+  private start(slot: Slot, job: Job): void {
+    slot.job = job;
+    slot.worker.ref();
+    this.startDeadline(slot, job);
+    slot.worker.postMessage({ id: job.id, task: job.task, payload: job.payload }, job.options.transfer ?? []);
+  }
+
+  private startDeadline(slot: Slot, job: Job): void {
+    const { deadlineMs } = job.options;
+    if (deadlineMs === undefined) return;
+    slot.timer = setTimeout(() => {
+      // Runaway work cannot be interrupted from outside but its thread can be ended; a fresh one takes its place.
+      this.replace(slot);
+      job.reject(new BriefbotError('timeout', `gave up after ${formatSeconds(deadlineMs)}`));
+      this.dispatch();
+    }, deadlineMs * overload());
+  }
+
+  private finish(slot: Slot, reply: Reply): void {
+    if ('ready' in reply) {
+      slot.ready = true;
+      this.dispatch();
+      if (!slot.job) slot.worker.unref();
+      return;
+    }
+    const job = slot.job;
+    if (!job || job.id !== reply.id) return;
+    if ('pause' in reply) {
+      clearTimeout(slot.timer);
+      if (!reply.pause) this.startDeadline(slot, job);
+      return;
+    }
+    clearTimeout(slot.timer);
+    slot.job = undefined;
+    slot.timer = undefined;
+    slot.worker.unref();
+    if (reply.ok) job.resolve(reply.value);
+    else job.reject(rebuildError(reply.error));
+    this.dispatch();
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.options.entry, {
+      workerData: this.options.workerData,
+      resourceLimits: this.options.resourceLimits,
+      // The entry registers the TypeScript loader itself; inherited flags (vitest's, tsx's) are not needed.
+      execArgv: [],
+    });
+    const slot: Slot = { worker, ready: false };
+    // Starting threads keep the process up until they can take the queue.
+    worker.ref();
+    worker.on('message', (reply: Reply) => this.finish(slot, reply));
+    worker.on('error', (err) => this.crashed(slot, err));
+    worker.on('exit', (code) => this.crashed(slot, new Error(`worker exited with code ${code}`)));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private replace(slot: Slot): void {
+    slot.retired = true;
+    clearTimeout(slot.timer);
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    void slot.worker.terminate();
+  }
+
+  private crashed(slot: Slot, err: Error & { code?: string }): void {
+    if (slot.retired) return;
+    const job = slot.job;
+    this.replace(slot);
+    if (!slot.ready) {
+      // A thread that cannot even start (a broken install) would fail again: fail the queue instead of looping.
+      const failure = new BriefbotError('worker_failed', `a worker thread could not start: ${err.message}`);
+      for (const q of Object.values(this.queues)) for (const queued of q.splice(0)) queued.reject(failure);
+      return;
+    }
+    if (job) {
+      const failure =
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new BriefbotError('too_large', 'it needed more memory than a worker is allowed')
+          : new BriefbotError('worker_failed', `a worker thread failed: ${err.message}`, { retryable: true });
+      job.reject(failure);
+    }
+    this.dispatch();
+  }
+}
+
+/**
+ * How much slower than an idle machine work runs now: the one-minute load average per
+ * core, at least 1. A budget is meant for the task's own work, so on a machine busy
+ * with other processes the deadline stretches by this factor instead of refusing
+ * ordinary pages; a runaway task is still ended, only later.
+ */
+export function overload(): number {
+  return Math.max(1, loadavg()[0] / availableParallelism());
+}
+
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
