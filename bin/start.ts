@@ -15,6 +15,7 @@ import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { createCore, type CoreOptions } from '../src/core.js';
 import { errorMessage } from '../src/errors.js';
 import { createLogger, type Logger } from '../src/logger.js';
+import { configSecrets, secretScrubber } from '../src/redact.js';
 import { handleBriefbotCommand } from '../src/commands/briefbot.js';
 import { createMetrics, startHealthServer } from '../src/health.js';
 import { createScheduler } from '../src/schedule/scheduler.js';
@@ -64,6 +65,8 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
   configureSharedWorkers({ size: cfg.workers, extractTimeoutMs: cfg.extractTimeoutMs });
   // The threads load their code on the other core while this one opens the store and connects.
   sharedWorkers().pool.warm();
+  // Which store this process uses is the first thing to know when two processes disagree (the logger hides a URL's password).
+  log.debug({ store: cfg.databaseUrl ?? cfg.dbPath }, 'opening the store');
   const store = await openStore(cfg);
   log.info(cfg.databaseUrl ? `store: PostgreSQL at ${describePostgresUrl(cfg.databaseUrl)}` : `store: SQLite at ${cfg.dbPath}`);
   let samples: Awaited<ReturnType<typeof samplesBrief>>;
@@ -124,7 +127,9 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
     sweepMs: Math.min(60_000, cfg.deliveryLeaseMs / 2),
     metrics: metrics.deliveries,
   });
-  await scheduler.start();
+  // Catching up on missed briefs may take minutes of retries: start() does not wait for it,
+  // so SIGTERM is handled (and ends the retry waits) from the first moment.
+  const schedulerStarted = scheduler.start().catch((err) => log.error({ err }, 'scheduler start failed'));
   await sources.start();
   const health = cfg.health
     ? await startHealthServer({
@@ -138,7 +143,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
         },
       })
     : undefined;
-  if (health) log.info({ port: cfg.health!.port }, 'health and metrics served on /healthz and /metrics');
+  if (health) log.info({ port: health.port }, 'health and metrics served on /healthz and /metrics');
   const due = scheduler
     .nextRuns()
     .sort((a, b) => a.at.getTime() - b.at.getTime())
@@ -165,6 +170,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
       await health?.close();
       await sources.stop();
       await scheduler.stop();
+      await schedulerStarted;
       for (const a of adapters) await a.stop().catch((err) => log.error({ err, adapter: a.platform }, 'adapter stop failed'));
       // Extractions and answers already started finish; nothing new is taken.
       await closeSharedWorkers();
@@ -180,10 +186,10 @@ async function main(): Promise<void> {
     const problems = await adapterProblems(cfg);
     if (problems.length) throw new ConfigError(problems);
   } catch (err) {
-    process.stderr.write(`briefbot: ${errorMessage(err)}\n`);
+    process.stderr.write(`briefbot: ${secretScrubber([])(errorMessage(err))}\n`);
     process.exit(2);
   }
-  const log = createLogger(cfg.logLevel, process.stderr, { format: cfg.logFormat, consoleBot: consoleEnabled(cfg) });
+  const log = createLogger(cfg.logLevel, process.stderr, { format: cfg.logFormat, consoleBot: consoleEnabled(cfg), secrets: configSecrets(cfg) });
   // Signals are handled from the first moment: start-up may take a while (a catch-up delivery, a slow
   // gateway), and a SIGTERM meanwhile must still end in a clean stop, not the default instant exit.
   let stopping = false;
@@ -205,7 +211,7 @@ async function main(): Promise<void> {
   } catch (err) {
     // An unreachable store is the operator's to fix, said in one line; anything else is a bug, logged with its stack.
     if (!(err instanceof StoreUnavailableError)) log.error({ err }, 'start-up failed');
-    process.stderr.write(`briefbot: could not start: ${errorMessage(err)}\n`);
+    process.stderr.write(`briefbot: could not start: ${secretScrubber(configSecrets(cfg))(errorMessage(err))}\n`);
     process.exit(1);
   }
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (kept running)'));

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
+import { REDACT_PATHS, secretScrubber } from './redact.js';
 
 /** The subset of pino the code uses, so tests can pass a silent or capturing logger. */
 export interface Logger {
@@ -38,14 +39,17 @@ export function logSettings(o: { level: string; format: LogFormat; isTTY: boolea
 export function createLogger(
   level: string = 'info',
   destination: NodeJS.WritableStream = process.stderr,
-  options: { format?: LogFormat; consoleBot?: boolean } = {},
+  options: { format?: LogFormat; consoleBot?: boolean; secrets?: string[] } = {},
 ): Logger {
   const isTTY = (destination as NodeJS.WriteStream).isTTY === true;
   const s = logSettings({ level, format: options.format ?? 'json', isTTY, consoleBot: options.consoleBot });
   const stream = s.pretty
     ? pretty({ colorize: s.colour, destination, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' })
     : (destination as pino.DestinationStream);
-  return pino({ level: s.level, base: undefined }, stream) as unknown as Logger;
+  // Every line passes the scrubber before it is written: secrets never reach the stream.
+  const scrub = secretScrubber(options.secrets ?? []);
+  const scrubbed: pino.DestinationStream = { write: (line: string) => void stream.write(scrub(line)) };
+  return pino({ level: s.level, base: undefined, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, scrubbed) as unknown as Logger;
 }
 
 export const silentLogger: Logger = {

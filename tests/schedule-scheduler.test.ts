@@ -66,6 +66,8 @@ function make(opts: { briefs: BriefDefinition[]; adapters: [string, Poster][]; b
     distributed: opts.distributed,
     graceMs: opts.graceMs,
     sweepMs: 30 * MIN,
+    // Exact waits here; the jitter is shown in tests/faults.test.ts.
+    retry: { jitter: 0 },
   });
   schedulers.push(s);
   return { s, store };

@@ -16,7 +16,8 @@ const ZWJ = '\u200D';
 describe('escaping', () => {
   it('escapes the three control characters and breaks broadcast words', () => {
     expect(escapeMrkdwn('AT&T <!channel> > @here @Channel @everyone @heresy')).toBe(
-      `AT&amp;T &lt;!channel&gt; &gt; @${ZWJ}here @${ZWJ}Channel @${ZWJ}everyone @heresy`,
+      // "@heresy" is broken too: no client's idea of where a mention ends can matter (tests/properties.test.ts).
+      `AT&amp;T &lt;!channel&gt; &gt; @${ZWJ}here @${ZWJ}Channel @${ZWJ}everyone @${ZWJ}heresy`,
     );
   });
 

@@ -71,7 +71,12 @@ export function slashCommands(): RESTPutAPIApplicationCommandsJSONBody {
           options: [briefOption('The brief to stop')],
         },
         { type: ApplicationCommandOptionType.Subcommand, name: 'list', description: 'List the briefs and what this channel is subscribed to' },
-        { type: ApplicationCommandOptionType.Subcommand, name: 'sources', description: 'List the sources briefs are built from' },
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: 'sources',
+          description: 'List the sources briefs are built from, or add a feed (admins)',
+          options: [{ type: ApplicationCommandOptionType.String, name: 'add', description: 'A feed URL to add (admins only)', required: false, max_length: 2000 }],
+        },
         { type: ApplicationCommandOptionType.Subcommand, name: 'help', description: 'How to use briefbot' },
       ],
     },
@@ -94,6 +99,9 @@ export function parseCommand(interaction: ChatInputCommandInteraction): ParsedCo
       return { command: 'ask', text: (interaction.options.getString('question') ?? '').trim() };
     case 'briefbot': {
       const sub = interaction.options.getSubcommand(false) ?? 'help';
+      // "/briefbot sources add:<url>" is the chat's "/briefbot sources add <url>".
+      const feed = sub === 'sources' ? (interaction.options.getString('add') ?? '').trim() : '';
+      if (feed) return { command: 'briefbot', subcommand: sub, text: `sources add ${feed}` };
       const brief = interaction.options.getString('brief') ?? '';
       return { command: 'briefbot', subcommand: sub, text: `${sub} ${brief.trim()}`.trim() };
     }

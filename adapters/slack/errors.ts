@@ -72,24 +72,38 @@ export function toDeliveryError(err: unknown, target: string): DeliveryError {
         cause: err,
       });
     }
-    case 'slack_webapi_request_error':
+    case 'slack_webapi_request_error': {
+      // When its own retries run out on 429s, the WebClient wraps "A rate limit was exceeded
+      // (…, retry-after: N)" as a request error: it is a rate limit, and N is the wait.
+      const limited = rateLimitWait(e.original);
+      if (limited !== undefined) return rateLimited(target, limited, err);
       return new DeliveryError('slack_unreachable', `Could not reach Slack to post to ${target}: ${errorMessage(e.original ?? err)}`, {
         retryable: true,
         cause: err,
       });
+    }
   }
-  // The WebClient gives up on repeated 429s with a plain Error naming the wait.
-  const msg = errorMessage(err);
-  const rate = /rate limit was exceeded.*retry-after: (\d+)/i.exec(msg);
-  if (rate) {
-    return new DeliveryError('slack_rate_limited', `Slack kept rate-limiting posts to ${target}`, {
-      retryable: true,
-      retryAfterMs: Number(rate[1]) * 1000,
-      notPosted: true,
-      cause: err,
-    });
-  }
-  return new DeliveryError('slack_error', `Posting to ${target} failed: ${msg}`, { retryable: true, cause: err });
+  // Older WebClients gave up on repeated 429s with the plain Error itself.
+  const limited = rateLimitWait(err);
+  if (limited !== undefined) return rateLimited(target, limited, err);
+  return new DeliveryError('slack_error', `Posting to ${target} failed: ${errorMessage(err)}`, { retryable: true, cause: err });
+}
+
+/** Seconds from the WebClient's "A rate limit was exceeded (url: …, retry-after: N)". */
+function rateLimitWait(err: unknown): number | undefined {
+  if (err === undefined || err === null) return undefined;
+  const m = /rate limit was exceeded.*retry-after: (\d+)/i.exec(errorMessage(err));
+  return m ? Number(m[1]) : undefined;
+}
+
+function rateLimited(target: string, seconds: number, cause: unknown): DeliveryError {
+  return new DeliveryError('slack_rate_limited', `Slack kept rate-limiting posts to ${target} (retry after ${seconds} s)`, {
+    retryable: true,
+    retryAfterMs: seconds * 1000,
+    // A 429 is a refusal: nothing was posted.
+    notPosted: true,
+    cause,
+  });
 }
 
 /** The Slack error code inside a WebClient error, if it is a platform refusal. */

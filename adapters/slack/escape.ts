@@ -10,7 +10,8 @@ const ZWJ = '\u200D';
 
 const MAX_URL = 1000;
 
-const BROADCAST_WORDS = /@(here|channel|everyone)\b/gi;
+// No word boundary: "@everyoneNow" is broken too, so no client's idea of where a mention ends matters.
+const BROADCAST_WORDS = /@(here|channel|everyone)/gi;
 
 /** Breaks `@here`, `@channel`, `@everyone` without changing what a reader sees. */
 export function neutraliseBroadcasts(text: string): string {

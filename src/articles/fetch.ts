@@ -11,7 +11,20 @@ export interface FetchOptions {
   timeoutMs?: number;
   maxRedirects?: number;
   headers?: Record<string, string>;
+  /** Resolves host names (the system resolver by default). Tests inject one to point names at chosen addresses. */
+  resolve?: Resolver;
+  /**
+   * Host names that may resolve to private addresses (an intranet feed server). Only
+   * these names: a redirect from one of them to any other private host is still refused.
+   */
+  privateHosts?: string[];
 }
+
+/** Every address a host name resolves to. */
+export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
+
+const systemResolver: Resolver = (hostname) =>
+  new Promise((resolve, reject) => dnsLookup(hostname, { all: true }, (err, list) => (err ? reject(err) : resolve(list))));
 
 export interface FetchedPage {
   url: string;
@@ -40,44 +53,69 @@ const loadUndici = () => import('undici');
 
 /**
  * The connection-time check is what stops DNS rebinding: the address is checked
- * after resolution, on the socket actually opened, not on a separate lookup.
+ * after resolution, on the socket actually opened, not on a separate lookup. It runs
+ * for every connection, so each redirect hop is checked too.
  */
-function agentFor(AgentClass: typeof Agent, allowPrivate: boolean): Agent {
-  let agent = agents.get(allowPrivate);
-  if (!agent) {
-    agent = new AgentClass({
-      connect: {
-        lookup(hostname, options, callback) {
-          dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-            if (err) return callback(err, '', 4);
-            const list = addresses as unknown as LookupAddress[];
-            const refused = !allowPrivate && list.find((a) => isPrivateAddress(a.address));
+function createAgent(AgentClass: typeof Agent, allowPrivate: boolean, resolver: Resolver, privateHosts: Set<string>): Agent {
+  return new AgentClass({
+    connect: {
+      lookup(hostname, options, callback) {
+        resolver(hostname).then(
+          (list) => {
+            if (!list.length) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 4);
+            const mayBePrivate = allowPrivate || privateHosts.has(hostname.toLowerCase());
+            const refused = !mayBePrivate && list.find((a) => isPrivateAddress(a.address));
             if (refused) {
               return callback(new BriefbotError('private_address', `${hostname} resolves to a private or loopback address (${refused.address}); refused`), '', 4);
             }
             if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
             callback(null, list[0].address, list[0].family);
-          });
-        },
+          },
+          (err: NodeJS.ErrnoException) => callback(err, '', 4),
+        );
       },
-    });
+    },
+  });
+}
+
+/** The shared agent for the system resolver; a fetch with its own resolver or private hosts gets its own, closed afterwards. */
+async function agentFor(options: FetchOptions): Promise<{ agent: Agent; owned: boolean }> {
+  const { Agent: AgentClass } = await loadUndici();
+  const allowPrivate = options.allowPrivate ?? false;
+  if (options.resolve || options.privateHosts?.length) {
+    const hosts = new Set((options.privateHosts ?? []).map((h) => h.toLowerCase()));
+    return { agent: createAgent(AgentClass, allowPrivate, options.resolve ?? systemResolver, hosts), owned: true };
+  }
+  let agent = agents.get(allowPrivate);
+  if (!agent) {
+    agent = createAgent(AgentClass, allowPrivate, systemResolver, new Set());
     agents.set(allowPrivate, agent);
   }
-  return agent;
+  return { agent, owned: false };
 }
 
 /** Fetches a URL for ingestion: http(s) only, no private addresses, redirects followed with loop detection, size-capped. */
 export const safeFetch: Fetcher = async (rawUrl, options = {}) => {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = options.maxRedirects ?? 5;
+  const { agent, owned } = await agentFor(options);
+  try {
+    return await fetchFollowing(parseUrl(rawUrl), options, agent, maxBytes, maxRedirects);
+  } finally {
+    if (owned) await agent.close().catch(() => {});
+  }
+};
+
+async function fetchFollowing(start: URL, options: FetchOptions, agent: Agent, maxBytes: number, maxRedirects: number): Promise<FetchedPage> {
   const seen = new Set<string>();
-  let url = parseUrl(rawUrl);
+  let url = start;
   for (let hop = 0; ; hop++) {
     if (seen.has(url.href)) throw new BriefbotError('redirect_loop', `redirect loop at ${url.href}`);
     seen.add(url.href);
     if (hop > maxRedirects) throw new BriefbotError('too_many_redirects', `more than ${maxRedirects} redirects`);
+    // Literal addresses never reach the resolver, so each hop's URL is checked here as well.
     checkLiteralHost(url, options.allowPrivate ?? false);
-    const res = await request(url, options);
+    const res = await request(url, options, agent);
     if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
       await res.body?.cancel();
       url = parseUrl(new URL(res.headers.get('location')!, url).href);
@@ -106,7 +144,7 @@ export const safeFetch: Fetcher = async (rawUrl, options = {}) => {
       bytes,
     };
   }
-};
+}
 
 /** An HTTP error status; `retryAfterMs` when the server said when to ask again (429, 503). */
 export class HttpStatusError extends BriefbotError {
@@ -148,12 +186,12 @@ function checkLiteralHost(url: URL, allowPrivate: boolean): void {
   }
 }
 
-async function request(url: URL, options: FetchOptions) {
+async function request(url: URL, options: FetchOptions, agent: Agent) {
   const undici = await loadUndici();
   try {
     return await undici.fetch(url, {
       redirect: 'manual',
-      dispatcher: agentFor(undici.Agent, options.allowPrivate ?? false),
+      dispatcher: agent,
       signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
       headers: { 'user-agent': 'briefbot (+https://github.com/briefbot/briefbot)', accept: '*/*', ...options.headers },
     });

@@ -44,8 +44,13 @@ function refuse(text: string, more: Block[] = []): Reply {
   return reply([{ type: 'paragraph', text }, ...more]);
 }
 
+/** The user as 'platform:id' (Discord's adapter already names users that way, Slack's does not). */
+function userId(event: CommandEvent): string {
+  return event.user.startsWith(`${event.platform}:`) ? event.user : `${event.platform}:${event.user}`;
+}
+
 function isAdmin(event: CommandEvent, deps: CommandDeps): boolean {
-  return deps.admins.includes(`${event.platform}:${event.user}`) || deps.admins.includes(event.user);
+  return deps.admins.includes(userId(event));
 }
 
 function titleOf(b: BriefDefinition): string {
@@ -157,7 +162,7 @@ async function addSource(event: CommandEvent, deps: CommandDeps, url: string | u
   if (!url) return refuse('Which feed? Use "/briefbot sources add https://example.com/feed.xml".');
   // Slack wraps links as <https://…> or <https://…|label>.
   const clean = url.replace(/^<([^|>]+)(?:\|[^>]*)?>$/, '$1');
-  const result = await deps.addSource(clean, `${event.platform}:${event.user}`);
+  const result = await deps.addSource(clean, userId(event));
   return refuse(result.message);
 }
 

@@ -24,9 +24,14 @@ export interface RetryPolicy {
   baseMs: number;
   /** Longest single wait, retryAfterMs included (default 10 min). */
   maxMs: number;
+  /**
+   * Share of each back-off drawn at random (default 0.5: between half and all of it), so
+   * instances that failed together do not all retry in the same instant. 0 for exact waits.
+   */
+  jitter: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseMs: 2_000, maxMs: 10 * 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseMs: 2_000, maxMs: 10 * 60_000, jitter: 0.5 };
 
 export interface DeliveryMetrics {
   inc(labels: { status: 'delivered' | 'retry' | 'failed' | 'skipped' }): void;
@@ -55,10 +60,15 @@ export function platformOf(target: string): string {
   return i < 0 ? target : target.slice(0, i);
 }
 
-/** Back-off before attempt n+1 after n failed attempts: base·2^(n-1), at least the platform's retryAfterMs, capped. */
-export function retryDelay(failedAttempts: number, err: unknown, policy: RetryPolicy): number {
+/**
+ * Back-off before attempt n+1 after n failed attempts: base·2^(n-1) less a random share
+ * (policy.jitter), at least the platform's retryAfterMs, capped.
+ */
+export function retryDelay(failedAttempts: number, err: unknown, policy: RetryPolicy, random: () => number = Math.random): number {
   const retryAfter = err instanceof DeliveryError && err.retryAfterMs !== undefined && err.retryAfterMs > 0 ? err.retryAfterMs : 0;
-  return Math.min(Math.max(retryAfter, policy.baseMs * 2 ** Math.max(0, failedAttempts - 1)), policy.maxMs);
+  const exponential = policy.baseMs * 2 ** Math.max(0, failedAttempts - 1);
+  const jittered = exponential * (1 - (policy.jitter ?? 0) * random());
+  return Math.round(Math.min(Math.max(retryAfter, jittered), policy.maxMs));
 }
 
 /** Permanent: the target is gone or closed to the bot. Unknown errors are retried (bounded): they may be transient. */

@@ -171,14 +171,19 @@ export class FakeDiscord {
     return withTimeout(new Promise<void>((resolve) => this.eventWaiters.push({ pred, resolve })), timeoutMs, 'gateway event');
   }
 
-  /** Closes the clients' sockets (or only the one on `shard`) as Discord does on a server-side hiccup. */
-  dropConnection(code = 4000, shard?: number): void {
-    for (const x of this.sessions) {
+  /**
+   * Closes the clients' sockets (or only the one on `shard`) as Discord does on a server-side
+   * hiccup. `endSession` also forgets the sessions (as after 4009, session timed out), so a
+   * RESUME is answered with op 9 and the client has to IDENTIFY again.
+   */
+  dropConnection(code = 4000, shard?: number, opts: { endSession?: boolean } = {}): void {
+    for (const x of [...this.sessions]) {
       if (!x.ws || (shard !== undefined && x.shard[0] !== shard)) continue;
       const ws = x.ws;
       x.ws = undefined;
       x.live = false;
       this.bySocket.delete(ws);
+      if (opts.endSession) this.sessions.splice(this.sessions.indexOf(x), 1);
       ws.close(code, 'fake: dropped');
     }
   }

@@ -195,6 +195,11 @@ export class FakeSlack {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
   }
 
+  /** Forgets the failures still queued by failNext (Slack is well again). */
+  clearFailures(): void {
+    this.failures.clear();
+  }
+
   callsTo(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);
   }

@@ -1,0 +1,196 @@
+/**
+ * Guarantees that no other test protected (each test here fails when its guarantee is
+ * broken on purpose; docs/reliability.md names the break for each):
+ * conditional feed polling, ellipses inside story lines, Slack's real rate-limit error
+ * reaching the scheduler's wait, and the metrics a running bot records.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { start, type Running } from '../bin/start.js';
+import { cleanLines, cleanText } from '../src/articles/clean.js';
+import { safeFetch } from '../src/articles/fetch.js';
+import type { BriefDefinition } from '../src/briefing/definition.js';
+import { loadConfig } from '../src/config.js';
+import { message } from '../src/messages/message.js';
+import { createScheduler } from '../src/schedule/scheduler.js';
+import { createSourceManager } from '../src/sources/manager.js';
+import { openSqliteStore } from '../src/store/sqlite/index.js';
+import { makeFixtureCore } from './helpers/fixture-core.js';
+import { startBot, type Bot } from './fakes/slack/harness.js';
+import { capturingLogger } from './schedule-support.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'briefbot-guarantees-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; base: string }> {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const RSS = (title: string) =>
+  `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><item><title>${title}</title><link>https://news.example/${encodeURIComponent(title)}</link><description>${title} was announced on Tuesday, officials said. The decision follows months of talks.</description></item></channel></rss>`;
+
+describe('feed polling', () => {
+  it('sends If-Modified-Since from the last Last-Modified, and a 304 stores nothing', async () => {
+    const LAST_MODIFIED = 'Tue, 01 Dec 2026 06:00:00 GMT';
+    const requests: IncomingHttpHeaders[] = [];
+    // A server that only knows Last-Modified (no ETag), as many CMSs do.
+    const { base } = await listen((req, res) => {
+      requests.push(req.headers);
+      if (req.headers['if-modified-since'] === LAST_MODIFIED) return void res.writeHead(304).end();
+      res.writeHead(200, { 'content-type': 'application/rss+xml', 'last-modified': LAST_MODIFIED }).end(RSS('Port strike ends'));
+    });
+    const dir = tempDir();
+    const store = openSqliteStore(join(dir, 'b.db'));
+    cleanups.push(() => store.close());
+    const m = createSourceManager({ store, fetch: (u, o) => safeFetch(u, { ...o, allowPrivate: true }), now: () => new Date('2026-12-01T07:00:00Z'), log: capturingLogger() });
+    cleanups.push(() => m.stop());
+    await m.addSource(`${base}/feed.xml`, 'config');
+    expect((await store.sources.get(`${base}/feed.xml`))?.lastModified).toBe(LAST_MODIFIED);
+    expect(await m.pollFeedNow(`${base}/feed.xml`)).toEqual({ status: 'not-modified', added: 0, primed: 0 });
+    expect(requests.map((h) => [h['if-modified-since'], h['if-none-match']])).toEqual([
+      [undefined, undefined],
+      [LAST_MODIFIED, undefined],
+    ]);
+    expect(await store.articles.count()).toBe(0);
+  });
+});
+
+describe('page-noise cleaning', () => {
+  it('keeps a story line with an ellipsis inside it and drops teasers that end in one', () => {
+    const story = [
+      'Ministers met in Nairobi on Monday to settle the dispute over port fees.',
+      'The talks were... difficult, one delegate said, but both sides stayed until midnight.',
+      'A second round… is planned for next week, the ministry said.',
+      'Shares of a regional lender rose sharply after the results were published and the...',
+      'Central bank holds rates as inflation cools across the region …',
+    ];
+    expect(cleanLines(story)).toEqual(story.slice(0, 3));
+    expect(cleanText(story.join('\n'))).toBe(story.slice(0, 3).join('\n'));
+  });
+});
+
+describe("Slack's real rate-limit error", () => {
+  it('gives the scheduler the Retry-After wait once the adapter stops waiting out 429s itself, and the brief arrives once', async () => {
+    const fixture = await makeFixtureCore();
+    cleanups.push(() => fixture.close());
+    const bot: Bot = await startBot('http', fixture.core);
+    cleanups.push(() => bot.close());
+    // The adapter waits out Retry-After for the channel a few times (four tries), then hands the
+    // rate limit to the scheduler; every one of those tries is rate-limited.
+    bot.fake.failNext('chat.postMessage', ...Array.from({ length: 4 }, () => ({ status: 429 as const, retryAfter: 1 })));
+
+    const dir = tempDir();
+    const store = openSqliteStore(join(dir, 'b.db'));
+    cleanups.push(() => store.close());
+    const slot = new Date('2026-01-01T08:00:00Z');
+    const clockStart = Date.now();
+    const now = () => new Date(slot.getTime() + 60_000 + (Date.now() - clockStart));
+    await store.coordination.heartbeat('earlier-run', new Date(slot.getTime() - 60_000));
+    const brief: BriefDefinition = {
+      name: 'morning',
+      title: 'Morning brief',
+      schedule: '0 8 1 1 *',
+      timezone: 'UTC',
+      window: { kind: 'duration', ms: 86_400_000 },
+      topics: [],
+      sources: [],
+      maxStories: 8,
+      targets: ['slack:C1'],
+      whenEmpty: 'skip',
+      file: 'briefs/morning.yaml',
+    };
+    const log = capturingLogger();
+    const scheduler = createScheduler({
+      store,
+      briefs: [brief],
+      adapters: new Map([['slack', bot.adapter]]),
+      buildBrief: () => message([{ type: 'paragraph', text: 'Markets closed higher.' }], 'Morning brief'),
+      now,
+      log,
+      // A tiny exponential back-off: any wait of a second comes from Slack's Retry-After.
+      retry: { baseMs: 5, jitter: 0.5 },
+    });
+    cleanups.push(() => scheduler.stop());
+    await scheduler.start();
+
+    const key = { brief: 'morning', slot: slot.toISOString(), target: 'slack:C1' };
+    expect(await store.deliveries.get(key)).toMatchObject({ status: 'delivered' });
+    const waits = log.lines.filter((l) => l.msg === 'delivery failed; retrying').map((l) => l.obj as { waitMs: number; err: string });
+    expect(waits).toEqual([expect.objectContaining({ waitMs: 1000, err: expect.stringMatching(/^slack_rate_limited: /) })]);
+    expect(bot.fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([429, 429, 429, 429, 200]);
+    expect(bot.fake.posts()).toHaveLength(1);
+  }, 30_000);
+});
+
+describe('metrics of a running bot', () => {
+  let running: Running | undefined;
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+
+  it('/metrics counts the deliveries and source polls the bot made', async () => {
+    const { base } = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS('Rains return'));
+    });
+    const dir = tempDir();
+    mkdirSync(join(dir, 'briefs'));
+    writeFileSync(
+      join(dir, 'briefs', 'minutely.yaml'),
+      ['name: minutely', 'schedule: "* * * * *"', 'timezone: UTC', 'window: last 24h', 'targets:', '  - console', 'when_empty: notice', ''].join('\n'),
+    );
+    // The bot last ran three minutes ago: the slots since are caught up late at start.
+    const db = join(dir, 'bot.db');
+    const seed = openSqliteStore(db);
+    await seed.coordination.heartbeat('earlier-run', new Date(Date.now() - 3 * 60_000));
+    await seed.close();
+    const cfg = loadConfig({
+      BRIEFBOT_DB: db,
+      BRIEFBOT_BRIEFS_DIR: join(dir, 'briefs'),
+      BRIEFBOT_LOAD_SAMPLES: 'false',
+      BRIEFBOT_CONSOLE: 'true',
+      BRIEFBOT_SOURCES: `${base}/feed.xml`,
+      BRIEFBOT_ALLOW_PRIVATE_URLS: 'true',
+      HEALTH_PORT: '0',
+    });
+    const log = capturingLogger();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (d) => (printed += d));
+    const input = new PassThrough();
+    running = await start(cfg, log, { input: input as unknown as typeof process.stdin, output: output as unknown as typeof process.stdout });
+    const port = (log.lines.find((l) => l.msg === 'health and metrics served on /healthz and /metrics')?.obj as { port: number }).port;
+    expect(port).toBeGreaterThan(0);
+
+    const metric = (text: string, name: string) => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    let text = '';
+    for (let i = 0; i < 200; i++) {
+      text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      if (metric(text, 'briefbot_deliveries_total{status="delivered"}') >= 3 && metric(text, 'briefbot_source_polls_total{kind="feed",result="ok"}') >= 1) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const check = openSqliteStore(db);
+    cleanups.push(() => check.close());
+    const delivered = (await check.deliveries.recent(100)).filter((d) => d.status === 'delivered').length;
+    expect(delivered).toBeGreaterThanOrEqual(3);
+    expect(metric(text, 'briefbot_deliveries_total{status="delivered"}')).toBe(delivered);
+    expect(metric(text, 'briefbot_source_polls_total{kind="feed",result="ok"}')).toBe(1);
+    expect(printed).toContain('No new stories since');
+  }, 60_000);
+});
