@@ -28,7 +28,8 @@ const PICK = { pickBlockId: 'briefbot_home_pick', pickActionId: HOME_CHANNEL_ACT
 /** The Home tab's text as a reader sees it, block by block. */
 function texts(view: { blocks: any[] }): string[] {
   return view.blocks.map((b) =>
-    b.type === 'context' ? b.elements.map((e: any) => e.text).join(' ') : b.type === 'actions' ? b.elements.map((e: any) => `[${e.text.text}]`).join(' ') : (b.text?.text ?? `(${b.type})`),
+    // Zero-width spaces (which keep `*` and `_` from formatting) are invisible to a reader.
+    (b.type === 'context' ? b.elements.map((e: any) => e.text).join(' ') : b.type === 'actions' ? b.elements.map((e: any) => `[${e.text.text}]`).join(' ') : (b.text?.text ?? `(${b.type})`)).replace(/\u200B/g, ''),
   );
 }
 

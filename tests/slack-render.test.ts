@@ -14,6 +14,11 @@ import { parse } from 'yaml';
 const ZWJ = '\u200D';
 
 describe('escaping', () => {
+  it('keeps formatting marks in article text from pairing: a title with * stays one bold title', () => {
+    expect(escapeMrkdwn('Shares *soar* as _bulls_ ~return~ `now`')).toBe('Shares *\u200Bsoar*\u200B as _\u200Bbulls_\u200B ~\u200Breturn~\u200B `\u200Bnow`\u200B');
+    const [{ blocks }] = renderMessage(message([{ type: 'story', title: 'Acme *record* quarter', summary: 'Profit rose.', sources: [] }]));
+    expect(JSON.stringify(blocks)).toContain('*Acme *\u200Brecord*\u200B quarter*');
+  });
   it('escapes the three control characters and breaks broadcast words', () => {
     expect(escapeMrkdwn('AT&T <!channel> > @here @Channel @everyone @heresy')).toBe(
       // "@heresy" is broken too: no client's idea of where a mention ends can matter (tests/properties.test.ts).

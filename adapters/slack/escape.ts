@@ -18,9 +18,16 @@ export function neutraliseBroadcasts(text: string): string {
   return text.replace(BROADCAST_WORDS, `@${ZWJ}$1`);
 }
 
-/** Escapes text for a `mrkdwn` text object or the top-level `text` field. */
+/** Zero-width space: mrkdwn has no escape for its formatting marks, but one after a mark stops Slack pairing it. */
+const ZWSP = '\u200B';
+
+/**
+ * Escapes text for a `mrkdwn` text object or the top-level `text` field. Besides `<`, `>`
+ * and `&`, the formatting marks (`*`, `_`, `~`, backtick) of the text are kept from
+ * pairing with each other or with the bold the renderer wraps a title in.
+ */
 export function escapeMrkdwn(text: string): string {
-  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[*_~`]/g, `$&${ZWSP}`);
   return neutraliseBroadcasts(escaped);
 }
 
