@@ -14,33 +14,7 @@ import {
   weighTerms,
   type WeightedTerm,
 } from '../retrieval.js';
-
-interface ArticleRow {
-  id: string;
-  title: string;
-  source: string;
-  url: string | null;
-  published_at: string;
-  published_at_source: Article['publishedAtSource'];
-  language: string | null;
-  body: string;
-  ingested_at: string;
-  summary_json: string;
-}
-
-function toArticle(r: ArticleRow): Article {
-  return {
-    id: Number(r.id),
-    title: r.title,
-    source: r.source,
-    url: r.url ?? undefined,
-    publishedAt: r.published_at,
-    publishedAtSource: r.published_at_source,
-    language: r.language ?? undefined,
-    body: r.body,
-    ingestedAt: r.ingested_at,
-  };
-}
+import { toArticle, toArticleWithSummary, type ArticleRow } from '../article-row.js';
 
 const STATS_TTL_MS = 5_000;
 /** Statements the pair lookups of one question are spread over (connections it holds at once). */
@@ -229,7 +203,7 @@ export class PgArticleStore implements ArticleStore {
       until.toISOString(),
       limit,
     ]);
-    return r.rows.map((row) => ({ ...toArticle(row), summary: JSON.parse(row.summary_json) }));
+    return r.rows.map((row) => toArticleWithSummary(row));
   }
 
   async inWindowAbout(since: Date, until: Date, topics: string[][], limit = 10_000): Promise<ArticleWithSummary[]> {
@@ -247,7 +221,7 @@ export class PgArticleStore implements ArticleStore {
       `SELECT a.* FROM articles a WHERE a.published_at >= $1 AND a.published_at < $2 AND (${conditions.join(' OR ')}) ORDER BY a.published_at DESC LIMIT $${params.length}`,
       params,
     );
-    return r.rows.map((row) => ({ ...toArticle(row), summary: JSON.parse(row.summary_json) }));
+    return r.rows.map((row) => toArticleWithSummary(row));
   }
 
   async sentences(articleId: number): Promise<SentenceRow[]> {

@@ -2,33 +2,7 @@ import { countHeadlineWords, HEADLINE_WORDS_ARTICLES } from '../headline-words.j
 import { contentHash, distinctWords, pairsWithin, rarestWithin, RETRIEVAL, scoreCandidates, vocabularyStem, weighTerms } from '../retrieval.js';
 import type Database from 'better-sqlite3';
 import type { AddResult, Article, ArticleAnalysis, ArticleBatchItem, ArticleInput, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
-
-interface ArticleRow {
-  id: number;
-  title: string;
-  source: string;
-  url: string | null;
-  published_at: string;
-  published_at_source: Article['publishedAtSource'];
-  language: string | null;
-  body: string;
-  ingested_at: string;
-  summary_json: string;
-}
-
-function toArticle(r: ArticleRow): Article {
-  return {
-    id: r.id,
-    title: r.title,
-    source: r.source,
-    url: r.url ?? undefined,
-    publishedAt: r.published_at,
-    publishedAtSource: r.published_at_source,
-    language: r.language ?? undefined,
-    body: r.body,
-    ingestedAt: r.ingested_at,
-  };
-}
+import { toArticle, toArticleWithSummary, type ArticleRow } from '../article-row.js';
 
 /** A stemmed term as an FTS5 string literal: user text is always a word, never query syntax. */
 export function ftsTerm(term: string): string {
@@ -193,7 +167,7 @@ export class SqliteArticleStore implements ArticleStore {
 
   async inWindow(since: Date, until: Date, limit = 10_000): Promise<ArticleWithSummary[]> {
     const rows = this.stmts.window.all(since.toISOString(), until.toISOString(), limit) as ArticleRow[];
-    return rows.map((r) => ({ ...toArticle(r), summary: JSON.parse(r.summary_json) }));
+    return rows.map((r) => toArticleWithSummary(r));
   }
 
   async inWindowAbout(since: Date, until: Date, topics: string[][], limit = 10_000): Promise<ArticleWithSummary[]> {
@@ -216,7 +190,7 @@ export class SqliteArticleStore implements ArticleStore {
     }
     if (matched.size === 0) return [];
     const rows = this.stmts.articlesById.all(JSON.stringify([...matched]), limit) as ArticleRow[];
-    return rows.map((r) => ({ ...toArticle(r), summary: JSON.parse(r.summary_json) }));
+    return rows.map((r) => toArticleWithSummary(r));
   }
 
   async readArticles(ids: number[]): Promise<Map<number, { article: Article; sentences: SentenceRow[] }>> {
