@@ -312,6 +312,16 @@ async function deliverWith(platform: 'slack' | 'discord', n: number, kill: boole
       if (k === 0) lost++;
       if (k > 1) duplicated += k - 1;
     }
+    if (lost || duplicated) {
+      // The processes' own account of what went wrong, kept for whoever looks into it.
+      const dupes = channels.filter((c) => (counts[c] ?? 0) > 1);
+      const logs = bots.map((b, i) => {
+        const file = join(tmpdir(), `briefbot-bench-scale-${platform}-${n}${kill ? '-kill' : ''}-process${i + 1}.log`);
+        writeFileSync(file, b.log);
+        return file;
+      });
+      opts.log(`  scale delivery ${platform}: ${lost} lost, ${duplicated} duplicated (e.g. ${dupes.slice(0, 3).join(', ')}); process logs: ${logs.join(' ')}`);
+    }
     return { processes: n, killed: kill, seconds, posts: channels.length - lost, lost, duplicated };
   } finally {
     for (const b of bots) if (b.child.exitCode === null && b.child.signalCode === null) b.child.kill('SIGKILL');
@@ -339,7 +349,16 @@ async function deliveryFigures(opts: ScaleBenchOptions, platform: 'slack' | 'dis
   }
   const single = runs[0].posts / runs[0].seconds;
   const limit = platform === 'discord' ? `; Discord's global limit (${DISCORD.globalPerSecond}/s per bot token) is shared by every process` : '';
-  return runs.map((r) => {
+  const wrong = runs.reduce((a, r) => a + r.lost + r.duplicated, 0);
+  const missing: Figure = {
+    section: 'scale',
+    name: `${name} posts lost or duplicated, all ${runs.length} runs`,
+    value: wrong,
+    unit: 'posts',
+    target: { op: '<=', value: 0 },
+    note: runs.map((r) => `${r.processes}${r.killed ? ' (one killed)' : ''}: ${r.lost} lost, ${r.duplicated} duplicated`).join('; '),
+  };
+  return [...runs.map((r) => {
     const rate = r.posts / r.seconds;
     return {
       section: 'scale',
@@ -350,5 +369,5 @@ async function deliveryFigures(opts: ScaleBenchOptions, platform: 'slack' | 'dis
       ratio: rate / single,
       note: `${r.posts}/${opts.channels} channels from the slot in ${r.seconds.toFixed(1)} s; ${r.lost} lost, ${r.duplicated} duplicated${r.killed ? '; the dead one\'s claims finished after the 5 s lease' : ''}${limit}`,
     };
-  });
+  }), missing];
 }
