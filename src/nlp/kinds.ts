@@ -1,3 +1,4 @@
+import { isPlainFrom } from './plain.js';
 import { findQuantities } from './quantities.js';
 
 /** Kinds of answer a sentence can give and a question can want, as bit flags (stored per sentence). */
@@ -42,16 +43,14 @@ export function sentenceKinds(sentence: string): number {
 
 const FIRST_WORD = /^\W*\S+/;
 const UPPER_ASCII = /[A-Z]/g;
-const BEYOND_ASCII = /[^\x00-\x7f]/g;
 const UPPER = /\p{Lu}/gu;
 
-/** An upper-case letter after the first word. \p{Lu} is slow to scan for, so ASCII capitals are looked for first, and \p{Lu} only when the rest goes beyond ASCII. */
+/** An upper-case letter after the first word. \p{Lu} is slow to scan for, so ASCII capitals are looked for first, and \p{Lu} only when the rest is not plain text (plain.ts). */
 function capitalAfterFirstWord(sentence: string): boolean {
   const from = FIRST_WORD.exec(sentence)?.[0].length ?? 0;
   UPPER_ASCII.lastIndex = from;
   if (UPPER_ASCII.test(sentence)) return true;
-  BEYOND_ASCII.lastIndex = from;
-  if (!BEYOND_ASCII.test(sentence)) return false;
+  if (isPlainFrom(sentence, from)) return false;
   UPPER.lastIndex = from;
   return UPPER.test(sentence);
 }
