@@ -107,6 +107,9 @@ await describePostgres('briefbot migrate --to postgres://…', () => {
       }
       const [sa, pa] = [await sqlite.articles.inWindow(new Date(0), new Date('2100-01-01')), await postgres.articles.inWindow(new Date(0), new Date('2100-01-01'))];
       expect(pa.map(({ id: _, ...rest }) => rest)).toEqual(sa.map(({ id: _, ...rest }) => rest));
+      // The story column is copied as stored (its signature is not in summary_json to be recomputed from).
+      expect(pa.map((a) => a.storyFeatures)).toEqual(sa.map((a) => a.storyFeatures));
+      expect(pa.map((a) => a.storyFeatures === undefined)).toEqual([false, false, false]);
       expect(await postgres.articles.sentences(pa[0].id)).toEqual((await sqlite.articles.sentences(sa[0].id)).map((s) => ({ ...s, articleId: pa[0].id })));
       expect(await postgres.articles.termFrequencies(['wheat', 'ringgit', 'prices'])).toEqual(await sqlite.articles.termFrequencies(['wheat', 'ringgit', 'prices']));
       expect(await postgres.articles.totalSentences()).toBe(await sqlite.articles.totalSentences());

@@ -1,8 +1,9 @@
 import { message, type Block, type Link, type Message } from '../messages/message.js';
 import type { ArticleWithSummary, Store } from '../store/store.js';
 import { formatFigure } from '../summarize/summary.js';
-import { terms, words } from '../nlp/tokens.js';
-import { groupStories, storySignature } from './stories.js';
+import { words } from '../nlp/tokens.js';
+import { storyFeatures, type StoryFeatures } from './story-features.js';
+import { groupStories } from './stories.js';
 
 export interface BriefOptions {
   since: Date;
@@ -31,28 +32,34 @@ export async function selectStories(store: Store, options: BriefOptions): Promis
   // Topics are matched in the store, on the stems its sentence index holds: only matching rows are read.
   const topics = (options.topics ?? []).map((t) => words(t)).filter((t) => t.length > 0);
   const window = topics.length ? await store.articles.inWindowAbout(options.since, options.until, topics) : await store.articles.inWindow(options.since, options.until);
+  // Features stored at ingest; rows stored before the store kept them get them computed here.
   const articles = window.filter((a) => matchesSources(a, options.sources));
-  const clusters = clusterSameStory(articles);
+  for (const a of articles) a.storyFeatures ??= storyFeatures(a.title, a.summary);
+  const clusters = clusterSameStory(articles as Featured[]);
   const until = options.until.getTime();
-  const stories = clusters.map((group) => {
+  const ranked = clusters.map((group) => {
     const lead = mostInformative(group);
     const ageHours = Math.max(0, (until - Date.parse(lead.publishedAt)) / 3_600_000);
     const distinctSources = new Set(group.map((a) => a.source)).size;
     const importance = Math.max(...group.map((a) => a.summary.weight)) * distinctSources;
-    const figure = [lead, ...group.filter((a) => a !== lead)].flatMap((a) => a.summary.figures)[0];
-    const summary = lead.summary.sentences.find((s) => s !== lead.title) ?? lead.body.split('\n')[0];
+    return { group, lead, score: importance / (1 + ageHours / 24) };
+  });
+  // Only the stories the brief keeps are written out (a window of thousands makes well over a thousand).
+  ranked.sort((a, b) => b.score - a.score || b.lead.publishedAt.localeCompare(a.lead.publishedAt));
+  return ranked.slice(0, options.maxStories ?? 5).map(({ group, lead, score }) => {
+    const others = group.filter((a) => a !== lead);
+    const figure = [lead, ...others].flatMap((a) => a.summary.figures)[0];
     return {
       title: lead.title,
       url: lead.url,
-      summary,
+      summary: lead.summary.sentences.find((s) => s !== lead.title) ?? lead.body.split('\n')[0],
       figure: figure && formatFigure(figure),
-      sources: dedupeLinks([lead, ...group.filter((a) => a !== lead)].map((a) => ({ label: a.source, url: a.url }))),
+      sources: dedupeLinks([lead, ...others].map((a) => ({ label: a.source, url: a.url }))),
       publishedAt: lead.publishedAt,
-      score: importance / (1 + ageHours / 24),
+      score,
       articleIds: group.map((a) => a.id),
     } satisfies Story;
   });
-  return stories.sort((a, b) => b.score - a.score || b.publishedAt.localeCompare(a.publishedAt)).slice(0, options.maxStories ?? 5);
 }
 
 /** The brief as a neutral Message, or null when no story matches (the caller decides whether to say so). */
@@ -90,16 +97,12 @@ function matchesSources(a: ArticleWithSummary, sources?: string[]): boolean {
   });
 }
 
+type Featured = ArticleWithSummary & { storyFeatures: StoryFeatures };
+
 /** Articles that report the same event, grouped (src/briefing/stories.ts); each group's members newest first. */
-function clusterSameStory(articles: ArticleWithSummary[]): ArticleWithSummary[][] {
-  const labels = groupStories(
-    articles.map((a) => ({
-      // Rows stored before signatures existed: their summary sentences stand in for the lead.
-      signature: a.summary.story ?? storySignature(a.title, a.summary.sentences),
-      publishedAt: a.publishedAt,
-    })),
-  );
-  const groups = new Map<number, ArticleWithSummary[]>();
+function clusterSameStory(articles: Featured[]): Featured[][] {
+  const labels = groupStories(articles.map((a) => ({ signature: a.storyFeatures.signature, publishedAt: a.publishedAt })));
+  const groups = new Map<number, Featured[]>();
   articles.forEach((a, i) => {
     const g = groups.get(labels[i]);
     if (g) g.push(a);
@@ -109,18 +112,16 @@ function clusterSameStory(articles: ArticleWithSummary[]): ArticleWithSummary[][
 }
 
 /**
- * The member whose summary sentence says most: the most distinct content words, a
- * stated figure counting extra. Outlets lead with different sentences; a bullet keeps one.
+ * The member whose summary sentence says most (StoryFeatures.informative): the most distinct
+ * content words, a stated figure counting extra. Outlets lead with different sentences; a bullet keeps one.
  */
-function mostInformative(group: ArticleWithSummary[]): ArticleWithSummary {
+function mostInformative(group: Featured[]): Featured {
   let best = group[0];
   let bestScore = -1;
   for (const a of group) {
-    const sentence = a.summary.sentences.find((s) => s !== a.title) ?? '';
-    const score = new Set(terms(sentence)).size + 3 * Math.min(a.summary.figures.length, 1);
-    if (score > bestScore) {
+    if (a.storyFeatures.informative > bestScore) {
       best = a;
-      bestScore = score;
+      bestScore = a.storyFeatures.informative;
     }
   }
   return best;

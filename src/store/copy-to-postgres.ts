@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { BriefbotError } from '../errors.js';
+import { decodeStoryFeatures } from '../briefing/story-features.js';
 import type { Summary } from '../summarize/summary.js';
 import { describePostgresUrl, openPostgresStore } from './postgres/index.js';
 import type { ArticleBatchItem, ArticleInput } from './store.js';
@@ -27,6 +28,17 @@ export interface CopyReport {
 }
 
 type Row = Record<string, unknown>;
+
+/**
+ * A SQLite row's summary as ingest made it: the signature, kept in the `story` column since
+ * migration 2, goes back into it, so PostgreSQL stores the same features (a file not yet
+ * migrated has no column; its signature, if any, is still in summary_json).
+ */
+function storedSummary(r: Row): Summary {
+  const summary = JSON.parse(String(r.summary_json)) as Summary;
+  if (typeof r.story === 'string') summary.story = decodeStoryFeatures(r.story).signature;
+  return summary;
+}
 
 function sqliteCounts(db: Database.Database): TableCounts {
   const out = {} as TableCounts;
@@ -94,7 +106,7 @@ export async function copySqliteToPostgres(
           language: r.language === null ? undefined : String(r.language),
           body: String(r.body),
         },
-        analysis: { sentences: bySentence.get(Number(r.id)) ?? [], summary: JSON.parse(String(r.summary_json)) as Summary },
+        analysis: { sentences: bySentence.get(Number(r.id)) ?? [], summary: storedSummary(r) },
         ingestedAt: String(r.ingested_at),
       }));
       for (const result of await store.articles.addMany(items)) {

@@ -1,3 +1,4 @@
+import type { StoryFeatures } from '../briefing/story-features.js';
 import type { Summary } from '../summarize/summary.js';
 import type { SubscriptionStore, DeliveryLedger, SourceStore, RunCoordinatorStore } from './schedule-types.js';
 
@@ -38,6 +39,8 @@ export type AddResult = { status: 'added'; id: number } | { status: 'duplicate';
 
 export interface ArticleWithSummary extends Article {
   summary: Summary;
+  /** What briefs group and rank it by, as stored at ingest; absent on rows stored before the `story` column (the brief computes them). */
+  storyFeatures?: StoryFeatures;
 }
 
 export interface SentenceRow {

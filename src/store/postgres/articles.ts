@@ -14,7 +14,7 @@ import {
   weighTerms,
   type WeightedTerm,
 } from '../retrieval.js';
-import { toArticle, toArticleWithSummary, type ArticleRow } from '../article-row.js';
+import { summaryColumns, toArticle, toArticleWithSummary, type ArticleRow } from '../article-row.js';
 
 const STATS_TTL_MS = 5_000;
 /** Statements the pair lookups of one question are spread over (connections it holds at once). */
@@ -94,11 +94,12 @@ export class PgArticleStore implements ArticleStore {
       const rows = { article: [] as number[], idx: [] as number[], text: [] as string[], kinds: [] as number[], stems: [] as string[], tokens: [] as number[] };
       for (const { input, analysis, ingestedAt } of items) {
         const hash = contentHash(input.body);
+        const { summaryJson, story } = summaryColumns(input.title, analysis.summary);
         // A duplicate of a stored article, or of one added earlier in this batch or by another process
         // (ON CONFLICT waits for that one to commit), is reported with the article it matched.
         const inserted = await client.query<{ id: string }>(
-          `INSERT INTO articles (title, source, url, published_at, published_at_source, language, body, content_hash, ingested_at, summary_json)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
+          `INSERT INTO articles (title, source, url, published_at, published_at_source, language, body, content_hash, ingested_at, summary_json, story)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id`,
           [
             input.title,
             input.source,
@@ -109,7 +110,8 @@ export class PgArticleStore implements ArticleStore {
             input.body,
             hash,
             ingestedAt ?? new Date().toISOString(),
-            JSON.stringify(analysis.summary),
+            summaryJson,
+            story,
           ],
         );
         if (!inserted.rows[0]) {

@@ -2,7 +2,7 @@ import { countHeadlineWords, HEADLINE_WORDS_ARTICLES } from '../headline-words.j
 import { contentHash, distinctWords, pairsWithin, rarestWithin, RETRIEVAL, scoreCandidates, vocabularyStem, weighTerms } from '../retrieval.js';
 import type Database from 'better-sqlite3';
 import type { AddResult, Article, ArticleAnalysis, ArticleBatchItem, ArticleInput, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
-import { toArticle, toArticleWithSummary, type ArticleRow } from '../article-row.js';
+import { summaryColumns, toArticle, toArticleWithSummary, type ArticleRow } from '../article-row.js';
 
 /** A stemmed term as an FTS5 string literal: user text is always a word, never query syntax. */
 export function ftsTerm(term: string): string {
@@ -27,8 +27,8 @@ export class SqliteArticleStore implements ArticleStore {
       byUrl: db.prepare('SELECT id FROM articles WHERE url = ?'),
       byHash: db.prepare('SELECT id FROM articles WHERE content_hash = ?'),
       insertArticle: db.prepare(
-        `INSERT INTO articles (title, source, url, published_at, published_at_source, language, body, content_hash, ingested_at, summary_json)
-         VALUES (@title, @source, @url, @publishedAt, @publishedAtSource, @language, @body, @hash, @ingestedAt, @summary)`,
+        `INSERT INTO articles (title, source, url, published_at, published_at_source, language, body, content_hash, ingested_at, summary_json, story)
+         VALUES (@title, @source, @url, @publishedAt, @publishedAtSource, @language, @body, @hash, @ingestedAt, @summary, @story)`,
       ),
       insertSentence: db.prepare('INSERT INTO sentences (article_id, idx, text, kinds) VALUES (?, ?, ?, ?)'),
       insertFts: db.prepare('INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)'),
@@ -101,6 +101,7 @@ export class SqliteArticleStore implements ArticleStore {
       const hash = contentHash(input.body);
       const dup = this.stmts.byHash.get(hash) as { id: number } | undefined;
       if (dup) return { status: 'duplicate', id: dup.id, reason: 'body' };
+      const { summaryJson, story } = summaryColumns(input.title, analysis.summary);
       const info = this.stmts.insertArticle.run({
         title: input.title,
         source: input.source,
@@ -111,7 +112,8 @@ export class SqliteArticleStore implements ArticleStore {
         body: input.body,
         hash,
         ingestedAt,
-        summary: JSON.stringify(analysis.summary),
+        summary: summaryJson,
+        story,
       });
       const id = Number(info.lastInsertRowid);
       analysis.sentences.forEach((s, i) => {
