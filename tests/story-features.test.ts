@@ -233,5 +233,17 @@ await describePostgres('story features (PostgreSQL)', () => {
     await copySqliteToPostgres(sqlite.location, postgres.location);
     const stored = async (p: Place) => (await p.sql('SELECT url, story FROM articles ORDER BY url')).map((r) => [r.url, r.story]);
     expect(await stored(postgres)).toEqual(await stored(sqlite));
+
+    // A file from before the column (the copy reads it as it is): NULL in PostgreSQL too, and the same brief.
+    await sqlite.sql('ALTER TABLE articles DROP COLUMN story');
+    const older = await postgresPlace();
+    places.push(older);
+    await copySqliteToPostgres(sqlite.location, older.location);
+    expect((await stored(older)).map(([, story]) => story)).toEqual([null, null, null, null, null]);
+    await sqlite.sql('DELETE FROM schema_migrations WHERE version = 2');
+    const [a, b] = [await sqlite.open(), await older.open()];
+    opened.push(a, b);
+    const week = { since: new Date('2026-11-22T00:00:00Z'), until: now };
+    expect(await buildBrief(b, week)).toEqual(await buildBrief(a, week));
   });
 });
