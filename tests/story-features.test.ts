@@ -147,7 +147,7 @@ function storyFeaturesContract(place: () => Promise<Place>): void {
     expect(rows.map((r) => r.title)).toEqual(ARTICLES.map((a) => a.title));
     expect(rows.map((r) => r.story)).toEqual(ARTICLES.map((a) => encodeStoryFeatures(storyFeatures(a.title, analyseArticle(a).summary))));
     // The stored text itself, so a change of encoding is a decision, not an accident.
-    expect(rows[3].story).toBe('8\nelect call march presid ruto call elect march parliament dissolv fridai opposit welcom date\nruto');
+    expect(rows[3].story).toBe('8 2\nelect call march presid ruto call elect march parliament dissolv fridai opposit welcom date\nruto');
     expect(rows.map((r) => JSON.parse(String(r.summary_json)).story)).toEqual([undefined, undefined, undefined, undefined]);
     const read = await store.articles.inWindow(day.since, day.until);
     expect(read.map((a) => a.storyFeatures)).toEqual(read.map((a) => decodeStoryFeatures(String(rows.find((r) => r.title === a.title)!.story))));
@@ -161,12 +161,13 @@ function storyFeaturesContract(place: () => Promise<Place>): void {
       { title: 'Coffee exports rise', sources: ['Wire A'] },
       { title: 'Elections called for March', sources: ['Wire C'] },
     ]);
-    // Give the coffee story the election's stored features: only a brief that reads the column groups them.
+    // Give the coffee story the election's stored features: only a brief that reads the column groups them
     const [vote] = await p.sql('SELECT story FROM articles WHERE title = ?', [VOTE.title]);
     await p.sql('UPDATE articles SET story = ? WHERE title = ?', [vote.story, COFFEE.title]);
+    // (and ranks them by the weight it copied too: the election's, below the coffee story's own).
     expect(stories((await buildBrief(store, day))?.blocks)).toEqual([
-      { title: 'Coffee exports rise', sources: ['Wire A', 'Wire C'] },
       { title: 'Mombasa port reopens as strike ends', sources: ['Wire B', 'Wire A'] },
+      { title: 'Coffee exports rise', sources: ['Wire A', 'Wire C'] },
     ]);
   });
 
@@ -206,10 +207,10 @@ describe('story features (SQLite)', () => {
 
   it('encode and decode are exact for terms and names with numbers, apostrophes and accents, and for empty lists', () => {
     const cases: StoryFeatures[] = [
-      { informative: 12, signature: { terms: ['1,000', '5.7', 'o’brien', 'zürich', 'ringgit', 'ringgit'], names: ['kuala', 'lumpur', 'o’brien', 'são'] } },
-      { informative: 0, signature: { terms: [], names: [] } },
-      { informative: 3, signature: { terms: ['port'], names: [] } },
-      { informative: 1, signature: { terms: [], names: ['afc'] } },
+      { informative: 12, weight: 2.584962500721156, signature: { terms: ['1,000', '5.7', 'o’brien', 'zürich', 'ringgit', 'ringgit'], names: ['kuala', 'lumpur', 'o’brien', 'são'] } },
+      { informative: 0, weight: 1, signature: { terms: [], names: [] } },
+      { informative: 3, weight: 0.1 + 0.2, signature: { terms: ['port'], names: [] } },
+      { informative: 1, weight: 1e-7, signature: { terms: [], names: ['afc'] } },
     ];
     for (const f of cases) expect(decodeStoryFeatures(encodeStoryFeatures(f))).toEqual(f);
     const input: ArticleInput = { ...base, title: 'Anwar’s Kenya visit: 5.7 billion ringgit deal', source: 'Wire', publishedAt: '2026-11-29T09:00:00Z', body: 'NAIROBI — Malaysia’s Anwar Ibrahim and Kenya’s William Ruto signed deals worth 5.7 billion ringgit ($1.37 billion) on Monday.\nSão Paulo-based traders said the pact mattered.' };

@@ -1,8 +1,7 @@
 import { message, type Block, type Link, type Message } from '../messages/message.js';
-import type { ArticleWithSummary, Store } from '../store/store.js';
+import type { Store, StoryCandidate } from '../store/store.js';
 import { formatFigure } from '../summarize/summary.js';
 import { words } from '../nlp/tokens.js';
-import { storyFeatures, type StoryFeatures } from './story-features.js';
 import { groupStories } from './stories.js';
 
 export interface BriefOptions {
@@ -30,35 +29,40 @@ export interface Story {
 /** Stories for a window, deduplicated across sources and ordered by importance and recency. */
 export async function selectStories(store: Store, options: BriefOptions): Promise<Story[]> {
   // Topics are matched in the store, on the stems its sentence index holds: only matching rows are read.
+  // Grouping and ranking read each article's story features as stored at ingest, without body or summary.
   const topics = (options.topics ?? []).map((t) => words(t)).filter((t) => t.length > 0);
-  const window = topics.length ? await store.articles.inWindowAbout(options.since, options.until, topics) : await store.articles.inWindow(options.since, options.until);
-  // Features stored at ingest; rows stored before the store kept them get them computed here.
-  const articles = window.filter((a) => matchesSources(a, options.sources));
-  for (const a of articles) a.storyFeatures ??= storyFeatures(a.title, a.summary);
-  const clusters = clusterSameStory(articles as Featured[]);
+  const window = await store.articles.storyCandidates(options.since, options.until, topics.length ? topics : undefined);
+  const clusters = clusterSameStory(window.filter((a) => matchesSources(a, options.sources)));
   const until = options.until.getTime();
   const ranked = clusters.map((group) => {
     const lead = mostInformative(group);
     const ageHours = Math.max(0, (until - Date.parse(lead.publishedAt)) / 3_600_000);
     const distinctSources = new Set(group.map((a) => a.source)).size;
-    const importance = Math.max(...group.map((a) => a.summary.weight)) * distinctSources;
+    const importance = Math.max(...group.map((a) => a.storyFeatures.weight)) * distinctSources;
     return { group, lead, score: importance / (1 + ageHours / 24) };
   });
-  // Only the stories the brief keeps are written out (a window of thousands makes well over a thousand).
   ranked.sort((a, b) => b.score - a.score || b.lead.publishedAt.localeCompare(a.lead.publishedAt));
-  return ranked.slice(0, options.maxStories ?? 5).map(({ group, lead, score }) => {
-    const others = group.filter((a) => a !== lead);
+  const kept = ranked.slice(0, options.maxStories ?? 5);
+  // Summaries and bodies only for the stories the brief keeps (a window of thousands makes well over a thousand).
+  const full = new Map((await store.articles.withSummaries(kept.flatMap((r) => r.group.map((a) => a.id)))).map((a) => [a.id, a]));
+  return kept.flatMap(({ group, lead: leadCandidate, score }) => {
+    const lead = full.get(leadCandidate.id);
+    // An article gone between the two reads: its story is left out rather than told from half its sources.
+    if (!lead) return [];
+    const others = group.filter((a) => a !== leadCandidate).flatMap((a) => full.get(a.id) ?? []);
     const figure = [lead, ...others].flatMap((a) => a.summary.figures)[0];
-    return {
-      title: lead.title,
-      url: lead.url,
-      summary: lead.summary.sentences.find((s) => s !== lead.title) ?? lead.body.split('\n')[0],
-      figure: figure && formatFigure(figure),
-      sources: dedupeLinks([lead, ...others].map((a) => ({ label: a.source, url: a.url }))),
-      publishedAt: lead.publishedAt,
-      score,
-      articleIds: group.map((a) => a.id),
-    } satisfies Story;
+    return [
+      {
+        title: lead.title,
+        url: lead.url,
+        summary: lead.summary.sentences.find((s) => s !== lead.title) ?? lead.body.split('\n')[0],
+        figure: figure && formatFigure(figure),
+        sources: dedupeLinks([lead, ...others].map((a) => ({ label: a.source, url: a.url }))),
+        publishedAt: lead.publishedAt,
+        score,
+        articleIds: group.map((a) => a.id),
+      } satisfies Story,
+    ];
   });
 }
 
@@ -88,7 +92,7 @@ export function describeWindow(options: Pick<BriefOptions, 'since' | 'until' | '
   return `${when}${options.topics?.length ? ` about ${options.topics.join(', ')}` : ''}`;
 }
 
-function matchesSources(a: ArticleWithSummary, sources?: string[]): boolean {
+function matchesSources(a: Pick<StoryCandidate, 'source' | 'url'>, sources?: string[]): boolean {
   if (!sources || sources.length === 0) return true;
   const host = a.url && /^https?:/.test(a.url) ? new URL(a.url).hostname.replace(/^www\./, '') : '';
   return sources.some((s) => {
@@ -97,12 +101,10 @@ function matchesSources(a: ArticleWithSummary, sources?: string[]): boolean {
   });
 }
 
-type Featured = ArticleWithSummary & { storyFeatures: StoryFeatures };
-
 /** Articles that report the same event, grouped (src/briefing/stories.ts); each group's members newest first. */
-function clusterSameStory(articles: Featured[]): Featured[][] {
+function clusterSameStory(articles: StoryCandidate[]): StoryCandidate[][] {
   const labels = groupStories(articles.map((a) => ({ signature: a.storyFeatures.signature, publishedAt: a.publishedAt })));
-  const groups = new Map<number, Featured[]>();
+  const groups = new Map<number, StoryCandidate[]>();
   articles.forEach((a, i) => {
     const g = groups.get(labels[i]);
     if (g) g.push(a);
@@ -115,7 +117,7 @@ function clusterSameStory(articles: Featured[]): Featured[][] {
  * The member whose summary sentence says most (StoryFeatures.informative): the most distinct
  * content words, a stated figure counting extra. Outlets lead with different sentences; a bullet keeps one.
  */
-function mostInformative(group: Featured[]): Featured {
+function mostInformative(group: StoryCandidate[]): StoryCandidate {
   let best = group[0];
   let bestScore = -1;
   for (const a of group) {

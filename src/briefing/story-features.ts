@@ -13,6 +13,8 @@ export interface StoryFeatures {
   signature: StorySignature;
   /** Distinct content words of the summary's first sentence that is not the headline, plus 3 when it states a figure. */
   informative: number;
+  /** The summary's importance weight (Summary.weight). */
+  weight: number;
 }
 
 /**
@@ -25,21 +27,27 @@ export function storyFeatures(title: string, summary: Summary): StoryFeatures {
   return {
     signature: summary.story ?? storySignature(title, summary.sentences),
     informative: new Set(terms(sentence)).size + 3 * Math.min(summary.figures.length, 1),
+    weight: summary.weight,
   };
 }
 
 // Terms and names hold no whitespace (src/nlp/tokens.ts words, the capitalised-word patterns of
 // stories.ts), so a line of space-separated words each is exact and splits back without a JSON parse.
 
-/** The column's text: the informative count, the terms, the names, one line each. */
+/** The column's text: the informative count and the weight (as JavaScript prints it, so it reads back exactly), the terms, the names, one line each. */
 export function encodeStoryFeatures(f: StoryFeatures): string {
-  return `${f.informative}\n${f.signature.terms.join(' ')}\n${f.signature.names.join(' ')}`;
+  return `${f.informative} ${f.weight}\n${f.signature.terms.join(' ')}\n${f.signature.names.join(' ')}`;
 }
 
 export function decodeStoryFeatures(text: string): StoryFeatures {
   const a = text.indexOf('\n');
   const b = text.indexOf('\n', a + 1);
-  return { informative: Number(text.slice(0, a)), signature: { terms: wordsOf(text.slice(a + 1, b)), names: wordsOf(text.slice(b + 1)) } };
+  const space = text.indexOf(' ');
+  return {
+    informative: Number(text.slice(0, space)),
+    weight: Number(text.slice(space + 1, a)),
+    signature: { terms: wordsOf(text.slice(a + 1, b)), names: wordsOf(text.slice(b + 1)) },
+  };
 }
 
 function wordsOf(line: string): string[] {

@@ -1,6 +1,6 @@
 import { decodeStoryFeatures, encodeStoryFeatures, storyFeatures, summaryWithoutStory } from '../briefing/story-features.js';
 import type { Summary } from '../summarize/summary.js';
-import type { Article, ArticleWithSummary } from './store.js';
+import type { Article, ArticleWithSummary, StoryCandidate } from './store.js';
 
 /** An `articles` row as both stores return it (PostgreSQL hands a bigint id back as a string). */
 export interface ArticleRow {
@@ -36,6 +36,23 @@ export function toArticleWithSummary(r: ArticleRow): ArticleWithSummary {
   const article: ArticleWithSummary = { ...toArticle(r), summary: JSON.parse(r.summary_json) };
   if (r.story !== null && r.story !== undefined) article.storyFeatures = decodeStoryFeatures(r.story);
   return article;
+}
+
+/** The columns storyCandidates reads: summary_json only where the story column is still NULL. */
+export const CANDIDATE_COLUMNS = 'id, title, source, url, published_at, story, CASE WHEN story IS NULL THEN summary_json END AS summary_json';
+
+export type CandidateRow = Pick<ArticleRow, 'id' | 'title' | 'source' | 'url' | 'published_at' | 'story'> & { summary_json: string | null };
+
+export function toStoryCandidate(r: CandidateRow): StoryCandidate {
+  return {
+    id: Number(r.id),
+    title: r.title,
+    source: r.source,
+    url: r.url ?? undefined,
+    publishedAt: r.published_at,
+    // Rows stored before the column: from the summary, as briefs always did.
+    storyFeatures: r.story !== null ? decodeStoryFeatures(r.story) : storyFeatures(r.title, JSON.parse(r.summary_json!) as Summary),
+  };
 }
 
 /**

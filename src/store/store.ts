@@ -43,6 +43,20 @@ export interface ArticleWithSummary extends Article {
   storyFeatures?: StoryFeatures;
 }
 
+/**
+ * An article as a brief groups and ranks it: what the story column holds, without the body
+ * or the summary's text (read afterwards for the few stories a brief keeps, withSummaries).
+ */
+export interface StoryCandidate {
+  id: number;
+  title: string;
+  source: string;
+  url?: string;
+  publishedAt: string;
+  /** As stored at ingest; computed from the summary for rows stored before the story column. */
+  storyFeatures: StoryFeatures;
+}
+
 export interface SentenceRow {
   articleId: number;
   index: number;
@@ -77,6 +91,14 @@ export interface ArticleStore {
    * "election"). Filtering happens in the store: nothing outside the matches is read.
    */
   inWindowAbout(since: Date, until: Date, topics: string[][], limit?: number): Promise<ArticleWithSummary[]>;
+  /**
+   * The window's articles as briefs group and rank them (newest first, then highest id), all
+   * of them or, given topics, those inWindowAbout finds: the story column and a few short
+   * fields per row, so a brief over thousands of articles reads no body and parses no summary.
+   */
+  storyCandidates(since: Date, until: Date, topics?: string[][], limit?: number): Promise<StoryCandidate[]>;
+  /** Articles with their summaries by id, the ids that exist, newest first. */
+  withSummaries(ids: number[]): Promise<ArticleWithSummary[]>;
   /** Sentences of an article in order. */
   sentences(articleId: number): Promise<SentenceRow[]>;
   /** Articles with their sentences in order, by id, for the ids that exist: one round trip for many on a networked store. */

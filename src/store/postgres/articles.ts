@@ -1,6 +1,6 @@
 import { countHeadlineWords, HEADLINE_WORDS_ARTICLES } from '../headline-words.js';
 import type pg from 'pg';
-import type { AddResult, Article, ArticleBatchItem, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
+import type { AddResult, Article, ArticleBatchItem, ArticleStore, ArticleWithSummary, SentenceRow, StoryCandidate } from '../store.js';
 import {
   bm25,
   contentHash,
@@ -14,7 +14,7 @@ import {
   weighTerms,
   type WeightedTerm,
 } from '../retrieval.js';
-import { summaryColumns, toArticle, toArticleWithSummary, type ArticleRow } from '../article-row.js';
+import { CANDIDATE_COLUMNS, summaryColumns, toArticle, toArticleWithSummary, toStoryCandidate, type ArticleRow, type CandidateRow } from '../article-row.js';
 
 const STATS_TTL_MS = 5_000;
 /** Statements the pair lookups of one question are spread over (connections it holds at once). */
@@ -42,6 +42,23 @@ function tsQuery(words: string[], op: '||' | '&&', params: unknown[]): string | 
     parts.push(`phraseto_tsquery('simple', $${params.length})`);
   }
   return parts.length ? `(${parts.join(` ${op} `)})` : undefined;
+}
+
+/**
+ * The condition for the window's articles about any of the topics: a topic is every word in
+ * some sentence of the article (headline included), each an index-stem phrase. undefined when
+ * no topic can match.
+ */
+function aboutQuery(since: Date, until: Date, topics: string[][]): { where: string; params: unknown[] } | undefined {
+  const params: unknown[] = [since.toISOString(), until.toISOString()];
+  const conditions = topics.flatMap((topic) => {
+    const words = [...new Set(topic.map((w) => w.toLowerCase()))];
+    const parts = words.map((w) => tsQuery([w], '||', params));
+    if (parts.length === 0 || parts.some((q) => q === undefined)) return [];
+    return [`(${parts.map((q) => `EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.id AND s.tsv @@ ${q})`).join(' AND ')})`];
+  });
+  if (conditions.length === 0) return undefined;
+  return { where: `a.published_at >= $1 AND a.published_at < $2 AND (${conditions.join(' OR ')})`, params };
 }
 
 /** Occurrences of the phrase `phrase` (stems) in the stem list of a sentence. */
@@ -209,20 +226,30 @@ export class PgArticleStore implements ArticleStore {
   }
 
   async inWindowAbout(since: Date, until: Date, topics: string[][], limit = 10_000): Promise<ArticleWithSummary[]> {
-    const params: unknown[] = [since.toISOString(), until.toISOString()];
-    // A topic: every word in some sentence of the article (headline included), each an index-stem phrase.
-    const conditions = topics.flatMap((topic) => {
-      const words = [...new Set(topic.map((w) => w.toLowerCase()))];
-      const parts = words.map((w) => tsQuery([w], '||', params));
-      if (parts.length === 0 || parts.some((q) => q === undefined)) return [];
-      return [`(${parts.map((q) => `EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.id AND s.tsv @@ ${q})`).join(' AND ')})`];
-    });
-    if (conditions.length === 0) return [];
-    params.push(limit);
+    const about = aboutQuery(since, until, topics);
+    if (!about) return [];
+    about.params.push(limit);
     const r = await this.pool.query<ArticleRow>(
-      `SELECT a.* FROM articles a WHERE a.published_at >= $1 AND a.published_at < $2 AND (${conditions.join(' OR ')}) ORDER BY a.published_at DESC LIMIT $${params.length}`,
-      params,
+      `SELECT a.* FROM articles a WHERE ${about.where} ORDER BY a.published_at DESC LIMIT $${about.params.length}`,
+      about.params,
     );
+    return r.rows.map((row) => toArticleWithSummary(row));
+  }
+
+  async storyCandidates(since: Date, until: Date, topics?: string[][], limit = 10_000): Promise<StoryCandidate[]> {
+    const about = topics ? aboutQuery(since, until, topics) : { where: 'a.published_at >= $1 AND a.published_at < $2', params: [since.toISOString(), until.toISOString()] };
+    if (!about) return [];
+    about.params.push(limit);
+    const r = await this.pool.query<CandidateRow>(
+      `SELECT ${CANDIDATE_COLUMNS} FROM articles a WHERE ${about.where} ORDER BY a.published_at DESC, a.id DESC LIMIT $${about.params.length}`,
+      about.params,
+    );
+    return r.rows.map(toStoryCandidate);
+  }
+
+  async withSummaries(ids: number[]): Promise<ArticleWithSummary[]> {
+    if (ids.length === 0) return [];
+    const r = await this.pool.query<ArticleRow>('SELECT * FROM articles WHERE id = ANY($1::bigint[]) ORDER BY published_at DESC', [ids]);
     return r.rows.map((row) => toArticleWithSummary(row));
   }
 
