@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { analyseArticle } from '../src/articles/analyse.js';
 import { openPostgresStore } from '../src/store/postgres/index.js';
 import { PG_CONVERSATION_MIGRATIONS } from '../src/store/postgres/conversations.js';
+import { PG_SHARE_MIGRATIONS } from '../src/store/postgres/shares.js';
 import { PG_MIGRATIONS } from '../src/store/postgres/schema.js';
 import { RETRIEVAL } from '../src/store/retrieval.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
@@ -141,7 +142,11 @@ function storeContract(place: () => Promise<Place>): void {
       await store.articles.addMany([1, 2, 3].map((i) => item(article(i, `Story number ${i} says the harvest was ${i} times larger than expected this year.`))));
       const found = await store.articles.inWindow(new Date('2026-01-11T00:00:00Z'), new Date('2026-01-13T08:00:00Z'));
       expect(found.map((a) => a.title)).toEqual(['Story 2', 'Story 1']);
-      expect(found[0].summary).toEqual(analyseArticle(article(2, found[0].body)).summary);
+      const { summary } = analyseArticle(article(2, found[0].body));
+      // The signature is stored in the story column with the informative count, not in the summary.
+      expect(found[0].summary).toEqual({ ...summary, story: undefined });
+      expect(Object.keys(found[0].summary)).not.toContain('story');
+      expect(found[0].storyFeatures).toEqual({ informative: 8, weight: summary.weight, signature: { terms: ['stori', '2', 'stori', 'number', '2', 'harvest', '2', 'time', 'larger', 'expect', 'year'], names: [] } });
       expect((await store.articles.inWindow(new Date(0), new Date('2100-01-01'), 1)).map((a) => a.title)).toEqual(['Story 3']);
     });
 
@@ -183,6 +188,34 @@ function storeContract(place: () => Promise<Place>): void {
       expect(await titles([])).toEqual([]);
       const [port] = await store.articles.inWindowAbout(since, until, [['strike']], 1);
       expect(port.summary.sentences).toEqual(['Dock workers went back to work on Monday.']);
+    });
+
+    it('gives briefs the window\'s story candidates (all, or about the topics) and the kept ones\' summaries by id', async () => {
+      const { store } = await fresh();
+      const at = (title: string, body: string, publishedAt: string, n: number) => ({ ...article(n, body), title, publishedAt });
+      await store.articles.addMany([
+        item(at('Elections called', 'The prime minister called early elections for March.', '2026-11-20T10:00:00.000Z', 1)),
+        item(at('Coffee exports rise', 'Coffee exports rose 12% as dock workers ended their strike.', '2026-11-20T11:00:00.000Z', 2)),
+        item(at('Port strike ends', 'Dock workers went back to work on Monday.', '2026-11-20T12:00:00.000Z', 3)),
+        item(at('Old election story', 'An election was held long ago.', '2026-10-01T10:00:00.000Z', 4)),
+      ]);
+      const since = new Date('2026-11-20T00:00:00Z');
+      const until = new Date('2026-11-21T00:00:00Z');
+      const window = await store.articles.inWindow(since, until);
+      const asCandidate = (a: (typeof window)[number]) => ({ id: a.id, title: a.title, source: a.source, url: a.url, publishedAt: a.publishedAt, storyFeatures: a.storyFeatures });
+      expect(await store.articles.storyCandidates(since, until)).toEqual(window.map(asCandidate));
+      expect((await store.articles.storyCandidates(since, until)).map((c) => [c.title, c.storyFeatures.informative, c.storyFeatures.signature.names])).toEqual([
+        ['Port strike ends', 6, []],
+        ['Coffee exports rise', 11, []],
+        ['Elections called', 6, []],
+      ]);
+      expect(await store.articles.storyCandidates(since, until, [['strikes']])).toEqual(window.filter((a) => a.title !== 'Elections called').map(asCandidate));
+      expect(await store.articles.storyCandidates(since, until, [['coffee', 'election']])).toEqual([]);
+      expect(await store.articles.storyCandidates(since, until, [])).toEqual([]);
+      expect((await store.articles.storyCandidates(since, until, undefined, 1)).map((c) => c.title)).toEqual(['Port strike ends']);
+      const [port, coffee] = window;
+      expect(await store.articles.withSummaries([coffee.id, port.id + 1000, port.id])).toEqual([port, coffee]);
+      expect(await store.articles.withSummaries([])).toEqual([]);
     });
 
     it('counts the sentences holding each word, by stem, and keeps ids as given', async () => {
@@ -529,6 +562,37 @@ function storeContract(place: () => Promise<Place>): void {
     });
   });
 
+  describe('shares', () => {
+    it('keeps an offer until it expires, across connections; one caller marks it shared; keeping one drops the expired', async () => {
+      const { store: a, another } = await fresh();
+      const b = await another();
+      const t0 = new Date('2026-03-01T08:00:00Z');
+      const hours = (n: number) => new Date(t0.getTime() + n * 3600_000);
+      await a.shares.put('k1', '{"text":"one"}', t0, hours(24));
+      await a.shares.put('k2', '{"text":"two"}', hours(1), hours(25));
+      expect(await b.shares.get('k1', hours(23))).toEqual({ payload: '{"text":"one"}' });
+      expect(await b.shares.get('unknown', t0)).toBeUndefined();
+      // Presses reaching two processes at once: one of them may post.
+      const marks = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).shares.markShared('k1', hours(2))));
+      expect(marks.filter(Boolean)).toHaveLength(1);
+      expect(await a.shares.get('k1', hours(3))).toEqual({ payload: '{"text":"one"}', sharedAt: hours(2).toISOString() });
+      expect(await a.shares.markShared('k1', hours(3))).toBe(false);
+      // A failed post gives it back.
+      await b.shares.unmarkShared('k1');
+      expect(await a.shares.get('k1', hours(3))).toEqual({ payload: '{"text":"one"}' });
+      // Expired: neither read nor marked, though still stored (an earlier clock still reads it)…
+      expect(await a.shares.get('k1', hours(24))).toBeUndefined();
+      expect(await b.shares.markShared('k1', hours(24))).toBe(false);
+      expect(await b.shares.get('k1', hours(3))).toEqual({ payload: '{"text":"one"}' });
+      expect(await b.shares.markShared('unknown', t0)).toBe(false);
+      // …until the next offer is kept: the expired one goes, the live one stays.
+      await b.shares.put('k3', '{"text":"three"}', hours(24.5), hours(48.5));
+      expect(await a.shares.get('k1', hours(3))).toBeUndefined();
+      expect(await a.shares.get('k2', hours(3))).toEqual({ payload: '{"text":"two"}' });
+      expect(await a.shares.get('k3', hours(25))).toEqual({ payload: '{"text":"three"}' });
+    });
+  });
+
   describe('migrations and lifecycle', () => {
     it('re-opening keeps the data and applies nothing twice; ping answers until closed', async () => {
       const { store, place: p } = await fresh();
@@ -563,7 +627,7 @@ await describePostgres('store contract: PostgreSQL', () => {
     await client.connect();
     try {
       const versions = (await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
-      expect(versions).toEqual([...PG_MIGRATIONS, ...PG_CONVERSATION_MIGRATIONS].map((m) => m.version).sort((a, b) => a - b));
+      expect(versions).toEqual([...PG_MIGRATIONS, ...PG_CONVERSATION_MIGRATIONS, ...PG_SHARE_MIGRATIONS].map((m) => m.version).sort((a, b) => a - b));
     } finally {
       await client.end();
     }

@@ -1,3 +1,4 @@
+import type { StoryFeatures } from '../briefing/story-features.js';
 import type { Summary } from '../summarize/summary.js';
 import type { SubscriptionStore, DeliveryLedger, SourceStore, RunCoordinatorStore } from './schedule-types.js';
 
@@ -38,6 +39,22 @@ export type AddResult = { status: 'added'; id: number } | { status: 'duplicate';
 
 export interface ArticleWithSummary extends Article {
   summary: Summary;
+  /** What briefs group and rank it by, as stored at ingest; absent on rows stored before the `story` column (the brief computes them). */
+  storyFeatures?: StoryFeatures;
+}
+
+/**
+ * An article as a brief groups and ranks it: what the story column holds, without the body
+ * or the summary's text (read afterwards for the few stories a brief keeps, withSummaries).
+ */
+export interface StoryCandidate {
+  id: number;
+  title: string;
+  source: string;
+  url?: string;
+  publishedAt: string;
+  /** As stored at ingest; computed from the summary for rows stored before the story column. */
+  storyFeatures: StoryFeatures;
 }
 
 export interface SentenceRow {
@@ -74,6 +91,14 @@ export interface ArticleStore {
    * "election"). Filtering happens in the store: nothing outside the matches is read.
    */
   inWindowAbout(since: Date, until: Date, topics: string[][], limit?: number): Promise<ArticleWithSummary[]>;
+  /**
+   * The window's articles as briefs group and rank them (newest first, then highest id), all
+   * of them or, given topics, those inWindowAbout finds: the story column and a few short
+   * fields per row, so a brief over thousands of articles reads no body and parses no summary.
+   */
+  storyCandidates(since: Date, until: Date, topics?: string[][], limit?: number): Promise<StoryCandidate[]>;
+  /** Articles with their summaries by id, the ids that exist, newest first. */
+  withSummaries(ids: number[]): Promise<ArticleWithSummary[]>;
   /** Sentences of an article in order. */
   sentences(articleId: number): Promise<SentenceRow[]>;
   /** Articles with their sentences in order, by id, for the ids that exist: one round trip for many on a networked store. */
@@ -106,9 +131,25 @@ export interface ConversationStore {
   forget(before: Date): Promise<void>;
 }
 
+/**
+ * Answers offered with a "Share to channel" button, kept until they expire, so the click is
+ * handled by whichever process it reaches. The payload is opaque to the store.
+ */
+export interface ShareStore {
+  /** Keeps `payload` under `key` until `expiresAt`; entries expired at `now` are dropped on the way (nothing else sweeps them). */
+  put(key: string, payload: string, now: Date, expiresAt: Date): Promise<void>;
+  /** The entry under `key`, unless it is unknown or has expired at `now`; `sharedAt` once someone has shared it. */
+  get(key: string, now: Date): Promise<{ payload: string; sharedAt?: string } | undefined>;
+  /** Marks the entry shared at `now`: true for exactly one caller across all connections; false when already shared, expired or unknown. */
+  markShared(key: string, now: Date): Promise<boolean>;
+  /** Undoes markShared (the post failed), so it can be shared again. */
+  unmarkShared(key: string): Promise<void>;
+}
+
 export interface Store {
   readonly articles: ArticleStore;
   readonly conversations: ConversationStore;
+  readonly shares: ShareStore;
   readonly subscriptions: SubscriptionStore;
   readonly deliveries: DeliveryLedger;
   readonly sources: SourceStore;
