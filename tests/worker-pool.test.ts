@@ -4,8 +4,9 @@ import { registerWorkerMetrics } from '../src/workers/metrics.js';
 import { createWorkers, type Workers } from '../src/workers/workers.js';
 
 /**
- * Each worker reports its V8 heap with every task's reply, so the bot's /metrics can say
- * which thread holds the memory without sending a worker anything to ask.
+ * The pool: each worker reports its V8 heap with every task's reply, so the bot's /metrics can say
+ * which thread holds the memory without sending a worker anything to ask; warm() starts
+ * every thread before the first burst of questions.
  */
 let workers: Workers;
 
@@ -40,5 +41,22 @@ describe('worker memory', () => {
       ['0', 'used', m.heap!.used],
       ['0', 'external', m.heap!.external],
     ]);
+  });
+});
+
+describe('warm-up', () => {
+  it('starts every thread without a task, one after another', async () => {
+    const pool = createWorkers({ size: 2 });
+    try {
+      expect(pool.pool.threadIds).toEqual([]);
+      pool.pool.warm();
+      expect(pool.pool.threadIds.length).toBe(1);
+      // The second starts once the first has loaded its code: wait for it by the pool's own count.
+      while (pool.pool.threadIds.length < 2) await new Promise((r) => setTimeout(r, 20));
+      expect(pool.pool.threadIds.length).toBe(2);
+      expect([pool.pool.running, pool.pool.queued]).toEqual([0, 0]);
+    } finally {
+      await pool.close();
+    }
   });
 });
