@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ingestInputs, storeArticle } from '../src/articles/ingest.js';
 import { ask } from '../src/ask/answer.js';
@@ -40,7 +41,8 @@ beforeAll(async () => {
       url: `https://wire.example/harvest-${i}`,
       publishedAt: `2026-03-0${i}T06:00:00.000Z`,
       publishedAtSource: 'feed',
-      body: `The wheat harvest in region ${i} came in ${10 * i}% above forecasts, the ministry said.\nPrices fell for a third week.`,
+      // The second carries the characters COPY's text format escapes (backslash, tab, carriage return).
+      body: `The wheat harvest in region ${i} came in ${10 * i}% above forecasts, the ministry said.\nPrices fell for a third week.${i === 2 ? '\r\nSee table\t2 in C:\\reports\\wheat.' : ''}`,
     });
   }
   await s.subscriptions.add({ brief: 'morning', target: 'slack:C1', subscribedBy: 'slack:U1', now: t0 });
@@ -56,6 +58,9 @@ beforeAll(async () => {
   await s.deliveries.claim({ brief: 'morning', slot, target: 'discord:2' }, 'A', t0, 60_000, { late: true });
   await s.deliveries.fail({ brief: 'morning', slot, target: 'discord:2' }, 'missing_access', true, t0);
   await s.coordination.heartbeat('scheduler-A', t0);
+  // A follow-up thread about the second harvest report: it must point at that article on the other side too.
+  const harvest2 = (await s.articles.inWindow(new Date('2026-03-02T00:00:00Z'), new Date('2026-03-03T00:00:00Z')))[0];
+  await s.conversations.remember('slack:C1:1700000000.000100', harvest2.id, t0);
   await s.close();
 });
 
@@ -83,6 +88,7 @@ await describePostgres('briefbot migrate --to postgres://…', () => {
       'brief runs                 1                  0      1',
       'deliveries                 2                  0      2',
       'scheduler heartbeats       1                  0      1',
+      'conversations              1                  0      1',
     ];
     expect(first.stdout.trimEnd().split('\n')).toEqual([`copied ${sqlitePath} to PostgreSQL at ${db.url.replace(/^postgres:\/\/[^@]*@/, '')}`, ...table, 'articles: 3 copied, 0 already there']);
 
@@ -103,11 +109,33 @@ await describePostgres('briefbot migrate --to postgres://…', () => {
       for (const q of ['trade figure?', 'How much above forecasts was the wheat harvest in region 2?']) {
         const [a, b] = [await ask(sqlite, q, { now: t0 }), await ask(postgres, q, { now: t0 })];
         expect(b.answer?.sentence).toBe(a.answer?.sentence);
-        expect(b.answer?.article).toEqual({ ...a.answer!.article, id: expect.any(Number) });
+        expect(b.answer?.article).toEqual(a.answer!.article);
       }
+      // The sentences' indexes and foreign key, dropped for the load, are back as the migrations make them.
+      const fresh = await createTestDatabase();
+      try {
+        await (await openPostgresStore(fresh.url)).close();
+        const shape = async (url: string) => {
+          const c = new pg.Client({ connectionString: url });
+          await c.connect();
+          try {
+            const ix = await c.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'sentences' ORDER BY indexname");
+            const fk = await c.query("SELECT conname, pg_get_constraintdef(oid) AS def, convalidated FROM pg_constraint WHERE conrelid = 'sentences'::regclass ORDER BY conname");
+            return [ix.rows, fk.rows];
+          } finally {
+            await c.end();
+          }
+        };
+        expect(await shape(db.url)).toEqual(await shape(fresh.url));
+      } finally {
+        await fresh.drop();
+      }
+      // Into an empty database the rows keep their ids: sentence ids break ties in ranking, so both stores rank alike.
       const [sa, pa] = [await sqlite.articles.inWindow(new Date(0), new Date('2100-01-01')), await postgres.articles.inWindow(new Date(0), new Date('2100-01-01'))];
-      expect(pa.map(({ id: _, ...rest }) => rest)).toEqual(sa.map(({ id: _, ...rest }) => rest));
-      expect(await postgres.articles.sentences(pa[0].id)).toEqual((await sqlite.articles.sentences(sa[0].id)).map((s) => ({ ...s, articleId: pa[0].id })));
+      expect(pa).toEqual(sa);
+      for (const a of sa) expect(await postgres.articles.sentences(a.id)).toEqual(await sqlite.articles.sentences(a.id));
+      expect(await postgres.conversations.lastArticle('slack:C1:1700000000.000100', t0)).toBe(await sqlite.conversations.lastArticle('slack:C1:1700000000.000100', t0));
+      expect(await postgres.conversations.lastArticle('slack:C1:1700000000.000100', t0)).toBe(sa.find((a) => a.title === 'Harvest report 2')!.id);
       expect(await postgres.articles.termFrequencies(['wheat', 'ringgit', 'prices'])).toEqual(await sqlite.articles.termFrequencies(['wheat', 'ringgit', 'prices']));
       expect(await postgres.articles.totalSentences()).toBe(await sqlite.articles.totalSentences());
       expect(await postgres.subscriptions.list()).toEqual(await sqlite.subscriptions.list());
@@ -116,9 +144,76 @@ await describePostgres('briefbot migrate --to postgres://…', () => {
       expect(await postgres.deliveries.forSlot('morning', slot)).toEqual(await sqlite.deliveries.forSlot('morning', slot));
       expect(await postgres.deliveries.getRun('morning', slot)).toEqual(await sqlite.deliveries.getRun('morning', slot));
       expect(await postgres.coordination.lastHeartbeat()).toEqual(t0);
+      // The ids went in as they were: the next article takes the next one.
+      const next = await storeArticle(postgres, { title: 'Later', source: 'Wire', publishedAt: slot, publishedAtSource: 'feed', body: 'Rain delayed the barley harvest.' });
+      expect(next).toEqual({ input: 'Later', status: 'added', id: Math.max(...sa.map((a) => a.id)) + 1, title: 'Later' });
     } finally {
       await sqlite.close();
       await postgres.close();
+    }
+  });
+
+  it('with --append into a database holding other articles: adds what is missing, sentences, stem counts and threads pointing at the new ids', async () => {
+    const target = await createTestDatabase();
+    try {
+      const before = await openPostgresStore(target.url);
+      const strike = await storeArticle(before, {
+        title: 'Port strike ends',
+        source: 'Wire',
+        url: 'https://wire.example/strike',
+        publishedAt: '2026-02-27T06:00:00.000Z',
+        publishedAtSource: 'feed',
+        body: 'Dock workers ended a nine-day strike on Friday.\nShipping resumed at noon.',
+      });
+      // The same first harvest report, already there: not copied twice.
+      await storeArticle(before, {
+        title: 'Harvest report 1',
+        source: 'Wire',
+        url: 'https://wire.example/harvest-1',
+        publishedAt: '2026-03-01T06:00:00.000Z',
+        publishedAtSource: 'feed',
+        body: 'The wheat harvest in region 1 came in 10% above forecasts, the ministry said.\nPrices fell for a third week.',
+      });
+      if (strike.status !== 'added') throw new Error(`setup: ${strike.status}`);
+      const strikeSentences = (await before.articles.sentences(strike.id)).length;
+      const strikeDf = (await before.articles.termFrequencies(['strike'])).get('strike')!;
+      await before.close();
+
+      const env = { PATH: process.env.PATH, HOME: process.env.HOME, BRIEFBOT_DB: sqlitePath };
+      const run = await briefbot(['migrate', '--to', target.url, '--append'], env);
+      expect(run.code).toBe(0);
+      const lines = run.stdout.trimEnd().split('\n');
+      expect(lines[2]).toBe('articles                   3                  2      4');
+      expect(lines.at(-2)).toBe('conversations              1                  0      1');
+      expect(lines.at(-1)).toBe('articles: 2 copied, 1 already there');
+      const again = await briefbot(['migrate', '--to', target.url, '--append'], env);
+      expect(again.stdout.trimEnd().split('\n').at(-1)).toBe('articles: 0 copied, 3 already there');
+
+      const sqlite = openSqliteStore(sqlitePath);
+      const postgres = await openPostgresStore(target.url);
+      try {
+        const all = await postgres.articles.inWindow(new Date(0), new Date('2100-01-01'));
+        expect(all.map((a) => a.title).sort()).toEqual(['Harvest report 1', 'Harvest report 2', 'Malaysia and Kenya agreed to upgrade their diplomatic ties to a strategic partnership as both countries marked 60 years of relations.', 'Port strike ends']);
+        expect(await postgres.articles.totalSentences()).toBe((await sqlite.articles.totalSentences()) + strikeSentences);
+        expect(await postgres.articles.termFrequencies(['wheat', 'strike', 'ringgit'])).toEqual(
+          new Map([
+            ['wheat', (await sqlite.articles.termFrequencies(['wheat'])).get('wheat')],
+            ['strike', strikeDf + (await sqlite.articles.termFrequencies(['strike'])).get('strike')!],
+            ['ringgit', (await sqlite.articles.termFrequencies(['ringgit'])).get('ringgit')],
+          ]),
+        );
+        const harvest2 = all.find((a) => a.title === 'Harvest report 2')!;
+        expect(await postgres.conversations.lastArticle('slack:C1:1700000000.000100', t0)).toBe(harvest2.id);
+        const q = 'How much above forecasts was the wheat harvest in region 2?';
+        const [a, b] = [await ask(sqlite, q, { now: t0 }), await ask(postgres, q, { now: t0 })];
+        expect(b.answer?.sentence).toBe(a.answer?.sentence);
+        expect(b.answer?.article.id).toBe(harvest2.id);
+      } finally {
+        await sqlite.close();
+        await postgres.close();
+      }
+    } finally {
+      await target.drop();
     }
   });
 

@@ -54,7 +54,16 @@ afterEach(async () => {
   env.cleanup();
 });
 
-function make(opts: { briefs: BriefDefinition[]; adapters: [string, Poster][]; build?: BuildBrief; owner?: string; distributed?: boolean; graceMs?: number; log?: ReturnType<typeof capturingLogger> }) {
+function make(opts: {
+  briefs: BriefDefinition[];
+  adapters: [string, Poster][];
+  build?: BuildBrief;
+  owner?: string;
+  distributed?: boolean;
+  graceMs?: number;
+  sweepMs?: number;
+  log?: ReturnType<typeof capturingLogger>;
+}) {
   const store = env.open();
   const s = createScheduler({
     store,
@@ -65,7 +74,7 @@ function make(opts: { briefs: BriefDefinition[]; adapters: [string, Poster][]; b
     owner: opts.owner,
     distributed: opts.distributed,
     graceMs: opts.graceMs,
-    sweepMs: 30 * MIN,
+    sweepMs: opts.sweepMs ?? 30 * MIN,
     // Exact waits here; the jitter is shown in tests/faults.test.ts.
     retry: { jitter: 0 },
   });
@@ -141,6 +150,41 @@ describe('scheduler', () => {
       ['slack:C3', 'delivered', 2, true],
       ['slack:C4', 'delivered', 2, true],
       ['slack:C5', 'delivered', 2, true],
+    ]);
+  });
+
+  it('takes over a dead process\'s claim at the first sweep after its lease lapses, while another target of the slot backs off', async () => {
+    const slot = '2026-03-02T08:00:00.000Z';
+    const targets = ['slack:C1', 'slack:C2'];
+    // What a process killed at 08:00:30 left behind: the run built, and its claim on C2 (a 5 min lease).
+    vi.setSystemTime(new Date('2026-03-02T08:00:30Z'));
+    const dead = env.open();
+    await dead.coordination.heartbeat('dead', new Date('2026-03-02T07:59:00Z'));
+    const msg = message([{ type: 'paragraph', text: 'stories until 08:00' }], 'Morning brief');
+    await dead.deliveries.recordRun({ brief: 'morning', slot, status: 'built', message: JSON.stringify(msg), targets, late: false }, new Date());
+    expect(await dead.deliveries.claimMany([{ key: { brief: 'morning', slot, target: 'slack:C2' } }], 'dead', new Date(), 5 * MIN)).toHaveLength(1);
+    await dead.close();
+
+    // Another process starts at 08:01. Slack rate-limits its first post to C1 for 20 min (waited out up to the 10 min cap).
+    vi.setSystemTime(new Date('2026-03-02T08:01:00Z'));
+    const rec = recordingAdapter((t, n) => {
+      if (t === 'slack:C1' && n === 1) throw new DeliveryError('rate_limited', 'HTTP 429 Too Many Requests', { retryable: true, retryAfterMs: 20 * MIN, notPosted: true });
+    });
+    const { s, store } = make({ briefs: [brief({ schedule: '0 8 * * *', timezone: 'UTC', targets })], adapters: [['slack', rec.adapter]], owner: 'second', sweepMs: MIN });
+    // start() resolves once its catch-up is done, which includes C1's wait: not awaited until then.
+    const started = s.start();
+    // The lease lapses at 08:05:30; the sweep at 08:06 takes C2 over, while C1 still waits.
+    await vi.advanceTimersByTimeAsync(6 * MIN);
+    expect(rec.posted.map((p) => [p.target, p.at])).toEqual([['slack:C2', '2026-03-02T08:06:00.000Z']]);
+    await vi.advanceTimersByTimeAsync(5 * MIN);
+    await started;
+    expect(rec.posted.map((p) => [p.target, p.at])).toEqual([
+      ['slack:C2', '2026-03-02T08:06:00.000Z'],
+      ['slack:C1', '2026-03-02T08:11:00.000Z'],
+    ]);
+    expect((await store.deliveries.forSlot('morning', slot)).map((d) => [d.target, d.status, d.attempts, d.owner])).toEqual([
+      ['slack:C1', 'delivered', 2, 'second'],
+      ['slack:C2', 'delivered', 2, 'second'],
     ]);
   });
 

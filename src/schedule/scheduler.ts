@@ -38,7 +38,7 @@ export interface SchedulerOptions {
 }
 
 export interface Scheduler {
-  /** Catches up on missed slots, then arms a node-cron task per brief. */
+  /** Catches up on missed slots and arms a node-cron task per brief and the periodic sweep; resolves once the catch-up's deliveries end. */
   start(): Promise<void>;
   /** Stops firing, ends retry waits, and waits for posts in flight. */
   stop(): Promise<void>;
@@ -114,35 +114,50 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     return (await store.subscriptions.list({ brief: brief.name, target })).some((s) => !s.disabledAt);
   }
 
-  function runSlot(brief: BriefDefinition, slot: Date): Promise<unknown> {
-    return once(`${brief.name}|${slotKey(slot)}`, async () => {
-      lastTick = now();
-      const late = now().getTime() - slot.getTime() > lateAfterMs;
-      let run = await store.deliveries.getRun(brief.name, slotKey(slot));
-      if (!run) {
-        try {
-          run = await buildRun(brief, slot, late);
-        } catch (err) {
-          // Not recorded, so the next sweep tries again while the slot is inside the grace window.
-          log.error({ brief: brief.name, slot: slotKey(slot), err: errorMessage(err) }, 'building the brief failed');
-          return;
-        }
-      }
-      if (run.status !== 'built' || !run.message) return;
+  /** Reads the slot's run, or builds it (the first instance to record it wins); undefined when it could not be built. */
+  async function prepareRun(brief: BriefDefinition, slot: Date, late: boolean): Promise<BriefRun | undefined> {
+    const run = await store.deliveries.getRun(brief.name, slotKey(slot));
+    if (run) return run;
+    try {
+      return await buildRun(brief, slot, late);
+    } catch (err) {
+      // Not recorded, so the next sweep tries again while the slot is inside the grace window.
+      log.error({ brief: brief.name, slot: slotKey(slot), err: errorMessage(err) }, 'building the brief failed');
+      return undefined;
+    }
+  }
+
+  /**
+   * Only reading or building the run is one-at-a-time per slot; each target is a job of its
+   * own. A sweep therefore reaches every target not already being worked on here (one whose
+   * claim by a dead process has just lapsed, say) even while another target of the same slot
+   * waits out a long back-off.
+   */
+  async function runSlot(brief: BriefDefinition, slot: Date): Promise<unknown> {
+    lastTick = now();
+    const late = now().getTime() - slot.getTime() > lateAfterMs;
+    const run = (await once(`${brief.name}|${slotKey(slot)}`, () => prepareRun(brief, slot, late))) as BriefRun | undefined;
+    if (!run || run.status !== 'built' || !run.message || stopped) return;
+    const keyOf = (target: string) => `${brief.name}|${run.slot}|${target}`;
+    const idle = run.targets.filter((t) => !inFlight.has(keyOf(t)));
+    let targets: string[];
+    try {
+      const wanted = await Promise.all(idle.map((t) => stillWanted(brief, t)));
+      targets = idle.filter((_, i) => wanted[i]);
+    } catch (err) {
+      // The next sweep asks again; the targets already being delivered go on meanwhile.
+      log.error({ brief: brief.name, slot: run.slot, err: errorMessage(err) }, 'could not read the subscriptions of a run');
+      targets = [];
+    }
+    if (targets.length && !stopped) {
       const msg = JSON.parse(run.message) as Message;
       const title = titleOf(brief);
-      const wanted = await Promise.all(run.targets.map((t) => stillWanted(brief, t)));
-      const targets = run.targets.filter((_, i) => wanted[i]);
       if (late) log.warn({ brief: brief.name, slot: run.slot, lateByMs: now().getTime() - slot.getTime() }, 'delivering a brief late');
       // Each target on its own: one slow or failing channel never holds up the others.
-      await Promise.all(
-        targets.map((target) =>
-          once(`${brief.name}|${run.slot}|${target}`, () =>
-            deliverToTarget(ctx, { brief: brief.name, slot: run.slot, target }, msg, { title, late: run.late || late }),
-          ),
-        ),
-      );
-    });
+      for (const target of targets) void once(keyOf(target), () => deliverToTarget(ctx, { brief: brief.name, slot: run.slot, target }, msg, { title, late: run.late || late }));
+    }
+    // Done when every target's job here is: the ones just started and the ones already running.
+    return Promise.all(run.targets.map((t) => inFlight.get(keyOf(t))));
   }
 
   /**
@@ -197,6 +212,14 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   }
 
   async function sweep(): Promise<void> {
+    await Promise.all(await dispatchSweep());
+  }
+
+  /**
+   * The sweep up to starting its jobs: resolves with them, not after them, so start() can arm
+   * the periodic sweep before the catch-up's deliveries (and their back-offs) are done.
+   */
+  async function dispatchSweep(): Promise<Promise<unknown>[]> {
     const t = now();
     lastTick = t;
     await store.coordination.heartbeat(owner, t);
@@ -222,7 +245,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     // Everything older than the grace window is now settled (run, resumed or skipped): scan less next time.
     const settled = new Date(t.getTime() - graceMs);
     if (dueAfter && settled > dueAfter) dueAfter = settled;
-    await Promise.all(jobs);
+    return jobs;
   }
 
   const cronLogger = {
@@ -252,11 +275,14 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         task.on('execution:missed', (c) => void fired(brief, c.date).catch((err) => log.error({ brief: brief.name, err: errorMessage(err) }, 'late run failed')));
         tasks.push(task);
       }
-      await sweep();
+      const catchUp = await dispatchSweep();
       if (stopped) return;
       for (const task of tasks) await task.start();
+      // Armed before the catch-up finishes: a catch-up delivery backing off for minutes must
+      // not stop the heartbeat, nor the sweeps that take over a dead process's lapsed claims.
       sweepTimer = setInterval(() => void sweep().catch((err) => log.error({ err: errorMessage(err) }, 'sweep failed')), sweepMs);
       sweepTimer.unref();
+      await Promise.all(catchUp);
     },
     async stop() {
       stopped = true;

@@ -2,19 +2,29 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { BriefbotError } from '../errors.js';
-import type { Summary } from '../summarize/summary.js';
+import { copyArticles } from './copy-articles-to-postgres.js';
+import { copyRows } from './postgres/copy-rows.js';
 import { describePostgresUrl, openPostgresStore } from './postgres/index.js';
-import type { ArticleBatchItem, ArticleInput } from './store.js';
 
 /**
- * `briefbot migrate --to postgres://…`: copies a SQLite store into PostgreSQL.
- * Articles go through the PostgreSQL store's own addMany (so its stems, counts and
- * duplicate checks are the ones the bot uses), everything else row for row with
- * ON CONFLICT DO NOTHING: running it again copies only what is missing.
+ * `briefbot migrate --to postgres://…`: copies a SQLite store into PostgreSQL in one
+ * transaction (a copy cut short leaves the target as it was), every table with COPY FROM
+ * STDIN. Rows already in the target are not copied again: running it twice with --append
+ * adds nothing the second time.
  */
 
 /** The tables compared on both sides, in the order they are printed. */
-export const COPIED_TABLES = ['articles', 'sentences', 'subscriptions', 'sources', 'source_items', 'brief_runs', 'deliveries', 'scheduler_heartbeats'] as const;
+export const COPIED_TABLES = [
+  'articles',
+  'sentences',
+  'subscriptions',
+  'sources',
+  'source_items',
+  'brief_runs',
+  'deliveries',
+  'scheduler_heartbeats',
+  'conversations',
+] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];
 export type TableCounts = Record<CopiedTable, number>;
 
@@ -26,11 +36,14 @@ export interface CopyReport {
   articles: { copied: number; alreadyThere: number };
 }
 
-type Row = Record<string, unknown>;
+function sqliteTableExists(db: Database.Database, table: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
+}
 
+/** An older SQLite store may lack a table a later version added: it holds none of those rows. */
 function sqliteCounts(db: Database.Database): TableCounts {
   const out = {} as TableCounts;
-  for (const t of COPIED_TABLES) out[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+  for (const t of COPIED_TABLES) out[t] = sqliteTableExists(db, t) ? (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n : 0;
   return out;
 }
 
@@ -40,8 +53,52 @@ async function postgresCounts(client: pg.Client): Promise<TableCounts> {
   return out;
 }
 
-/** Articles read per batch (and committed together on the PostgreSQL side). */
-const ARTICLE_BATCH = 200;
+/**
+ * The columns both sides have, in SQLite's order: a column an older SQLite store lacks takes
+ * PostgreSQL's default (an older ledger row has posted no parts and is not in doubt).
+ */
+async function sharedColumns(src: Database.Database, client: pg.ClientBase, table: string): Promise<string[]> {
+  const target = new Set(
+    (
+      await client.query<{ column_name: string }>(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER'",
+        [table],
+      )
+    ).rows.map((r) => r.column_name),
+  );
+  return (src.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name).filter((c) => target.has(c));
+}
+
+/**
+ * How the staged rows of each table meet the rows already there. The last heartbeat tells
+ * the scheduler how long the bot was down (slots missed during the move are caught up), so
+ * the later one wins; a conversation points at its article's id in PostgreSQL.
+ */
+const MERGE: Partial<Record<CopiedTable, (columns: string[]) => string>> = {
+  scheduler_heartbeats: (cols) =>
+    `INSERT INTO scheduler_heartbeats (${cols}) SELECT ${cols} FROM staged_scheduler_heartbeats
+     ON CONFLICT (owner) DO UPDATE SET at = GREATEST(scheduler_heartbeats.at, excluded.at)`,
+  conversations: (cols) =>
+    `INSERT INTO conversations (${cols}) SELECT ${cols.map((c) => (c === 'article_id' ? 'm.id' : `c.${c}`))}
+     FROM staged_conversations c JOIN article_map m ON m.src_id = c.article_id ON CONFLICT DO NOTHING`,
+};
+
+/** Every row of a table besides articles and sentences: COPY into a staging table, then in, skipping what is there. */
+async function copyTable(src: Database.Database, client: pg.ClientBase, table: CopiedTable): Promise<void> {
+  if (!sqliteTableExists(src, table)) return;
+  const columns = await sharedColumns(src, client, table);
+  await client.query(`CREATE TEMP TABLE staged_${table} (LIKE ${table} INCLUDING DEFAULTS) ON COMMIT DROP`);
+  // SQLite keeps booleans as 0/1, which PostgreSQL's boolean input reads as false/true.
+  await copyRows(
+    client,
+    `staged_${table}`,
+    columns,
+    (src.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).raw().iterate() as IterableIterator<unknown[]>),
+  );
+  const merge = MERGE[table];
+  const cols = columns.join(', ');
+  await client.query(merge ? merge(columns) : `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM staged_${table} ON CONFLICT DO NOTHING`);
+}
 
 export async function copySqliteToPostgres(
   sqlitePath: string,
@@ -51,10 +108,13 @@ export async function copySqliteToPostgres(
   if (!existsSync(sqlitePath)) throw new BriefbotError('not_found', `no SQLite store at ${sqlitePath} (set BRIEFBOT_DB or pass --db)`);
   const target = describePostgresUrl(url);
   const src = new Database(sqlitePath, { readonly: true, fileMustExist: true });
-  const store = await openPostgresStore(url).catch((err) => {
+  try {
+    // Opening the store brings the target's schema up to date.
+    await (await openPostgresStore(url, { maxConnections: 1 })).close();
+  } catch (err) {
     src.close();
     throw err;
-  });
+  }
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();
@@ -68,130 +128,22 @@ export async function copySqliteToPostgres(
           'pass --append to copy into it anyway (rows already there are not copied twice)',
       );
     }
-
-    // Articles with their sentences (and the analysis stored with them) and summaries.
-    let copied = 0;
-    let alreadyThere = 0;
-    const page = src.prepare('SELECT * FROM articles WHERE id > ? ORDER BY id LIMIT ?');
-    const sentencesOf = src.prepare('SELECT article_id, text, kinds FROM sentences WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, idx');
-    for (let last = 0; ; ) {
-      const rows = page.all(last, ARTICLE_BATCH) as Row[];
-      if (rows.length === 0) break;
-      last = Number(rows[rows.length - 1].id);
-      const bySentence = new Map<number, { text: string; kinds: number }[]>();
-      for (const s of sentencesOf.all(JSON.stringify(rows.map((r) => r.id))) as Row[]) {
-        const list = bySentence.get(Number(s.article_id)) ?? [];
-        list.push({ text: String(s.text), kinds: Number(s.kinds) });
-        bySentence.set(Number(s.article_id), list);
-      }
-      const items: ArticleBatchItem[] = rows.map((r) => ({
-        input: {
-          title: String(r.title),
-          source: String(r.source),
-          url: r.url === null ? undefined : String(r.url),
-          publishedAt: String(r.published_at),
-          publishedAtSource: r.published_at_source as ArticleInput['publishedAtSource'],
-          language: r.language === null ? undefined : String(r.language),
-          body: String(r.body),
-        },
-        analysis: { sentences: bySentence.get(Number(r.id)) ?? [], summary: JSON.parse(String(r.summary_json)) as Summary },
-        ingestedAt: String(r.ingested_at),
-      }));
-      for (const result of await store.articles.addMany(items)) {
-        if (result.status === 'added') copied++;
-        else alreadyThere++;
-      }
-      opts.progress?.(`articles: ${copied + alreadyThere}/${sqlite.articles}`);
-    }
-
     await client.query('BEGIN');
+    let articles;
     try {
-      for (const r of src.prepare('SELECT * FROM subscriptions').all() as Row[]) {
-        await client.query(
-          `INSERT INTO subscriptions (brief, target, subscribed_by, created_at, disabled_at, disabled_reason) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT DO NOTHING`,
-          [r.brief, r.target, r.subscribed_by, r.created_at, r.disabled_at, r.disabled_reason],
-        );
-      }
-      for (const r of src.prepare('SELECT * FROM sources').all() as Row[]) {
-        await client.query(
-          `INSERT INTO sources (url, kind, added_by, added_at, etag, last_modified, last_poll_at, last_success_at, last_error_at, last_error,
-             failures, articles, next_poll_at, primed)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`,
-          [
-            r.url,
-            r.kind,
-            r.added_by,
-            r.added_at,
-            r.etag,
-            r.last_modified,
-            r.last_poll_at,
-            r.last_success_at,
-            r.last_error_at,
-            r.last_error,
-            r.failures,
-            r.articles,
-            r.next_poll_at,
-            Number(r.primed) === 1,
-          ],
-        );
-      }
-      for (const r of src.prepare('SELECT * FROM source_items').all() as Row[]) {
-        await client.query('INSERT INTO source_items (url, item_key, fingerprint, seen_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
-          r.url,
-          r.item_key,
-          r.fingerprint,
-          r.seen_at,
-        ]);
-      }
-      for (const r of src.prepare('SELECT * FROM brief_runs').all() as Row[]) {
-        await client.query(
-          `INSERT INTO brief_runs (brief, slot, status, message, targets, late, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ON CONFLICT DO NOTHING`,
-          [r.brief, r.slot, r.status, r.message, r.targets, Number(r.late) === 1, r.note, r.created_at],
-        );
-      }
-      for (const r of src.prepare('SELECT * FROM deliveries').all() as Row[]) {
-        await client.query(
-          // Parts posted and the in-doubt mark travel too: a delivery cut short before the move is looked up, not reposted.
-          `INSERT INTO deliveries (brief, slot, target, status, attempts, late, final, error, owner, lease_until, updated_at, parts_posted, posted_ids, in_doubt_since)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`,
-          [
-            r.brief,
-            r.slot,
-            r.target,
-            r.status,
-            r.attempts,
-            Number(r.late) === 1,
-            Number(r.final) === 1,
-            r.error,
-            r.owner,
-            r.lease_until,
-            r.updated_at,
-            r.parts_posted ?? 0,
-            r.posted_ids ?? '[]',
-            r.in_doubt_since ?? null,
-          ],
-        );
-      }
-      // The last heartbeat tells the scheduler how long the bot was down: slots missed during the move are caught up.
-      for (const r of src.prepare('SELECT * FROM scheduler_heartbeats').all() as Row[]) {
-        await client.query('INSERT INTO scheduler_heartbeats (owner, at) VALUES ($1, $2) ON CONFLICT (owner) DO UPDATE SET at = GREATEST(scheduler_heartbeats.at, excluded.at)', [
-          r.owner,
-          r.at,
-        ]);
-      }
+      articles = await copyArticles(client, src, sqlite, opts.progress);
+      for (const t of COPIED_TABLES) if (t !== 'articles' && t !== 'sentences') await copyTable(src, client, t);
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;
     }
     // Fresh planner statistics, so the first questions on the copy use the full-text index well.
+    opts.progress?.('analyzing');
     await client.query('ANALYZE');
-    return { target, sqlite, postgresBefore, postgresAfter: await postgresCounts(client), articles: { copied, alreadyThere } };
+    return { target, sqlite, postgresBefore, postgresAfter: await postgresCounts(client), articles: { copied: articles.copied, alreadyThere: articles.alreadyThere } };
   } finally {
     await client.end().catch(() => {});
-    await store.close();
     src.close();
   }
 }
