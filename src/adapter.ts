@@ -37,6 +37,29 @@ export interface Reply {
   ephemeral?: boolean;
 }
 
+/** An answer offered for sharing: what to post, to which channel, and the command that gave it (for the byline). */
+export interface ShareOffer {
+  message: Message;
+  /** The platform's channel id, e.g. Slack's C0123. */
+  channel: string;
+  command: string;
+}
+
+/**
+ * Answers waiting for a "Share to channel" click, kept in the store for 24 hours: any process
+ * sharing the store can handle the click, and a restart forgets none of them.
+ */
+export interface Shares {
+  /** Keeps the offer; returns its key (for the button). */
+  offer(share: ShareOffer): Promise<string>;
+  /** The offer, unless unknown or expired; `shared` once someone has shared it. */
+  get(key: string): Promise<(ShareOffer & { shared: boolean }) | undefined>;
+  /** The right to post it: true for exactly one caller, across processes. */
+  claim(key: string): Promise<boolean>;
+  /** Gives that right back after a failed post, so it can be shared again. */
+  release(key: string): Promise<void>;
+}
+
 /** What adapters may call. The core never imports an adapter; adapters import only these public types. */
 export interface Core {
   handle(event: CommandEvent): Promise<Reply>;
@@ -47,6 +70,8 @@ export interface Core {
    * false for repeats. Adapters use it to answer a platform's redeliveries once.
    */
   claimOnce(key: string, ttlMs: number): Promise<boolean>;
+  /** Answers offered for sharing; absent where nothing is kept (no Share button then). */
+  shares?: Shares;
   /** What a home screen shows this person (Slack's Home tab); `channel` is a target they picked to change. */
   home?(request: { platform: string; userTarget: string; channel?: string }): Promise<HomeView>;
   /** Topics to offer while someone types one: the briefs' topics, then frequent headline words. */

@@ -10,6 +10,7 @@ import { errorMessage } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { message } from './messages/message.js';
 import { preloadCompounds } from './nlp/compounds.js';
+import { createShares } from './shares.js';
 import { isStoreUnavailable } from './store/errors.js';
 import type { Store } from './store/store.js';
 
@@ -88,6 +89,7 @@ export function createCore(options: CoreOptions): Core {
     briefNames: () => briefs().map((b) => b.name),
     // The store's run locks are exactly this (first caller per key while the ttl lasts), shared by all processes.
     claimOnce: (key, ttlMs) => options.store.coordination.shouldRun(`once:${key}`, ttlMs),
+    shares: createShares(options.store.shares, deps.now),
     home: (request) => homeView(deps, request),
     suggestTopics: (typed, limit) => suggestTopics(deps, typed, limit),
     async handle(event) {

@@ -1,5 +1,5 @@
 /** The core's public surface: everything an adapter may import. */
-export type { Adapter, CommandEvent, Core, DeliveryRef, PostResult, Reply } from './adapter.js';
+export type { Adapter, CommandEvent, Core, DeliveryRef, PostResult, Reply, ShareOffer, Shares } from './adapter.js';
 export type { Block, Link, Message } from './messages/message.js';
 export type { HomeBrief, HomeDestination, HomeView } from './commands/home.js';
 export { message, fallbackText } from './messages/message.js';

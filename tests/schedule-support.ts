@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from '../src/store/sqlite/migration.js';
 import { SCHEDULE_MIGRATIONS, createScheduleStores } from '../src/store/sqlite/schedule.js';
-import type { Store, ArticleStore, ConversationStore } from '../src/store/store.js';
+import type { Store, ArticleStore, ConversationStore, ShareStore } from '../src/store/store.js';
 import type { Message } from '../src/messages/message.js';
 import type { Logger } from '../src/logger.js';
 
@@ -32,9 +32,15 @@ export function tempStores() {
           throw new Error('conversations are not used in schedule tests');
         },
       });
+      const noShares = new Proxy({} as ShareStore, {
+        get() {
+          throw new Error('shares are not used in schedule tests');
+        },
+      });
       return {
         articles: noArticles,
         conversations: noConversations,
+        shares: noShares,
         ...createScheduleStores(db),
         ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
         close: async () => void db.close(),

@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError, message, type Block, type CommandEvent, type Core, type Message } from '../src/index.js';
-import type { CommandHandler } from '../src/core.js';
+import { createCore, type CommandHandler } from '../src/core.js';
+import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { makeFixtureCore } from './helpers/fixture-core.js';
 import { blockProblems, startFakeSlack } from './fakes/slack/fake-slack.js';
 import { createSlackAdapter } from '../adapters/slack/index.js';
 import { blockAction, eventCallback, slashCommand, slackSignature } from './fakes/slack/requests.js';
-import { acknowledged, startBot, type Bot, type Mode } from './fakes/slack/harness.js';
+import { APP_TOKEN, BOT_TOKEN, acknowledged, startBot, type Bot, type Mode } from './fakes/slack/harness.js';
 
 const SUBSCRIBE_REFUSED = 'You cannot subscribe this channel:';
 
@@ -536,3 +537,59 @@ function twentyStoryBrief(): Message {
   }
   return message(blocks, `Morning brief: ${'a very long title that goes on '.repeat(8)}`);
 }
+
+describe('Slack Share across processes on one store', () => {
+  it('an answer given through one process is shared through another: again after a failed post, once, and not after 24 hours', async () => {
+    // Two adapters on one fake Slack (a Socket Mode connection each) and one SQLite file: two processes.
+    const fake = await startFakeSlack({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+    let aheadMs = 0;
+    const now = () => new Date(Date.now() + aheadMs);
+    const first = await makeFixtureCore({ core: { now } });
+    const secondStore = openSqliteStore(join(first.dir, 'briefbot.db'));
+    const cores = [first.core, createCore({ store: secondStore, now })];
+    const adapters = cores.map(() => createSlackAdapter({ botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: fake.apiUrl }));
+    try {
+      // Started in turn, so connection i is adapter i's.
+      for (const [i, adapter] of adapters.entries()) await adapter.start(cores[i]);
+      expect(fake.socketCount).toBe(2);
+      fake.setMembers('C1', ['U1']);
+      const ask = async (connection: number, id: string) => {
+        await fake.sendEnvelope({ type: 'slash_commands', payload: slashCommand({ command: '/ask', text: 'trade figure?', userId: 'U1', channelId: 'C1', responseUrl: fake.responseUrl(id) }) }, undefined, { connection });
+        const [answer] = await fake.waitFor(() => fake.responsesFor(id).length > 0 && fake.responsesFor(id), 'the answer', 30_000);
+        const button = (answer.body.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).at(-1)?.elements?.[0];
+        expect(button?.action_id).toBe('briefbot_share');
+        return button!.value;
+      };
+      const press = async (connection: number, value: string, id: string) => {
+        await fake.sendEnvelope({ type: 'interactive', payload: blockAction({ actionId: 'briefbot_share', value, userId: 'U1', channelId: 'C1', responseUrl: fake.responseUrl(id) }) }, undefined, { connection });
+        const [reply] = await fake.waitFor(() => fake.responsesFor(id).length > 0 && fake.responsesFor(id), `the answer to ${id}`, 30_000);
+        return reply.body.text;
+      };
+
+      const offered = await ask(0, 'ask-1');
+      // The first press finds the bot outside the channel: nothing is posted, and the answer can still be shared.
+      fake.failNext('chat.postMessage', { error: 'not_in_channel' });
+      expect(await press(1, offered, 'share-0')).toBe('I could not share this here: the bot is not a member of this channel: invite it with /invite @briefbot.');
+      expect(fake.posts()).toHaveLength(0);
+      expect(await press(1, offered, 'share-1')).toBe('Shared to the channel.');
+      expect(fake.posts()).toHaveLength(1);
+      const [post] = fake.posts();
+      expect(post.args.channel).toBe('C1');
+      expect(post.args.text).toContain('5.7 billion ringgit');
+      expect(json(post)).toContain('Shared by <@U1> with /ask');
+      // Pressed again, on the process that gave the answer: it knows it was shared elsewhere.
+      expect(await press(0, offered, 'share-2')).toBe('Already shared to the channel.');
+
+      // An answer a day and a minute old is no longer offered, whichever process gets the press.
+      const later = await ask(1, 'ask-2');
+      aheadMs = 24 * 3600_000 + 60_000;
+      expect(await press(0, later, 'share-3')).toBe('That answer is no longer available to share (answers can be shared for 24 hours). Run the command again and share the new answer.');
+      expect(fake.posts()).toHaveLength(1);
+    } finally {
+      for (const adapter of adapters) await adapter.stop();
+      await fake.close();
+      await secondStore.close();
+      await first.close();
+    }
+  }, 60_000);
+});

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { analyseArticle } from '../src/articles/analyse.js';
 import { openPostgresStore } from '../src/store/postgres/index.js';
 import { PG_CONVERSATION_MIGRATIONS } from '../src/store/postgres/conversations.js';
+import { PG_SHARE_MIGRATIONS } from '../src/store/postgres/shares.js';
 import { PG_MIGRATIONS } from '../src/store/postgres/schema.js';
 import { RETRIEVAL } from '../src/store/retrieval.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
@@ -529,6 +530,37 @@ function storeContract(place: () => Promise<Place>): void {
     });
   });
 
+  describe('shares', () => {
+    it('keeps an offer until it expires, across connections; one caller marks it shared; keeping one drops the expired', async () => {
+      const { store: a, another } = await fresh();
+      const b = await another();
+      const t0 = new Date('2026-03-01T08:00:00Z');
+      const hours = (n: number) => new Date(t0.getTime() + n * 3600_000);
+      await a.shares.put('k1', '{"text":"one"}', t0, hours(24));
+      await a.shares.put('k2', '{"text":"two"}', hours(1), hours(25));
+      expect(await b.shares.get('k1', hours(23))).toEqual({ payload: '{"text":"one"}' });
+      expect(await b.shares.get('unknown', t0)).toBeUndefined();
+      // Presses reaching two processes at once: one of them may post.
+      const marks = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).shares.markShared('k1', hours(2))));
+      expect(marks.filter(Boolean)).toHaveLength(1);
+      expect(await a.shares.get('k1', hours(3))).toEqual({ payload: '{"text":"one"}', sharedAt: hours(2).toISOString() });
+      expect(await a.shares.markShared('k1', hours(3))).toBe(false);
+      // A failed post gives it back.
+      await b.shares.unmarkShared('k1');
+      expect(await a.shares.get('k1', hours(3))).toEqual({ payload: '{"text":"one"}' });
+      // Expired: neither read nor marked, though still stored (an earlier clock still reads it)…
+      expect(await a.shares.get('k1', hours(24))).toBeUndefined();
+      expect(await b.shares.markShared('k1', hours(24))).toBe(false);
+      expect(await b.shares.get('k1', hours(3))).toEqual({ payload: '{"text":"one"}' });
+      expect(await b.shares.markShared('unknown', t0)).toBe(false);
+      // …until the next offer is kept: the expired one goes, the live one stays.
+      await b.shares.put('k3', '{"text":"three"}', hours(24.5), hours(48.5));
+      expect(await a.shares.get('k1', hours(3))).toBeUndefined();
+      expect(await a.shares.get('k2', hours(3))).toEqual({ payload: '{"text":"two"}' });
+      expect(await a.shares.get('k3', hours(25))).toEqual({ payload: '{"text":"three"}' });
+    });
+  });
+
   describe('migrations and lifecycle', () => {
     it('re-opening keeps the data and applies nothing twice; ping answers until closed', async () => {
       const { store, place: p } = await fresh();
@@ -563,7 +595,7 @@ await describePostgres('store contract: PostgreSQL', () => {
     await client.connect();
     try {
       const versions = (await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
-      expect(versions).toEqual([...PG_MIGRATIONS, ...PG_CONVERSATION_MIGRATIONS].map((m) => m.version).sort((a, b) => a - b));
+      expect(versions).toEqual([...PG_MIGRATIONS, ...PG_CONVERSATION_MIGRATIONS, ...PG_SHARE_MIGRATIONS].map((m) => m.version).sort((a, b) => a - b));
     } finally {
       await client.end();
     }

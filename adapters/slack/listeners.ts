@@ -9,8 +9,8 @@ import {
   type Message,
   type PostResult,
   type Reply,
+  type Shares,
 } from '../../src/index.js';
-import { BoundedMap } from './shares.js';
 import { registerHome } from './home.js';
 import { platformErrorCode, slackHint } from './errors.js';
 import { conversationKey, isDirectChannel, isUserId, needsChannelPermission, normaliseIncoming, toCommandEvent } from './incoming.js';
@@ -45,13 +45,6 @@ export const SHARE_ACTION = 'briefbot_share';
 
 /** Slack retries an event three times within about five minutes; an hour is well clear of that. */
 const REDELIVERY_WINDOW_MS = 3600_000;
-
-interface ShareEntry {
-  message: Message;
-  channel: string;
-  command: SlashName;
-  shared: boolean;
-}
 
 /** Our own error replies: never offered for sharing. */
 const failures = new WeakSet<Reply>();
@@ -153,7 +146,6 @@ interface MessageEventLike {
 }
 
 export function registerListeners(app: App, ctx: ListenerContext): void {
-  const shares = new BoundedMap<ShareEntry>(500);
   /**
    * Slack redelivers what it thinks we missed (same event_id; a re-sent command or click has
    * the same trigger_id), possibly to another process's connection: the claim is in the shared
@@ -168,6 +160,19 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     } catch (err) {
       ctx.log.warn({ err: (err as Error).message, kind, id }, 'could not check for a Slack redelivery; handling it');
       return true;
+    }
+  }
+
+  /** Keeps the answer in the store for a later Share click, which any process may receive. No store, no button. */
+  async function offerShare(msg: Message, channel: string, command: SlashName): Promise<string | undefined> {
+    const shares = ctx.core().shares;
+    if (!shares) return undefined;
+    try {
+      return await shares.offer({ message: msg, channel, command });
+    } catch (err) {
+      // The answer matters more than the button: it goes out without one.
+      ctx.log.warn({ err: (err as Error).message, channel }, 'could not keep the answer for sharing; answering without a Share button');
+      return undefined;
     }
   }
 
@@ -187,12 +192,9 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     // the answer to the other person: only the policy table can make an answer public.
     const ephemeral = reply.ephemeral === true || SLASH_EPHEMERAL[name];
     const shareable = ephemeral && !isDirect && SLASH_SHAREABLE[name] && !failures.has(reply);
-    const payloads = renderMessage(reply.message, shareable ? 1 : 0);
-    if (shareable) {
-      const key = randomUUID();
-      shares.set(key, { message: reply.message, channel: command.channel_id, command: name, shared: false });
-      payloads[payloads.length - 1].blocks.push(shareButton(key));
-    }
+    const shareKey = shareable ? await offerShare(reply.message, command.channel_id, name) : undefined;
+    const payloads = renderMessage(reply.message, shareKey ? 1 : 0);
+    if (shareKey) payloads[payloads.length - 1].blocks.push(shareButton(shareKey));
     await deliverResponses(client, respond, payloads, ephemeral, command.channel_id, command.user_id);
   }
 
@@ -321,41 +323,58 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     await ack();
     const trigger = 'trigger_id' in body ? String(body.trigger_id) : undefined;
     if (!(await firstTime('action', trigger))) return;
+    const say = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => {});
     await ctx.track(
       (async () => {
         const key = 'value' in action ? String(action.value) : '';
-        const entry = shares.get(key);
+        const shares = ctx.core().shares;
         const user = body.user.id;
-        if (!entry) {
-          await respond({
-            response_type: 'ephemeral',
-            replace_original: false,
-            text: 'That answer is no longer available to share (it is too old, or the bot restarted). Run the command again and share the new answer.',
-          }).catch(() => {});
+        let entry: Awaited<ReturnType<Shares['get']>>;
+        try {
+          entry = key && shares ? await shares.get(key) : undefined;
+        } catch (err) {
+          ctx.log.warn({ err: (err as Error).message }, 'could not look up an answer to share');
+          await say('I could not look that answer up just now. Try again in a minute.');
+          return;
+        }
+        if (!shares || !entry) {
+          await say('That answer is no longer available to share (answers can be shared for 24 hours). Run the command again and share the new answer.');
           return;
         }
         if (entry.shared) {
-          await respond({ response_type: 'ephemeral', replace_original: false, text: 'Already shared to the channel.' }).catch(() => {});
+          await say('Already shared to the channel.');
           return;
         }
         // The bot can post where a person may not (chat:write.public, read-only channels): only members share.
         const may = await channelPermission(client, ctx, user, entry.channel);
         if (!may.canManageChannel) {
           const why = may.permissionHint?.replace('change what it receives', 'share answers to it') ?? '';
-          await respond({ response_type: 'ephemeral', replace_original: false, text: `I did not share this. ${why}` }).catch(() => {});
+          await say(`I did not share this. ${why}`);
           return;
         }
-        entry.shared = true;
+        // Two presses at once, on one process or two: the store lets one of them post.
+        let mine: boolean;
+        try {
+          mine = await shares.claim(key);
+        } catch (err) {
+          ctx.log.warn({ err: (err as Error).message }, 'could not mark an answer as shared');
+          await say('I could not share that just now. Try again in a minute.');
+          return;
+        }
+        if (!mine) {
+          await say('Already shared to the channel.');
+          return;
+        }
         // The sharer is named with a mention built from Slack's own user id, never from content.
         const byline = isUserId(user) ? `Shared by <@${user}> with /${entry.command}` : `Shared with /${entry.command}`;
         try {
           await ctx.post(`slack:${entry.channel}`, entry.message, { firstPartContext: byline });
-          await respond({ response_type: 'ephemeral', replace_original: false, text: 'Shared to the channel.' }).catch(() => {});
+          await say('Shared to the channel.');
         } catch (err) {
-          entry.shared = false;
+          await shares.release(key).catch((e) => ctx.log.warn({ err: (e as Error).message }, 'could not release a failed share; it reads as shared'));
           const code = (err as { code?: string }).code?.replace(/^slack_/, '') ?? '';
           const hint = slackHint(code) ?? (err as Error).message;
-          await respond({ response_type: 'ephemeral', replace_original: false, text: `I could not share this here: ${escapeMrkdwn(hint)}.` }).catch(() => {});
+          await say(`I could not share this here: ${escapeMrkdwn(hint)}.`);
         }
       })(),
     );

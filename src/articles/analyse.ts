@@ -1,5 +1,6 @@
 import { splitSentences } from '../nlp/sentences.js';
 import { sentenceKinds } from '../nlp/kinds.js';
+import { withinOneArticle } from '../nlp/article-memo.js';
 import { storySignature } from '../briefing/stories.js';
 import { summarizeSentences } from '../summarize/summarize.js';
 import type { ArticleAnalysis, ArticleInput } from '../store/store.js';
@@ -10,6 +11,10 @@ import type { ArticleAnalysis, ArticleInput } from '../store/store.js';
  * so a question whose answer is in the headline is answerable.
  */
 export function analyseArticle(article: ArticleInput): ArticleAnalysis {
+  return withinOneArticle(() => analyse(article));
+}
+
+function analyse(article: ArticleInput): ArticleAnalysis {
   const bodySentences = splitSentences(article.body);
   const summary = summarizeSentences(bodySentences, { title: article.title, language: article.language });
   summary.story = storySignature(article.title, bodySentences);

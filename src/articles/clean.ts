@@ -1,3 +1,4 @@
+import { squashSpaces } from '../nlp/spaces.js';
 /**
  * Page-noise cleaning. Scraped articles carry the page around the story: teasers of
  * other stories cut off with "..." or "…", author and translator credits, share,
@@ -5,10 +6,20 @@
  * list of any page's sentences.
  */
 
-const words = (line: string) => line.split(/\s+/).filter(Boolean).length;
+const WORD = /\S+/g;
+
+/** Whether the line has at most `max` words (runs of non-space), counting no further than needed: most lines are long paragraphs. */
+function wordsAtMost(line: string, max: number): boolean {
+  WORD.lastIndex = 0;
+  let n = 0;
+  while (WORD.exec(line)) if (++n > max) return false;
+  return true;
+}
 
 /** A teaser of another story: cut off mid-text with an ellipsis (not a quotation trailing off). */
 function isTeaser(line: string): boolean {
+  // Both patterns end in an ellipsis; most lines do not, and the first pattern is tried at every position.
+  if (!line.endsWith('...') && !line.endsWith('…')) return false;
   return /[\p{L}\p{N},;:)\]-]\s?(?:\.{3}|…)$/u.test(line) && !/(?:\.{3}|…)["”’]$/u.test(line);
 }
 
@@ -48,7 +59,7 @@ const DATELINE_ONLY = /^[\p{Lu}][\p{Lu} .'’-]+(?:,\s?[\p{L}. ]+?\s?\d{0,2})?\s
 /** A line no summary may be: a byline, a credit, a dateline alone or a photo caption credit. */
 export function isCreditLine(line: string): boolean {
   const t = line.trim();
-  return (words(t) <= 30 && CREDIT.test(t)) || (words(t) <= 8 && DATELINE_ONLY.test(t));
+  return (wordsAtMost(t, 30) && CREDIT.test(t)) || (wordsAtMost(t, 8) && DATELINE_ONLY.test(t));
 }
 
 export function isNoiseLine(line: string): boolean {
@@ -56,18 +67,18 @@ export function isNoiseLine(line: string): boolean {
   if (!t) return true;
   if (isTeaser(t)) return true;
   if (isCreditLine(t)) return true;
-  if (words(t) <= 20 && BOILERPLATE.test(t)) return true;
+  if (wordsAtMost(t, 20) && BOILERPLATE.test(t)) return true;
   return false;
 }
 
 /** A short fragment with no sentence ending, left at the end of a page (navigation, tags). */
 function isTrailingFragment(line: string): boolean {
-  return words(line) <= 6 && !/[.!?"”’)]$/u.test(line.trim());
+  return wordsAtMost(line, 6) && !/[.!?"”’)]$/u.test(line.trim());
 }
 
 /** Returns the story's lines with page noise removed, in order. */
 export function cleanLines(lines: string[]): string[] {
-  const kept = lines.map((l) => l.replace(/\s+/g, ' ').trim()).filter((l) => l && !isNoiseLine(l));
+  const kept = lines.map(squashSpaces).filter((l) => l && !isNoiseLine(l));
   while (kept.length > 1 && isTrailingFragment(kept[kept.length - 1])) kept.pop();
   return kept;
 }

@@ -28,11 +28,13 @@ function parse(html: string): Doc {
 
 export function extractHtml(page: string, url?: string): ExtractedHtml {
   const html = capHtmlDepth(page);
-  const meta = readMetadata(parse(html));
+  // Metadata is read before Readability rewrites the document, so one parse serves both.
+  const doc = parse(html);
+  const meta = readMetadata(doc);
   let article: ReturnType<Readability['parse']> = null;
   try {
-    // Readability rewrites the document it is given, so it gets its own parse. Classes are kept for pruneFurniture.
-    article = new Readability(parse(html), { charThreshold: 500, keepClasses: true }).parse();
+    // Classes are kept for pruneFurniture.
+    article = new Readability(doc, { charThreshold: 500, keepClasses: true }).parse();
   } catch {
     article = null;
   }
@@ -123,9 +125,11 @@ export function elementLines(root: Node, skip: (el: Element) => boolean = () => 
     for (let child = node.firstChild; child; child = child.nextSibling) {
       if (child.nodeType === 3) {
         const v = child.nodeValue ?? '';
-        const n = v.replace(/\s+/g, '').length;
-        if (inLink) linkChars += n;
-        if (inTime) timeChars += n;
+        if (inLink || inTime) {
+          const n = v.replace(/\s+/g, '').length;
+          if (inLink) linkChars += n;
+          if (inTime) timeChars += n;
+        }
         current += v;
         continue;
       }
@@ -191,16 +195,32 @@ function pruneFurniture(root: Element): void {
 
 /** A short line that is all link: navigation, "more from", related headlines. */
 function isLinkLine(l: Line): boolean {
+  if (l.linkChars === 0) return false;
   const chars = l.text.replace(/\s+/g, '').length;
   return chars > 0 && l.linkChars / chars >= 0.9 && l.text.split(' ').length <= 25;
 }
 
 function isTimeLine(l: Line): boolean {
+  if (l.timeChars === 0) return false;
   const chars = l.text.replace(/\s+/g, '').length;
   return chars > 0 && l.timeChars / chars >= 0.5;
 }
 
-const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
+/** Words (runs of non-space) of `s`, counted up to `cap` + 1: the rules below only ask "at most n?" with n ≤ cap, and most lines are long. */
+function wordCount(s: string, cap = 60): number {
+  const word = /\S+/g;
+  let n = 0;
+  while (word.exec(s) && n <= cap) n++;
+  return n;
+}
+
+/** Whether `re` (global) matches more than `max` times in `s`, looking no further than needed. */
+function matchesMoreThan(re: RegExp, s: string, max: number, keep: (m: string) => boolean = () => true): boolean {
+  re.lastIndex = 0;
+  let n = 0;
+  for (let m = re.exec(s); m; m = re.exec(s)) if (keep(m[0]) && ++n > max) return true;
+  return false;
+}
 
 const SOCIAL = /^(?:facebook|twitter|whatsapp|pinterest|pint|pin|linkedin|reddit|telegram|tumblr|email|e-mail|mail|print|messenger|sms|flipboard|copy|link|share|tweet|x|vk|line|baixar|download|save)$/i;
 
@@ -208,13 +228,18 @@ const SOCIAL = /^(?:facebook|twitter|whatsapp|pinterest|pint|pin|linkedin|reddit
 const AD_LABEL =
   /^(?:advertisement|advertisements|advert|ad|ads|sponsored|anzeige|werbung|publicidad|publicité|publicite|pubblicità|publicidade|reclame|advertentie|reklama|реклама|iklan|광고|广告|広告|إعلان)$/iu;
 
+/** Characters of AD_LABEL's longest word ("advertisements"). */
+const AD_LABEL_MAX = 14;
+
 const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
 const DATE_TOKEN = new RegExp(String.raw`^(?:${MONTH}|\d{1,4}(?:st|nd|rd|th)?|\d{1,2}:\d{2}(?::\d{2})?|[ap]\.?m\.?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|at|on|of|updated|published|posted|first|last|modified|gmt|utc|[ecmp][sd]t)$`, 'i');
 
 /** A line that is a date or time stamp, possibly labelled ("First Published: Tuesday, November 19, 2019 08:38 AM"). */
 function isDateLine(text: string): boolean {
+  // Over 12 words is no date line; a long paragraph is told apart without splitting all of it.
+  if (matchesMoreThan(/[^\s,|:;/]+/g, text, 12, (w) => /[\p{L}\p{N}]/u.test(w))) return false;
   const words = text.split(/[\s,|:;/]+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
-  if (!words.length || words.length > 12) return false;
+  if (!words.length) return false;
   const dateWords = words.filter((w) => DATE_TOKEN.test(w.replace(/[^\p{L}\p{N}:.]/gu, ''))).length;
   return dateWords / words.length >= 0.75 && /\d/.test(text);
 }
@@ -232,12 +257,15 @@ function isPostedLine(text: string): boolean {
 export function isFurnitureLine(text: string): boolean {
   const t = text.trim();
   const words = wordCount(t);
-  const tokens = t.split(/[\s|·•,/]+/).filter(Boolean);
-  if (tokens.length && tokens.length <= 8 && tokens.every((w) => SOCIAL.test(w.replace(/[^\p{L}-]/gu, '')))) return true;
-  if (AD_LABEL.test(t.replace(/[^\p{L}\p{N}]+/gu, ''))) return true;
+  if (!matchesMoreThan(/[^\s|·•,/]+/g, t, 8)) {
+    const tokens = t.split(/[\s|·•,/]+/).filter(Boolean);
+    if (tokens.length && tokens.every((w) => SOCIAL.test(w.replace(/[^\p{L}-]/gu, '')))) return true;
+  }
+  // An ad label's letters and digits are at most AD_LABEL_MAX characters; most lines have more.
+  if (!matchesMoreThan(/[\p{L}\p{N}]/gu, t, AD_LABEL_MAX) && AD_LABEL.test(t.replace(/[^\p{L}\p{N}]+/gu, ''))) return true;
   if (words <= 4 && /\bcomments?\b/i.test(t)) return true;
   if (/^(?:\(?(?:image|photo|picture|credit|source|foto|bild)s?(?: credit)?\s*[:.…]|credit\.\.\.|\(image:)/i.test(t)) return true;
-  if (/\((?:photos?|images?|pictured|credit)\b[^()]*\)$/i.test(t) && words <= 60) return true;
+  if (words <= 60 && t.endsWith(')') && /\((?:photos?|images?|pictured|credit)\b[^()]*\)$/i.test(t)) return true;
   if (/^(?:getty images|getty|ap photo|reuters|afp|shutterstock)$/i.test(t)) return true;
   if (words <= 25 && /\bcontributed (?:to this report|reporting)\b/i.test(t)) return true;
   if (/^citation:/i.test(t) || /\bsubject to copyright\b|\ball rights reserved\b/i.test(t) || /^(?:©|copyright\b)/i.test(t)) return true;
@@ -276,12 +304,14 @@ interface Meta {
   lang?: string;
 }
 
-function metaContent(doc: Doc, ...keys: string[]): string | undefined {
+/** A page's <meta> elements as name (property, name or itemprop, lowercased) and content, in page order. */
+type Metas = { name: string; content: string }[];
+
+function metaContent(metas: Metas, ...keys: string[]): string | undefined {
   for (const key of keys) {
-    for (const el of Array.from(doc.querySelectorAll('meta'))) {
-      const name = (el.getAttribute('property') ?? el.getAttribute('name') ?? el.getAttribute('itemprop') ?? '').toLowerCase();
-      if (name === key) {
-        const v = clean(el.getAttribute('content') ?? '');
+    for (const m of metas) {
+      if (m.name === key) {
+        const v = clean(m.content);
         if (v) return v;
       }
     }
@@ -322,21 +352,26 @@ function ldAuthor(v: unknown): string | undefined {
 }
 
 function readMetadata(doc: Doc): Meta {
+  // Read once: a query of the whole document per key cost more than the rest of the metadata.
+  const metas: Metas = Array.from(doc.querySelectorAll('meta')).map((el) => ({
+    name: (el.getAttribute('property') ?? el.getAttribute('name') ?? el.getAttribute('itemprop') ?? '').toLowerCase(),
+    content: el.getAttribute('content') ?? '',
+  }));
   const ld = jsonLd(doc);
   const article = ld.find((o) => typeof o.datePublished === 'string' || typeof o.headline === 'string');
   const timeEl = doc.querySelector('time[datetime]');
-  const title = metaContent(doc, 'og:title', 'twitter:title') ?? str(article?.headline);
-  const lang = str(doc.documentElement?.getAttribute('lang')) ?? metaContent(doc, 'og:locale', 'content-language');
+  const title = metaContent(metas, 'og:title', 'twitter:title') ?? str(article?.headline);
+  const lang = str(doc.documentElement?.getAttribute('lang')) ?? metaContent(metas, 'og:locale', 'content-language');
   return {
     title,
     documentTitle: str(doc.querySelector('title')?.textContent),
     // article:author is often a profile URL, not a name.
-    byline: [metaContent(doc, 'author', 'byl', 'parsely-author'), ldAuthor(article?.author), metaContent(doc, 'article:author')].find(
+    byline: [metaContent(metas, 'author', 'byl', 'parsely-author'), ldAuthor(article?.author), metaContent(metas, 'article:author')].find(
       (v) => v && !/^https?:\/\//i.test(v),
     ),
-    siteName: metaContent(doc, 'og:site_name', 'application-name') ?? str((article?.publisher as Record<string, unknown> | undefined)?.name),
+    siteName: metaContent(metas, 'og:site_name', 'application-name') ?? str((article?.publisher as Record<string, unknown> | undefined)?.name),
     publishedAt:
-      metaContent(doc, 'article:published_time', 'og:article:published_time', 'datepublished', 'date', 'pubdate', 'publishdate', 'dc.date.issued', 'dc.date') ??
+      metaContent(metas, 'article:published_time', 'og:article:published_time', 'datepublished', 'date', 'pubdate', 'publishdate', 'dc.date.issued', 'dc.date') ??
       str(article?.datePublished) ??
       str(timeEl?.getAttribute('datetime')),
     lang,

@@ -1,3 +1,4 @@
+import { isPlainFrom } from './plain.js';
 import { findQuantities } from './quantities.js';
 
 /** Kinds of answer a sentence can give and a question can want, as bit flags (stored per sentence). */
@@ -18,20 +19,40 @@ const DATE_RE = new RegExp(
   'i',
 );
 const TITLE = String.raw`(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Lord|President|Vice President|Prime Minister|Minister|Secretary|Chancellor|King|Queen|Prince|Princess|Pope|Gov(?:ernor)?|Sen(?:ator)?|Rep|Judge|Justice|General|Gen|Chairman|Chairwoman|Chief Executive|CEO|Director|Mayor|Captain|Coach)`;
-const PERSON_RE = new RegExp(String.raw`\b${TITLE}\.?\s+\p{Lu}\p{Ll}+|(?<!^)(?<![.!?]\s)\b\p{Lu}\p{Ll}+\s+(?:\p{Lu}\.\s+)?\p{Lu}\p{Ll}+(?:\s+(?:said|says|told|wrote|added|announced|signed|visited|won|led))|\b(?:he|she)\s+(?:said|says|told)`, 'u');
+// A person: a titled name, "he said", or a name before a verb of saying or doing. Three patterns, not one alternation,
+// so the costly last one runs only when its verb is there (sentenceKinds runs on every sentence at ingest).
+const PERSON_TITLED = new RegExp(String.raw`\b${TITLE}\.?\s+\p{Lu}\p{Ll}+`, 'u');
+const PERSON_VERB = /\s(?:said|says|told|wrote|added|announced|signed|visited|won|led)/;
+const PERSON_NAMED = new RegExp(String.raw`(?<!^)(?<![.!?]\s)\b\p{Lu}\p{Ll}+\s+(?:\p{Lu}\.\s+)?\p{Lu}\p{Ll}+(?:\s+(?:said|says|told|wrote|added|announced|signed|visited|won|led))`, 'u');
+const PERSON_PRONOUN = /\b(?:he|she)\s+(?:said|says|told)/u;
+const isPerson = (s: string) => PERSON_TITLED.test(s) || PERSON_PRONOUN.test(s) || (PERSON_VERB.test(s) && PERSON_NAMED.test(s));
 const PLACE_RE = /\b(?:in|at|from|to|near|across|outside|inside|into)\s+(?:the\s+)?\p{Lu}\p{Ll}+/u;
 const REASON_RE = /\b(?:because|due to|owing to|as a result|thanks to|in order to|aim(?:s|ed)? to|so that|reason|caused by|driven by|after|amid|following)\b/i;
 
 export function sentenceKinds(sentence: string): number {
   let k = 0;
   if (findQuantities(sentence).length > 0) k |= Kind.AMOUNT;
-  if (/\d/.test(sentence.replace(/\b(?:1[5-9]\d\d|20\d\d)s?\b/g, '')) || /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen)\b/i.test(sentence)) k |= Kind.NUMBER;
-  if (PERSON_RE.test(sentence)) k |= Kind.PERSON;
+  if ((/\d/.test(sentence) && /\d/.test(sentence.replace(/\b(?:1[5-9]\d\d|20\d\d)s?\b/g, ''))) || /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen)\b/i.test(sentence)) k |= Kind.NUMBER;
+  if (isPerson(sentence)) k |= Kind.PERSON;
   if (DATE_RE.test(sentence)) k |= Kind.DATE;
   if (PLACE_RE.test(sentence)) k |= Kind.PLACE;
   if (REASON_RE.test(sentence)) k |= Kind.REASON;
-  if (/\p{Lu}/u.test(sentence.replace(/^\W*\S+/, ''))) k |= Kind.ENTITY;
+  if (capitalAfterFirstWord(sentence)) k |= Kind.ENTITY;
   return k;
+}
+
+const FIRST_WORD = /^\W*\S+/;
+const UPPER_ASCII = /[A-Z]/g;
+const UPPER = /\p{Lu}/gu;
+
+/** An upper-case letter after the first word. \p{Lu} is slow to scan for, so ASCII capitals are looked for first, and \p{Lu} only when the rest is not plain text (plain.ts). */
+function capitalAfterFirstWord(sentence: string): boolean {
+  const from = FIRST_WORD.exec(sentence)?.[0].length ?? 0;
+  UPPER_ASCII.lastIndex = from;
+  if (UPPER_ASCII.test(sentence)) return true;
+  if (isPlainFrom(sentence, from)) return false;
+  UPPER.lastIndex = from;
+  return UPPER.test(sentence);
 }
 
 // A run of capitalised words, with the small words names hold ("Bank of England", "Leonardo da Vinci").

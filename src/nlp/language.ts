@@ -8,6 +8,11 @@ const FUNCTION_WORDS: Record<string, Set<string>> = {
   de: new Set('der die das den dem des ein eine einer und ist sind nicht mit von zu im in auf für sich auch wird'.split(' ')),
 };
 
+const LANGUAGES: [string, Set<string>][] = [['en', STOPWORDS], ...Object.entries(FUNCTION_WORDS)];
+/** Each function word with a bit for every language (of LANGUAGES, in order) it belongs to. */
+const LANGUAGE_MASK = new Map<string, number>();
+LANGUAGES.forEach(([, set], i) => set.forEach((x) => LANGUAGE_MASK.set(x, (LANGUAGE_MASK.get(x) ?? 0) | (1 << i))));
+
 /**
  * The text's language (ISO 639-1) from the share of each language's function words:
  * 'en', 'pt', 'es', 'fr' or 'de', else undefined. Good enough to label unlabelled
@@ -16,8 +21,13 @@ const FUNCTION_WORDS: Record<string, Set<string>> = {
 export function guessLanguage(text: string): string | undefined {
   const w = words(text.slice(0, 4000));
   if (w.length < 8) return undefined;
-  const shares: [string, number][] = [['en', w.filter((x) => STOPWORDS.has(x)).length / w.length]];
-  for (const [lang, set] of Object.entries(FUNCTION_WORDS)) shares.push([lang, w.filter((x) => set.has(x)).length / w.length]);
+  // One look-up per word, counting for every language at once.
+  const counts = new Array<number>(LANGUAGES.length).fill(0);
+  for (const x of w) {
+    const mask = LANGUAGE_MASK.get(x);
+    if (mask) for (let i = 0; i < LANGUAGES.length; i++) if (mask & (1 << i)) counts[i]++;
+  }
+  const shares = LANGUAGES.map(([lang], i): [string, number] => [lang, counts[i] / w.length]);
   shares.sort((a, b) => b[1] - a[1]);
   return shares[0][1] > 0.2 ? shares[0][0] : undefined;
 }

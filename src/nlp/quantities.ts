@@ -8,6 +8,8 @@
  * separators are read in the article's language ("0,68%" is 0.68 percent in
  * Portuguese; in English text it is no figure at all, rather than "68%").
  */
+import { articleMemo } from './article-memo.js';
+
 export interface Quantity {
   text: string;
   kind: 'money' | 'percent' | 'count';
@@ -48,7 +50,14 @@ const PATTERNS = { en: patterns(NUMBER_EN), comma: patterns(NUMBER_COMMA) };
 export function findQuantities(sentence: string, language?: string): Quantity[] {
   // Every pattern needs a digit; most sentences have none, and this is on the ingest path.
   if (!/\d/.test(sentence)) return [];
-  const comma = decimalComma(language);
+  return (decimalComma(language) ? quantitiesComma : quantitiesPoint)(sentence).slice();
+}
+
+// An article's analysis looks for each sentence's figures three times (answer kinds, summary, key figures).
+const quantitiesPoint = articleMemo((sentence: string) => quantitiesIn(sentence, false));
+const quantitiesComma = articleMemo((sentence: string) => quantitiesIn(sentence, true));
+
+function quantitiesIn(sentence: string, comma: boolean): Quantity[] {
   const found: Quantity[] = [];
   for (const { kind, re } of comma ? PATTERNS.comma : PATTERNS.en) {
     for (const m of sentence.matchAll(re)) {
@@ -127,8 +136,13 @@ export function measureOf(sentence: string, q: Pick<Quantity, 'text' | 'index'>)
 }
 
 /** "a profit of $3.36bn", "an estimate of £1.8m": the noun right before "of". */
+// Compiled once: measureOf runs for every figure of every article at ingest.
+const NOUN_OF = new RegExp(String.raw`((?:[\p{L}'’-]+\s+){0,3}[\p{L}'’-]+)\s+of\s+${HEDGE}$`, 'iu');
+const OBJECT_BEFORE = new RegExp(String.raw`(?:^|\s)(?:the|its|their|his|her)\s+((?:[\p{L}'’-]+\s+){0,3}[\p{L}'’-]+)\s+(?:to|by|from|at)\s+${HEDGE}$`, 'iu');
+const DETERMINER_BEFORE = new RegExp(String.raw`(?:^|\s)(?:a|an|the|its|their|his|her)\s+(?:new\s+|extra\s+|additional\s+|further\s+)?$`, 'iu');
+
 function nounOf(before: string): string | undefined {
-  const m = new RegExp(String.raw`((?:[\p{L}'’-]+\s+){0,3}[\p{L}'’-]+)\s+of\s+${HEDGE}$`, 'iu').exec(before);
+  const m = NOUN_OF.exec(before);
   return m ? lastRun(m[1]) : undefined;
 }
 
@@ -147,13 +161,13 @@ function subjectOf(before: string): string | undefined {
 
 /** "push down the unemployment rate to 5.2%", "raising fuel prices by 30%": the noun phrase the figure is attached to by "to", "by", "from" or "at". */
 function objectBefore(before: string): string | undefined {
-  const m = new RegExp(String.raw`(?:^|\s)(?:the|its|their|his|her)\s+((?:[\p{L}'’-]+\s+){0,3}[\p{L}'’-]+)\s+(?:to|by|from|at)\s+${HEDGE}$`, 'iu').exec(before);
+  const m = OBJECT_BEFORE.exec(before);
   return m?.[1];
 }
 
 /** "a $206bn settlement", "a 40% drop in profits": the noun phrase a determiner opens before the figure and closes after it. */
 function nounAfter(before: string, after: string): string | undefined {
-  if (!new RegExp(String.raw`(?:^|\s)(?:a|an|the|its|their|his|her)\s+(?:new\s+|extra\s+|additional\s+|further\s+)?$`, 'iu').test(before)) return undefined;
+  if (!DETERMINER_BEFORE.test(before)) return undefined;
   const words = after.match(/^(?:\s+[\p{L}'’-]+){1,6}/u)?.[0].trim().split(/\s+/) ?? [];
   const phrase: string[] = [];
   for (let i = 0; i < words.length && phrase.length < 3; i++) {

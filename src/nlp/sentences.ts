@@ -4,6 +4,8 @@
  * and a capital, digit or quote ends a sentence unless it closes a known
  * abbreviation or an initial ("Nov. 23", "U.S. officials", "J. Smith").
  */
+import { squashSpaces } from './spaces.js';
+
 const ABBREVIATIONS = new Set(
   [
     'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'mt', 'ft', 'gen', 'col', 'lt', 'sgt', 'capt', 'cmdr', 'adm', 'gov', 'sen', 'rep', 'rev', 'hon', 'pres',
@@ -16,7 +18,7 @@ const ABBREVIATIONS = new Set(
 export function splitSentences(text: string): string[] {
   const out: string[] = [];
   for (const rawLine of text.split(/\r?\n/)) {
-    const line = rawLine.replace(/\s+/g, ' ').trim();
+    const line = squashSpaces(rawLine);
     if (line) splitLine(line, out);
   }
   return out;

@@ -106,9 +106,25 @@ export interface ConversationStore {
   forget(before: Date): Promise<void>;
 }
 
+/**
+ * Answers offered with a "Share to channel" button, kept until they expire, so the click is
+ * handled by whichever process it reaches. The payload is opaque to the store.
+ */
+export interface ShareStore {
+  /** Keeps `payload` under `key` until `expiresAt`; entries expired at `now` are dropped on the way (nothing else sweeps them). */
+  put(key: string, payload: string, now: Date, expiresAt: Date): Promise<void>;
+  /** The entry under `key`, unless it is unknown or has expired at `now`; `sharedAt` once someone has shared it. */
+  get(key: string, now: Date): Promise<{ payload: string; sharedAt?: string } | undefined>;
+  /** Marks the entry shared at `now`: true for exactly one caller across all connections; false when already shared, expired or unknown. */
+  markShared(key: string, now: Date): Promise<boolean>;
+  /** Undoes markShared (the post failed), so it can be shared again. */
+  unmarkShared(key: string): Promise<void>;
+}
+
 export interface Store {
   readonly articles: ArticleStore;
   readonly conversations: ConversationStore;
+  readonly shares: ShareStore;
   readonly subscriptions: SubscriptionStore;
   readonly deliveries: DeliveryLedger;
   readonly sources: SourceStore;

@@ -5,6 +5,7 @@ import { migrate } from './migration.js';
 import { createPgScheduleStores } from './schedule.js';
 import { PG_MIGRATIONS } from './schema.js';
 import { PG_CONVERSATION_MIGRATIONS, createPgConversationStore } from './conversations.js';
+import { PG_SHARE_MIGRATIONS, createPgShareStore } from './shares.js';
 
 export { describePostgresUrl, isPostgresUrl } from './connection.js';
 
@@ -16,7 +17,7 @@ export { describePostgresUrl, isPostgresUrl } from './connection.js';
 export async function openPostgresStore(url: string, opts: { maxConnections?: number } = {}): Promise<Store> {
   const pool = createPool(url, { max: opts.maxConnections });
   try {
-    await migrate(pool, [...PG_MIGRATIONS, ...PG_CONVERSATION_MIGRATIONS]);
+    await migrate(pool, [...PG_MIGRATIONS, ...PG_CONVERSATION_MIGRATIONS, ...PG_SHARE_MIGRATIONS]);
   } catch (err) {
     await pool.end().catch(() => {});
     // A server that answered and then failed a migration is a bug to see in full, not "unavailable".
@@ -27,6 +28,7 @@ export async function openPostgresStore(url: string, opts: { maxConnections?: nu
   return {
     articles: new PgArticleStore(pool),
     conversations: createPgConversationStore(pool),
+    shares: createPgShareStore(pool),
     ...createPgScheduleStores(pool),
     async ping() {
       try {

@@ -8,6 +8,7 @@ import { SqliteArticleStore } from './articles.js';
 import { SCHEDULE_MIGRATIONS, createScheduleStores } from './schedule.js';
 import { CONVERSATION_MIGRATIONS, createConversationStore } from './conversations.js';
 import { guardStore } from './guard.js';
+import { SHARE_MIGRATIONS, createShareStore } from './shares.js';
 
 /** Opens (creating if needed) the SQLite store at `path` and brings its schema up to date. */
 export function openSqliteStore(path: string): Store {
@@ -20,13 +21,14 @@ export function openSqliteStore(path: string): Store {
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
-  migrate(db, [...ARTICLE_MIGRATIONS, ...SCHEDULE_MIGRATIONS, ...CONVERSATION_MIGRATIONS]);
+  migrate(db, [...ARTICLE_MIGRATIONS, ...SCHEDULE_MIGRATIONS, ...CONVERSATION_MIGRATIONS, ...SHARE_MIGRATIONS]);
   db.pragma('busy_timeout = 50');
   const guard = <T extends object>(s: T): T => guardStore(s, { path });
   const schedule = createScheduleStores(db);
   return {
     articles: guard(new SqliteArticleStore(db)),
     conversations: guard(createConversationStore(db)),
+    shares: guard(createShareStore(db)),
     subscriptions: guard(schedule.subscriptions),
     deliveries: guard(schedule.deliveries),
     sources: guard(schedule.sources),

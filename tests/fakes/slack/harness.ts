@@ -34,6 +34,7 @@ export function recordingCore(inner: Core, events: CommandEvent[]): Core {
     log: inner.log,
     briefNames: () => inner.briefNames(),
     claimOnce: (key, ttlMs) => inner.claimOnce(key, ttlMs),
+    shares: inner.shares,
     home: inner.home?.bind(inner),
     suggestTopics: inner.suggestTopics?.bind(inner),
     async handle(event: CommandEvent): Promise<Reply> {

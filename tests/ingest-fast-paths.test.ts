@@ -1,0 +1,158 @@
+/**
+ * The ingest path's fast forms give exactly what the plain forms they replaced give:
+ * each is checked against that plain form (kept here as the reference) on random text
+ * mixing ASCII, the typographic punctuation of news, accented and non-Latin letters,
+ * Unicode digits and case oddities. Speed lives in `npm run bench -- --only ingest`;
+ * `npx tsx bench/ingest-check.ts` compares whole stores before and after a change.
+ */
+import fc from 'fast-check';
+import { stemmer } from 'stemmer';
+import { describe, expect, it } from 'vitest';
+import { analyseArticle } from '../src/articles/analyse.js';
+import { cleanLines } from '../src/articles/clean.js';
+import { isFurnitureLine } from '../src/articles/html.js';
+import { Kind, sentenceKinds } from '../src/nlp/kinds.js';
+import { guessLanguage } from '../src/nlp/language.js';
+import { findQuantities } from '../src/nlp/quantities.js';
+import { squashSpaces } from '../src/nlp/spaces.js';
+import { STOPWORDS, terms, words } from '../src/nlp/tokens.js';
+import { contentHash } from '../src/store/retrieval.js';
+import { createHash } from 'node:crypto';
+
+const RUNS = 3000;
+
+/** Pieces that sit on the edges of the fast paths: plain and not-plain characters, separators, digits of other scripts, case that folds to ASCII. */
+const PIECES = [
+  'a', 'Z', 'q', '7', '0', ' ', '  ', '\t', '\n', '\u00a0', '\u2009', "'", '’', '‘', '“', '”', '–', '—', '…', '...', '£', '€', '°', '•', '-', '.', ',', '%',
+  'é', 'É', 'ß', 'İ', 'K' /* Kelvin sign, lowercases to k */, 'Ω', 'ж', 'Ж', '中', '²', '½', '٣', '𝟘', '😀', '$', '(', ')', ':', '|', '/',
+  'the', 'The', 'said', 'Mr', 'President', 'in', 'London', 'he', 'says', 'because', '2024', '1998s', 'one', 'ad', 'Advertisement', 'photo',
+  'share', 'Facebook', 'Twitter', 'Getty Images', 'de', 'la', 'und', 'der', '5.7', 'billion', 'ringgit', '$1.3bn', '40%', '0,68%',
+];
+const text = fc.oneof(
+  fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((a) => a.join('')),
+  fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((a) => a.join(' ')),
+  fc.string({ unit: 'binary', maxLength: 60 }),
+);
+const check = (prop: fc.IProperty<[string]> | fc.IAsyncProperty<[string]>) => fc.assert(prop as fc.IProperty<[string]>, { numRuns: RUNS });
+
+// ---------- the plain forms, as they were ----------
+
+const refWords = (t: string) => t.toLowerCase().match(/[\p{L}\p{N}]+(?:['’.,-][\p{L}\p{N}]+)*/gu) ?? [];
+const refStem = (w: string) => (w.length <= 3 ? w : stemmer(w));
+function refTerms(t: string): string[] {
+  const out: string[] = [];
+  for (const w of refWords(t)) {
+    if (/\p{N}/u.test(w)) {
+      const n = w.replace(/[’']/g, '');
+      if (!STOPWORDS.has(n)) out.push(n);
+    } else if (!/['’-]/.test(w)) {
+      if (!STOPWORDS.has(w)) out.push(refStem(w));
+    } else {
+      for (const part of w.split(/['’-]/)) if (part.length > 0 && !STOPWORDS.has(part)) out.push(/\p{N}/u.test(part) ? part : refStem(part));
+    }
+  }
+  return out;
+}
+const refHash = (body: string) => createHash('sha256').update(body.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()).digest('hex');
+const TITLE = String.raw`(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|Lord|President|Vice President|Prime Minister|Minister|Secretary|Chancellor|King|Queen|Prince|Princess|Pope|Gov(?:ernor)?|Sen(?:ator)?|Rep|Judge|Justice|General|Gen|Chairman|Chairwoman|Chief Executive|CEO|Director|Mayor|Captain|Coach)`;
+const PERSON_RE = new RegExp(String.raw`\b${TITLE}\.?\s+\p{Lu}\p{Ll}+|(?<!^)(?<![.!?]\s)\b\p{Lu}\p{Ll}+\s+(?:\p{Lu}\.\s+)?\p{Lu}\p{Ll}+(?:\s+(?:said|says|told|wrote|added|announced|signed|visited|won|led))|\b(?:he|she)\s+(?:said|says|told)`, 'u');
+/** The person, number and named-thing bits as sentenceKinds computed them with one pattern each. */
+function refKindBits(s: string): number {
+  let k = 0;
+  if (/\d/.test(s.replace(/\b(?:1[5-9]\d\d|20\d\d)s?\b/g, '')) || /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozen)\b/i.test(s)) k |= Kind.NUMBER;
+  if (PERSON_RE.test(s)) k |= Kind.PERSON;
+  if (/\p{Lu}/u.test(s.replace(/^\W*\S+/, ''))) k |= Kind.ENTITY;
+  return k;
+}
+const FUNCTION_WORDS: Record<string, string> = {
+  pt: 'o a os as de do da dos das em no na nos nas um uma para com não que por mais ao pelo pela se foi é são',
+  es: 'el la los las de del en un una para con no que por más al se fue es son lo como su y',
+  fr: 'le la les de des du en un une pour avec ne pas que qui par plus au aux se est sont et dans sur',
+  de: 'der die das den dem des ein eine einer und ist sind nicht mit von zu im in auf für sich auch wird',
+};
+function refGuessLanguage(t: string): string | undefined {
+  const w = refWords(t.slice(0, 4000));
+  if (w.length < 8) return undefined;
+  const shares: [string, number][] = [['en', w.filter((x) => STOPWORDS.has(x)).length / w.length]];
+  for (const [lang, list] of Object.entries(FUNCTION_WORDS)) {
+    const set = new Set(list.split(' '));
+    shares.push([lang, w.filter((x) => set.has(x)).length / w.length]);
+  }
+  shares.sort((a, b) => b[1] - a[1]);
+  return shares[0][1] > 0.2 ? shares[0][0] : undefined;
+}
+
+describe('ingest fast paths give what the plain forms give', () => {
+  it(`words(), terms(): ${RUNS} random texts`, () => {
+    check(fc.property(text, (t) => {
+      expect(words(t)).toEqual(refWords(t));
+      expect(terms(t)).toEqual(refTerms(t));
+    }));
+  });
+
+  it('words() and terms() on plain and not-plain text, by example', () => {
+    expect(words('“It’s 5.7 billion ringgit,” he said — £600m…')).toEqual(['it’s', '5.7', 'billion', 'ringgit', 'he', 'said', '600m']);
+    expect(words('Café Kelvin ²')).toEqual(['café', 'kelvin', '²']);
+    expect(terms('The ministers’ well-known talks in 2024')).toEqual(['minist', 'well', 'known', 'talk', '2024']);
+    expect(terms('Grüße aus ½ Zürich')).toEqual(['grüße', 'aus', '½', 'zürich']);
+  });
+
+  it(`squashSpaces(): ${RUNS} random texts`, () => {
+    check(fc.property(text, (t) => { expect(squashSpaces(t)).toBe(t.replace(/\s+/g, ' ').trim()); }));
+  });
+
+  it(`sentenceKinds() person, number and named-thing bits: ${RUNS} random texts`, () => {
+    const bits = Kind.NUMBER | Kind.PERSON | Kind.ENTITY;
+    check(fc.property(text, (t) => { expect(sentenceKinds(t) & bits).toBe(refKindBits(t)); }));
+    expect(sentenceKinds('Officials said Mr Smith visited.') & bits).toBe(Kind.PERSON | Kind.ENTITY);
+    expect(sentenceKinds('Já ÉLAN ñ') & bits).toBe(Kind.ENTITY);
+    expect(sentenceKinds('Prices rose in 2024') & bits).toBe(0);
+  });
+
+  it(`contentHash(): ${RUNS} random texts`, () => {
+    check(fc.property(text, (t) => { expect(contentHash(t)).toBe(refHash(t)); }));
+  });
+
+  it(`guessLanguage(): ${RUNS} random texts`, () => {
+    check(fc.property(text, (t) => { expect(guessLanguage(t)).toBe(refGuessLanguage(t)); }));
+    expect(guessLanguage('o governo disse que a economia cresceu e que os preços não subiram em março')).toBe('pt');
+  });
+
+  it('page-noise rules that count only as far as they need', () => {
+    expect(cleanLines(['A story line that is long enough to stay in the article.', 'Share', 'Read more…', 'By Jane Doe'])).toEqual(['A story line that is long enough to stay in the article.']);
+    expect(isFurnitureLine('A d v e r t i s e m e n t')).toBe(true);
+    expect(isFurnitureLine('Advertisements and more advertisements')).toBe(false);
+    expect(isFurnitureLine('Facebook | Twitter | Email')).toBe(true);
+    expect(isFurnitureLine('Facebook | Twitter | Email | Print | Share | Copy | Link | Save | Pin')).toBe(false);
+    expect(isFurnitureLine('Updated: Tuesday, November 19, 2019 08:38 AM')).toBe(true);
+    expect(isFurnitureLine('The minister arrived in Nairobi on Tuesday, November 19, 2019 at 08:38 to sign the deal')).toBe(false);
+    expect(isFurnitureLine('Flood waters rose across the valley overnight (Photo: Jane Doe)')).toBe(true);
+  });
+});
+
+describe('the per-article memo', () => {
+  const article = {
+    title: 'Bilateral trade reached 5.7 billion ringgit',
+    body: 'Bilateral trade reached 5.7 billion ringgit ($1.37 billion) in 2024, the minister said.\nExports rose 12% to RM3bn.',
+    source: 'Test',
+    publishedAt: '2026-11-30T12:00:00.000Z',
+    publishedAtSource: 'page' as const,
+    language: 'en',
+  };
+
+  it('gives the same analysis every time, and nothing of one article reaches the next', () => {
+    const first = analyseArticle(article);
+    expect(analyseArticle({ ...article, language: 'pt' }).summary.figures.map((f) => f.value)).not.toEqual([]);
+    expect(analyseArticle(article)).toEqual(first);
+    expect(first.summary.figures.map((f) => f.value)).toEqual(['5.7 billion ringgit ($1.37 billion)', '12%', 'RM3bn']);
+  });
+
+  it('hands out copies: a caller changing what it got changes nothing for the next', () => {
+    const w = words('Prices rose');
+    w.push('x');
+    expect(words('Prices rose')).toEqual(['prices', 'rose']);
+    const q = findQuantities('Exports rose 12% to RM3bn.');
+    q.pop();
+    expect(findQuantities('Exports rose 12% to RM3bn.').map((x) => x.text)).toEqual(['12%', 'RM3bn']);
+  });
+});
