@@ -63,14 +63,14 @@ describe('ingestInputs reports progress', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('after each stored batch, with the counts so far; the last is the report', async () => {
-    const n = 450;
+    const n = 150;
     writeTextArticles(join(root, 'in'), fakeArticles(n, 7), spreadDates(n, new Date('2026-11-30T12:00:00Z'), 24));
     const store = openSqliteStore(join(root, 'p.db'));
     const seen: IngestProgress[] = [];
     const report = await ingestInputs(store, [join(root, 'in'), join(root, 'missing.txt')], { onProgress: (p) => seen.push(p) });
     await store.close();
     expect(report).toMatchObject({ added: n, duplicates: 0, errors: 1 });
-    // Batches of 200 articles, made of groups of 16 documents: stored after 208 and 416, then the rest.
-    expect(seen).toEqual([counts(208), counts(416), counts(n, 0, 1)]);
+    // Batches of 64 articles, made of groups of 16 documents: stored after 64 and 128, then the rest.
+    expect(seen).toEqual([counts(64), counts(128), counts(n, 0, 1)]);
   }, 120_000);
 });
