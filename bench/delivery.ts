@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDiscordAdapter, renderMessage as renderDiscord } from '../adapters/discord/index.js';
 import { createSlackAdapter, renderMessage as renderSlack } from '../adapters/slack/index.js';
@@ -87,6 +87,8 @@ export async function benchDelivery(opts: DeliveryBenchOptions): Promise<Figure[
 
 export interface Host {
   url: string;
+  /** The fake's process, for its CPU time. */
+  pid: number;
   stats(): Promise<{ counts: Record<string, number>; refused: number }>;
   close(): Promise<void>;
 }
@@ -115,6 +117,7 @@ export async function startHost(platform: 'discord' | 'slack', channels: number)
   });
   return {
     url,
+    pid: child.pid as number,
     async stats() {
       return (await (await fetch(`${url}/__bench/stats`)).json()) as { counts: Record<string, number>; refused: number };
     },
@@ -153,39 +156,129 @@ async function discord(store: Store, msg: Message, opts: DeliveryBenchOptions): 
   }
 }
 
+/** Rounds of the Slack comparison: bot and bare client in turn, the order swapped each round. */
+const SLACK_ROUNDS = 3;
+
+interface Measured {
+  rate: number;
+  /** CPU of this process per post (ms), and of the fake's process. */
+  cpuMs: number;
+  hostCpuMs: number;
+  load: number;
+}
+
+/** CPU time (ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Runs `work` (which makes `posts` posts) and measures its rate and the CPU both processes spent per post. */
+async function measured(host: Host, posts: number, work: () => Promise<void>): Promise<Measured> {
+  const cpu = process.cpuUsage();
+  const hostCpu = processCpuMs(host.pid);
+  const t = performance.now();
+  await work();
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  return { rate: posts / (ms / 1000), cpuMs: (used.user + used.system) / 1000 / posts, hostCpuMs: (processCpuMs(host.pid) - hostCpu) / posts, load: loadavg()[0] };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Slack: the bot (scheduler's delivery step, ledger, Bolt's Web API client) against a bare
+ * HTTP client posting the same message to the same fake. Both warm up first, then run in
+ * turn for SLACK_ROUNDS rounds, the order swapped each round, each run to channels of its own,
+ * so load on a shared machine falls on both alike; the figures are the medians.
+ */
 async function slack(store: Store, msg: Message, opts: DeliveryBenchOptions): Promise<Figure[]> {
-  const channels = Array.from({ length: opts.channels }, (_, i) => SLACK.channel(i));
-  const host = await startHost('slack', opts.channels);
+  const n = opts.channels;
+  const host = await startHost('slack', n);
   let adapter: Adapter | undefined;
   try {
     adapter = createSlackAdapter({ botToken: SLACK.botToken, signingSecret: 'bench-signing-secret', apiUrl: `${host.url}/api/`, port: 0, host: '127.0.0.1', logger: silentLogger });
     await adapter.start(idleCore);
-    await deliverAll(store, adapter, [`slack:${SLACK.probe}`], msg, 'probe-slack');
-    const before = (await host.stats()).refused;
-    const run = await deliverAll(store, adapter, channels.map((c) => `slack:${c}`), msg, 'slack');
-    const stats = await host.stats();
+    const bot = adapter;
+    await deliverAll(store, bot, [`slack:${SLACK.probe}`], msg, 'probe-slack');
     const parts = renderSlack(msg).length;
+    const warm = Math.min(n, 100);
+    await deliverAll(store, bot, Array.from({ length: warm }, (_, i) => `slack:CWARM${i}`), msg, 'slack-warm');
+    await barePosts(host.url, msg, Array.from({ length: warm }, (_, i) => `CBAREWARM${i}`));
+    const before = (await host.stats()).refused;
+
+    const botChannels: string[] = [];
+    const outcomes: DeliveryOutcome[] = [];
+    const rounds: { bot: Measured; bare: Measured; botMs: number }[] = [];
+    for (let r = 0; r < SLACK_ROUNDS; r++) {
+      const channels = Array.from({ length: n }, (_, i) => SLACK.channel(r * n + i));
+      botChannels.push(...channels);
+      let botMs = 0;
+      const runBot = () =>
+        measured(host, n * parts, async () => {
+          const run = await deliverAll(store, bot, channels.map((c) => `slack:${c}`), msg, `slack-${r}`);
+          outcomes.push(...run.outcomes);
+          botMs = run.elapsedMs;
+        });
+      const runBare = () => measured(host, n * parts, () => barePosts(host.url, msg, Array.from({ length: n }, (_, i) => `CBARE${r}x${i}`)));
+      let botM: Measured;
+      let bareM: Measured;
+      if (r % 2 === 0) {
+        bareM = await runBare();
+        botM = await runBot();
+      } else {
+        botM = await runBot();
+        bareM = await runBare();
+      }
+      rounds.push({ bot: botM, bare: bareM, botMs });
+      opts.log(
+        `  delivery slack round ${r + 1}: bot ${botM.rate.toFixed(0)} posts/s (${botM.cpuMs.toFixed(2)} CPU-ms/post, fake ${botM.hostCpuMs.toFixed(2)}), ` +
+          `bare ${bareM.rate.toFixed(0)} posts/s (${bareM.cpuMs.toFixed(2)}, fake ${bareM.hostCpuMs.toFixed(2)}), load ${botM.load.toFixed(1)}`,
+      );
+    }
+    const stats = await host.stats();
     const counts = new Map(Object.entries(stats.counts));
-    const posts = channels.reduce((a, c) => a + (counts.get(c) ?? 0), 0);
-    const { lost, duplicated } = tally(counts, channels, parts);
+    const posts = botChannels.reduce((a, c) => a + (counts.get(c) ?? 0), 0);
+    const { lost, duplicated } = tally(counts, botChannels, parts);
+    const rate = median(rounds.map((x) => x.bot.rate));
+    const bare = median(rounds.map((x) => x.bare.rate));
+    const botCpu = median(rounds.map((x) => x.bot.cpuMs));
+    const bareCpu = median(rounds.map((x) => x.bare.cpuMs));
+    const pairs = rounds.map((x) => (x.bot.rate / x.bare.rate).toFixed(2)).join(', ');
+    const loads = rounds.map((x) => x.bot.load.toFixed(1)).join(', ');
     // Each channel may take one message per second: `parts` messages need `parts` one-second windows.
-    const allowed = channels.length * SLACK.perChannelPerSecond;
-    const rate = posts / Math.max(run.elapsedMs / 1000, 1e-3);
-    const bare = await barePosts(host.url, msg, channels.length);
-    opts.log(`  delivery slack: ${posts} posts in ${(run.elapsedMs / 1000).toFixed(2)} s, ${stats.refused - before} refused with 429; bare HTTP posts to the same fake: ${bare.toFixed(0)}/s`);
+    const allowed = n * SLACK.perChannelPerSecond;
+    const run: Run = { elapsedMs: median(rounds.map((x) => x.botMs)), outcomes };
+    opts.log(`  delivery slack: median ${rate.toFixed(0)} posts/s, bare ${bare.toFixed(0)} posts/s; ${stats.refused - before} refused with 429`);
     return [
       // Slack's allowance does not bind a one-part brief; the target is against the fake's own capacity.
-      ...deliveryFigures('Slack', channels.length, parts, posts, run, rate, allowed, `${SLACK.perChannelPerSecond} message/s/channel × ${channels.length} channels`, lost, duplicated, stats.refused - before, false),
+      ...deliveryFigures('Slack', n, parts, posts / SLACK_ROUNDS, run, rate, allowed, `${SLACK.perChannelPerSecond} message/s/channel × ${n} channels`, lost, duplicated, stats.refused - before, false),
       {
         section: 'delivery',
         name: 'Slack: bot against the fake’s own capacity',
         value: rate,
         unit: 'posts/s',
-        baseline: { name: 'bare HTTP posts of the same message, 100 at a time, same fake and proxy', value: bare },
+        baseline: { name: `bare HTTP posts of the same message, 100 at a time, same fake and proxy, in turn with the bot (median of ${SLACK_ROUNDS})`, value: bare },
         ratio: rate / bare,
         ratioLabel: ' of floor',
         target: { op: '>=', value: 0.9 * bare },
-        note: 'what the fake and proxy take with no bot in the way: the bot’s own share of the time',
+        note: `round by round ${pairs} at load ${loads}; what the fake and proxy take with no bot in the way`,
+      },
+      {
+        section: 'delivery',
+        name: 'Slack: CPU per post, bot',
+        value: botCpu,
+        unit: 'ms',
+        baseline: { name: 'bare HTTP client, same runs', value: bareCpu },
+        ratio: botCpu / bareCpu,
+        note: `the fake and proxy: ${median(rounds.map((x) => x.bot.hostCpuMs)).toFixed(2)} ms per post from the bot, ${median(rounds.map((x) => x.bare.hostCpuMs)).toFixed(2)} from the bare client`,
       },
     ];
   } finally {
@@ -195,25 +288,23 @@ async function slack(store: Store, msg: Message, opts: DeliveryBenchOptions): Pr
 }
 
 /**
- * Posts per second the fake and its proxy take from a bare HTTP client, 100 requests in
- * flight, to channels of their own: the same message, each part with the same form body
- * the Web API client sends (blocks, metadata), so only the bot's own work is left out.
+ * The bare client: each of `channels` gets the message, 100 requests in flight, each part
+ * with the same form body the Web API client sends (blocks, metadata), over Node's `fetch`,
+ * so only the bot's own work is left out.
  */
-async function barePosts(url: string, msg: Message, channels: number): Promise<number> {
+async function barePosts(url: string, msg: Message, channels: string[]): Promise<void> {
   const parts = renderSlack(msg);
   const bodies = (channel: string) =>
     parts.map((p, part) => {
       const args: Record<string, unknown> = { ...postArgs(channel, p), metadata: deliveryMetadata(`bench|bare|slack:${channel}`, part) };
       return new URLSearchParams(Object.entries(args).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]));
     });
-  const work = Array.from({ length: channels }, (_, i) => `CBARE${i}`);
   let next = 0;
   let failed = 0;
-  const t = performance.now();
   await Promise.all(
     Array.from({ length: 100 }, async () => {
-      while (next < work.length) {
-        for (const body of bodies(work[next++])) {
+      while (next < channels.length) {
+        for (const body of bodies(channels[next++])) {
           const res = await fetch(`${url}/api/chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${SLACK.botToken}` }, body });
           if (!((await res.json()) as { ok?: boolean }).ok) failed++;
         }
@@ -221,7 +312,6 @@ async function barePosts(url: string, msg: Message, channels: number): Promise<n
     }),
   );
   if (failed) throw new Error(`bench: ${failed} bare posts to the fake Slack failed`);
-  return (channels * parts.length) / ((performance.now() - t) / 1000);
 }
 
 function deliveryFigures(platform: string, channels: number, parts: number, posts: number, run: Run, rate: number, allowed: number, limit: string, lost: number, duplicated: number, refused: number, targeted = true): Figure[] {

@@ -19,22 +19,26 @@ export class BriefbotError extends Error {
  * closed to the bot (channel deleted, archived, no access): retrying cannot help
  * and the subscription should be disabled. `retryAfterMs` comes from the platform.
  * `notPosted` means the platform answered with a refusal, so nothing was created; without
- * it (a timeout, a dropped connection) the post may have gone through.
+ * it (a timeout, a dropped connection) the post may have gone through. `rateLimited`: the
+ * platform asked us to slow down (429) and to come back after `retryAfterMs`; nothing failed,
+ * so the scheduler waits without using up an attempt.
  */
 export class DeliveryError extends BriefbotError {
   readonly permanent: boolean;
   readonly retryAfterMs?: number;
   readonly notPosted: boolean;
+  readonly rateLimited: boolean;
   constructor(
     code: string,
     message: string,
-    options: { retryable?: boolean; permanent?: boolean; retryAfterMs?: number; notPosted?: boolean; cause?: unknown } = {},
+    options: { retryable?: boolean; permanent?: boolean; retryAfterMs?: number; notPosted?: boolean; rateLimited?: boolean; cause?: unknown } = {},
   ) {
     super(code, message, { retryable: options.retryable, cause: options.cause });
     this.name = 'DeliveryError';
     this.permanent = options.permanent ?? false;
     this.retryAfterMs = options.retryAfterMs;
     this.notPosted = options.notPosted ?? false;
+    this.rateLimited = options.rateLimited ?? false;
   }
 }
 

@@ -86,14 +86,14 @@ describe('page-noise cleaning', () => {
 });
 
 describe("Slack's real rate-limit error", () => {
-  it('gives the scheduler the Retry-After wait once the adapter stops waiting out 429s itself, and the brief arrives once', async () => {
+  it('waits out every 429 as long as Slack asks without using up an attempt, and the brief arrives once', async () => {
     const fixture = await makeFixtureCore();
     cleanups.push(() => fixture.close());
     const bot: Bot = await startBot('http', fixture.core);
     cleanups.push(() => bot.close());
-    // The adapter waits out Retry-After for the channel a few times (four tries), then hands the
-    // rate limit to the scheduler; every one of those tries is rate-limited.
-    bot.fake.failNext('chat.postMessage', ...Array.from({ length: 4 }, () => ({ status: 429 as const, retryAfter: 1 })));
+    // Eight 429s in a row, more than two attempts' worth under the old handling (four tries
+    // each): the first asks for a second, the others for no wait at all.
+    bot.fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 }, ...Array.from({ length: 7 }, () => ({ status: 429 as const, retryAfter: 0 })));
 
     const dir = tempDir();
     const store = openSqliteStore(join(dir, 'b.db'));
@@ -123,17 +123,21 @@ describe("Slack's real rate-limit error", () => {
       buildBrief: () => message([{ type: 'paragraph', text: 'Markets closed higher.' }], 'Morning brief'),
       now,
       log,
-      // A tiny exponential back-off: any wait of a second comes from Slack's Retry-After.
-      retry: { baseMs: 5, jitter: 0.5 },
+      // Two attempts: the eight rate limits would have used them up.
+      retry: { baseMs: 5, jitter: 0.5, maxAttempts: 2 },
     });
     cleanups.push(() => scheduler.stop());
     await scheduler.start();
 
     const key = { brief: 'morning', slot: slot.toISOString(), target: 'slack:C1' };
-    expect(await store.deliveries.get(key)).toMatchObject({ status: 'delivered' });
-    const waits = log.lines.filter((l) => l.msg === 'delivery failed; retrying').map((l) => l.obj as { waitMs: number; err: string });
-    expect(waits).toEqual([expect.objectContaining({ waitMs: 1000, err: expect.stringMatching(/^slack_rate_limited: /) })]);
-    expect(bot.fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([429, 429, 429, 429, 200]);
+    expect(await store.deliveries.get(key)).toMatchObject({ status: 'delivered', attempts: 1 });
+    const waits = log.lines.filter((l) => l.msg === 'rate-limited; posting again after the wait').map((l) => (l.obj as { waitMs: number }).waitMs);
+    expect(waits).toEqual([1000, 0, 0, 0, 0, 0, 0, 0]);
+    expect(log.lines.filter((l) => l.msg === 'delivery failed; retrying')).toEqual([]);
+    for (const l of log.lines.filter((l) => l.msg === 'rate-limited; posting again after the wait')) {
+      expect((l.obj as { err: string }).err).toMatch(/^slack_rate_limited: /);
+    }
+    expect(bot.fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([...Array(8).fill(429), 200]);
     expect(bot.fake.posts()).toHaveLength(1);
   }, 30_000);
 });

@@ -133,6 +133,8 @@ await describePostgres('briefbot migrate --to postgres://…', () => {
       // Into an empty database the rows keep their ids: sentence ids break ties in ranking, so both stores rank alike.
       const [sa, pa] = [await sqlite.articles.inWindow(new Date(0), new Date('2100-01-01')), await postgres.articles.inWindow(new Date(0), new Date('2100-01-01'))];
       expect(pa).toEqual(sa);
+      // The story column is copied as stored (its signature is not in summary_json to be recomputed from).
+      expect(pa.map((a) => a.storyFeatures === undefined)).toEqual([false, false, false]);
       for (const a of sa) expect(await postgres.articles.sentences(a.id)).toEqual(await sqlite.articles.sentences(a.id));
       expect(await postgres.conversations.lastArticle('slack:C1:1700000000.000100', t0)).toBe(await sqlite.conversations.lastArticle('slack:C1:1700000000.000100', t0));
       expect(await postgres.conversations.lastArticle('slack:C1:1700000000.000100', t0)).toBe(sa.find((a) => a.title === 'Harvest report 2')!.id);

@@ -142,7 +142,11 @@ function storeContract(place: () => Promise<Place>): void {
       await store.articles.addMany([1, 2, 3].map((i) => item(article(i, `Story number ${i} says the harvest was ${i} times larger than expected this year.`))));
       const found = await store.articles.inWindow(new Date('2026-01-11T00:00:00Z'), new Date('2026-01-13T08:00:00Z'));
       expect(found.map((a) => a.title)).toEqual(['Story 2', 'Story 1']);
-      expect(found[0].summary).toEqual(analyseArticle(article(2, found[0].body)).summary);
+      const { summary } = analyseArticle(article(2, found[0].body));
+      // The signature is stored in the story column with the informative count, not in the summary.
+      expect(found[0].summary).toEqual({ ...summary, story: undefined });
+      expect(Object.keys(found[0].summary)).not.toContain('story');
+      expect(found[0].storyFeatures).toEqual({ informative: 8, weight: summary.weight, signature: { terms: ['stori', '2', 'stori', 'number', '2', 'harvest', '2', 'time', 'larger', 'expect', 'year'], names: [] } });
       expect((await store.articles.inWindow(new Date(0), new Date('2100-01-01'), 1)).map((a) => a.title)).toEqual(['Story 3']);
     });
 
@@ -184,6 +188,34 @@ function storeContract(place: () => Promise<Place>): void {
       expect(await titles([])).toEqual([]);
       const [port] = await store.articles.inWindowAbout(since, until, [['strike']], 1);
       expect(port.summary.sentences).toEqual(['Dock workers went back to work on Monday.']);
+    });
+
+    it('gives briefs the window\'s story candidates (all, or about the topics) and the kept ones\' summaries by id', async () => {
+      const { store } = await fresh();
+      const at = (title: string, body: string, publishedAt: string, n: number) => ({ ...article(n, body), title, publishedAt });
+      await store.articles.addMany([
+        item(at('Elections called', 'The prime minister called early elections for March.', '2026-11-20T10:00:00.000Z', 1)),
+        item(at('Coffee exports rise', 'Coffee exports rose 12% as dock workers ended their strike.', '2026-11-20T11:00:00.000Z', 2)),
+        item(at('Port strike ends', 'Dock workers went back to work on Monday.', '2026-11-20T12:00:00.000Z', 3)),
+        item(at('Old election story', 'An election was held long ago.', '2026-10-01T10:00:00.000Z', 4)),
+      ]);
+      const since = new Date('2026-11-20T00:00:00Z');
+      const until = new Date('2026-11-21T00:00:00Z');
+      const window = await store.articles.inWindow(since, until);
+      const asCandidate = (a: (typeof window)[number]) => ({ id: a.id, title: a.title, source: a.source, url: a.url, publishedAt: a.publishedAt, storyFeatures: a.storyFeatures });
+      expect(await store.articles.storyCandidates(since, until)).toEqual(window.map(asCandidate));
+      expect((await store.articles.storyCandidates(since, until)).map((c) => [c.title, c.storyFeatures.informative, c.storyFeatures.signature.names])).toEqual([
+        ['Port strike ends', 6, []],
+        ['Coffee exports rise', 11, []],
+        ['Elections called', 6, []],
+      ]);
+      expect(await store.articles.storyCandidates(since, until, [['strikes']])).toEqual(window.filter((a) => a.title !== 'Elections called').map(asCandidate));
+      expect(await store.articles.storyCandidates(since, until, [['coffee', 'election']])).toEqual([]);
+      expect(await store.articles.storyCandidates(since, until, [])).toEqual([]);
+      expect((await store.articles.storyCandidates(since, until, undefined, 1)).map((c) => c.title)).toEqual(['Port strike ends']);
+      const [port, coffee] = window;
+      expect(await store.articles.withSummaries([coffee.id, port.id + 1000, port.id])).toEqual([port, coffee]);
+      expect(await store.articles.withSummaries([])).toEqual([]);
     });
 
     it('counts the sentences holding each word, by stem, and keeps ids as given', async () => {

@@ -9,6 +9,7 @@ import { registerListeners, type ListenerContext } from './listeners.js';
 import { isUserId, parseTarget } from './incoming.js';
 import { DELIVERY_EVENT, deliveryMetadata, partsFound, type HistoryMessage } from './metadata.js';
 import { postArgs, renderMessage, type SlackPayload } from './render.js';
+import { slackTransport } from './transport.js';
 
 export interface SlackAdapter extends Adapter {
   readonly platform: 'slack';
@@ -31,7 +32,10 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   const log = config.logger ?? quietLogger;
   const mode = slackMode(config);
   const bLog = boltLogger(log);
+  const transport = slackTransport();
   const clientOptions = {
+    // Kept-alive connections through undici's request(), not WHATWG fetch (transport.ts).
+    fetch: transport.fetch,
     slackApiUrl: apiBase(config.apiUrl),
     timeout: config.apiTimeoutMs ?? 10_000,
     // A few quick retries of network errors and 5xx, then the scheduler's own backoff takes
@@ -131,7 +135,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         ...(delivery ? { metadata: deliveryMetadata(delivery.key, i) } : {}),
       };
       try {
-        const res = await postPart(args);
+        const res = await postPart(args, delivery !== undefined);
         const ts = String(res.ts ?? '');
         ids.push(ts);
         delivery?.onPosted?.(i, ts);
@@ -143,6 +147,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
           retryable: d.retryable,
           retryAfterMs: d.retryAfterMs,
           notPosted: d.notPosted,
+          rateLimited: d.rateLimited,
           cause: err,
         });
       }
@@ -152,17 +157,19 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
 
   /**
    * One message. Slack allows about one message per second per channel (the later parts of
-   * a split message run into it): on a 429 wait its Retry-After for this channel only, a
-   * few times, then let the caller's back-off take over. (The client's own 429 handling
-   * would pause every channel's requests; rejectRateLimitedCalls hands the 429 to us.)
+   * a split message run into it). A scheduled delivery hands a 429 straight to the scheduler,
+   * which waits the Retry-After for this channel without using up an attempt and goes on from
+   * this part; any other post (an answer, a notice) waits it out here, a few times. (The
+   * client's own 429 handling would pause every channel's requests; rejectRateLimitedCalls
+   * hands the 429 to us.)
    */
-  async function postPart(args: ReturnType<typeof postArgs>) {
+  async function postPart(args: ReturnType<typeof postArgs>, scheduled: boolean) {
     for (let tries = 0; ; tries++) {
       try {
         return await app.client.chat.postMessage(args);
       } catch (err) {
         const d = toDeliveryError(err, args.channel);
-        if (d.code !== 'slack_rate_limited' || tries >= 3) throw err;
+        if (scheduled || !d.rateLimited || tries >= 3) throw err;
         await new Promise((r) => setTimeout(r, Math.min(d.retryAfterMs ?? 1000, 30_000)));
       }
     }
@@ -213,6 +220,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         permanent: d.permanent,
         retryable: d.retryable,
         retryAfterMs: d.retryAfterMs,
+        rateLimited: d.rateLimited,
         cause: err,
       });
     }
@@ -285,6 +293,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       connected = false;
       // Answers already being worked on still reach the user: wait for them.
       await Promise.allSettled([...inFlight]);
+      await transport.close();
     },
     post: (target, msg, delivery) => post(target, msg, delivery ? { delivery } : undefined),
     findPosted,

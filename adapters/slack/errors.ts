@@ -61,6 +61,7 @@ export function toDeliveryError(err: unknown, target: string): DeliveryError {
         retryable: true,
         retryAfterMs: (e.retryAfter ?? 1) * 1000,
         notPosted: true,
+        rateLimited: true,
         cause: err,
       });
     case 'slack_webapi_http_error': {
@@ -102,6 +103,7 @@ function rateLimited(target: string, seconds: number, cause: unknown): DeliveryE
     retryAfterMs: seconds * 1000,
     // A 429 is a refusal: nothing was posted.
     notPosted: true,
+    rateLimited: true,
     cause,
   });
 }

@@ -1,8 +1,8 @@
 import { message, type Block, type Link, type Message } from '../messages/message.js';
-import type { ArticleWithSummary, Store } from '../store/store.js';
+import type { Store, StoryCandidate } from '../store/store.js';
 import { formatFigure } from '../summarize/summary.js';
-import { terms, words } from '../nlp/tokens.js';
-import { groupStories, storySignature } from './stories.js';
+import { words } from '../nlp/tokens.js';
+import { groupStories } from './stories.js';
 
 export interface BriefOptions {
   since: Date;
@@ -29,30 +29,41 @@ export interface Story {
 /** Stories for a window, deduplicated across sources and ordered by importance and recency. */
 export async function selectStories(store: Store, options: BriefOptions): Promise<Story[]> {
   // Topics are matched in the store, on the stems its sentence index holds: only matching rows are read.
+  // Grouping and ranking read each article's story features as stored at ingest, without body or summary.
   const topics = (options.topics ?? []).map((t) => words(t)).filter((t) => t.length > 0);
-  const window = topics.length ? await store.articles.inWindowAbout(options.since, options.until, topics) : await store.articles.inWindow(options.since, options.until);
-  const articles = window.filter((a) => matchesSources(a, options.sources));
-  const clusters = clusterSameStory(articles);
+  const window = await store.articles.storyCandidates(options.since, options.until, topics.length ? topics : undefined);
+  const clusters = clusterSameStory(window.filter((a) => matchesSources(a, options.sources)));
   const until = options.until.getTime();
-  const stories = clusters.map((group) => {
+  const ranked = clusters.map((group) => {
     const lead = mostInformative(group);
     const ageHours = Math.max(0, (until - Date.parse(lead.publishedAt)) / 3_600_000);
     const distinctSources = new Set(group.map((a) => a.source)).size;
-    const importance = Math.max(...group.map((a) => a.summary.weight)) * distinctSources;
-    const figure = [lead, ...group.filter((a) => a !== lead)].flatMap((a) => a.summary.figures)[0];
-    const summary = lead.summary.sentences.find((s) => s !== lead.title) ?? lead.body.split('\n')[0];
-    return {
-      title: lead.title,
-      url: lead.url,
-      summary,
-      figure: figure && formatFigure(figure),
-      sources: dedupeLinks([lead, ...group.filter((a) => a !== lead)].map((a) => ({ label: a.source, url: a.url }))),
-      publishedAt: lead.publishedAt,
-      score: importance / (1 + ageHours / 24),
-      articleIds: group.map((a) => a.id),
-    } satisfies Story;
+    const importance = Math.max(...group.map((a) => a.storyFeatures.weight)) * distinctSources;
+    return { group, lead, score: importance / (1 + ageHours / 24) };
   });
-  return stories.sort((a, b) => b.score - a.score || b.publishedAt.localeCompare(a.publishedAt)).slice(0, options.maxStories ?? 5);
+  ranked.sort((a, b) => b.score - a.score || b.lead.publishedAt.localeCompare(a.lead.publishedAt));
+  const kept = ranked.slice(0, options.maxStories ?? 5);
+  // Summaries and bodies only for the stories the brief keeps (a window of thousands makes well over a thousand).
+  const full = new Map((await store.articles.withSummaries(kept.flatMap((r) => r.group.map((a) => a.id)))).map((a) => [a.id, a]));
+  return kept.flatMap(({ group, lead: leadCandidate, score }) => {
+    const lead = full.get(leadCandidate.id);
+    // An article gone between the two reads: its story is left out rather than told from half its sources.
+    if (!lead) return [];
+    const others = group.filter((a) => a !== leadCandidate).flatMap((a) => full.get(a.id) ?? []);
+    const figure = [lead, ...others].flatMap((a) => a.summary.figures)[0];
+    return [
+      {
+        title: lead.title,
+        url: lead.url,
+        summary: lead.summary.sentences.find((s) => s !== lead.title) ?? lead.body.split('\n')[0],
+        figure: figure && formatFigure(figure),
+        sources: dedupeLinks([lead, ...others].map((a) => ({ label: a.source, url: a.url }))),
+        publishedAt: lead.publishedAt,
+        score,
+        articleIds: group.map((a) => a.id),
+      } satisfies Story,
+    ];
+  });
 }
 
 /** The brief as a neutral Message, or null when no story matches (the caller decides whether to say so). */
@@ -81,7 +92,7 @@ export function describeWindow(options: Pick<BriefOptions, 'since' | 'until' | '
   return `${when}${options.topics?.length ? ` about ${options.topics.join(', ')}` : ''}`;
 }
 
-function matchesSources(a: ArticleWithSummary, sources?: string[]): boolean {
+function matchesSources(a: Pick<StoryCandidate, 'source' | 'url'>, sources?: string[]): boolean {
   if (!sources || sources.length === 0) return true;
   const host = a.url && /^https?:/.test(a.url) ? new URL(a.url).hostname.replace(/^www\./, '') : '';
   return sources.some((s) => {
@@ -91,15 +102,9 @@ function matchesSources(a: ArticleWithSummary, sources?: string[]): boolean {
 }
 
 /** Articles that report the same event, grouped (src/briefing/stories.ts); each group's members newest first. */
-function clusterSameStory(articles: ArticleWithSummary[]): ArticleWithSummary[][] {
-  const labels = groupStories(
-    articles.map((a) => ({
-      // Rows stored before signatures existed: their summary sentences stand in for the lead.
-      signature: a.summary.story ?? storySignature(a.title, a.summary.sentences),
-      publishedAt: a.publishedAt,
-    })),
-  );
-  const groups = new Map<number, ArticleWithSummary[]>();
+function clusterSameStory(articles: StoryCandidate[]): StoryCandidate[][] {
+  const labels = groupStories(articles.map((a) => ({ signature: a.storyFeatures.signature, publishedAt: a.publishedAt })));
+  const groups = new Map<number, StoryCandidate[]>();
   articles.forEach((a, i) => {
     const g = groups.get(labels[i]);
     if (g) g.push(a);
@@ -109,18 +114,16 @@ function clusterSameStory(articles: ArticleWithSummary[]): ArticleWithSummary[][
 }
 
 /**
- * The member whose summary sentence says most: the most distinct content words, a
- * stated figure counting extra. Outlets lead with different sentences; a bullet keeps one.
+ * The member whose summary sentence says most (StoryFeatures.informative): the most distinct
+ * content words, a stated figure counting extra. Outlets lead with different sentences; a bullet keeps one.
  */
-function mostInformative(group: ArticleWithSummary[]): ArticleWithSummary {
+function mostInformative(group: StoryCandidate[]): StoryCandidate {
   let best = group[0];
   let bestScore = -1;
   for (const a of group) {
-    const sentence = a.summary.sentences.find((s) => s !== a.title) ?? '';
-    const score = new Set(terms(sentence)).size + 3 * Math.min(a.summary.figures.length, 1);
-    if (score > bestScore) {
+    if (a.storyFeatures.informative > bestScore) {
       best = a;
-      bestScore = score;
+      bestScore = a.storyFeatures.informative;
     }
   }
   return best;

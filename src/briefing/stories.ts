@@ -73,34 +73,56 @@ export interface StoryItem {
  */
 export function groupStories(items: StoryItem[], params: StoryParams = STORY_PARAMS): number[] {
   const n = items.length;
-  // Terms as integer ids and each article as a sorted sparse vector: a pair's cosine is one merge of two short arrays.
+  // Terms as integer ids (in order of first use) and each article as a sorted sparse vector, all
+  // articles' vectors in flat typed arrays (article i's entries at vecStart[i]..vecStart[i+1]):
+  // a pair's cosine is one merge of two short runs, and a window makes a handful of allocations.
   const ids = new Map<string, number>();
-  const df: number[] = [];
-  const counts = items.map((it) => {
-    const tf = new Map<number, number>();
-    for (const t of it.signature.terms) {
+  let df: Int32Array = new Int32Array(1024);
+  let tfOf: Int32Array = new Int32Array(1024);
+  const vecStart = new Int32Array(n + 1);
+  let total = 0;
+  for (const it of items) total += it.signature.terms.length;
+  const vecTerm = new Int32Array(total);
+  const vecTf = new Int32Array(total);
+  for (let i = 0, e = 0; i < n; i++) {
+    const from = e;
+    for (const t of items[i].signature.terms) {
       let id = ids.get(t);
-      if (id === undefined) ids.set(t, (id = ids.size));
-      tf.set(id, (tf.get(id) ?? 0) + 1);
+      if (id === undefined) {
+        ids.set(t, (id = ids.size));
+        if (id >= df.length) {
+          df = grow(df);
+          tfOf = grow(tfOf);
+        }
+      }
+      if (tfOf[id]++ === 0) vecTerm[e++] = id;
     }
-    for (const id of tf.keys()) df[id] = (df[id] ?? 0) + 1;
-    return tf;
-  });
-  const vectors = counts.map((tf) => {
-    const terms = Int32Array.from([...tf.keys()].sort((a, b) => a - b));
-    const weights = new Float64Array(terms.length);
+    const distinct = vecTerm.subarray(from, e).sort();
+    for (let k = 0; k < distinct.length; k++) {
+      const id = distinct[k];
+      vecTf[from + k] = tfOf[id];
+      tfOf[id] = 0;
+      df[id]++;
+    }
+    vecStart[i + 1] = e;
+  }
+  const terms = ids.size;
+  const idf = new Float64Array(terms);
+  for (let id = 0; id < terms; id++) idf[id] = Math.log((1 + n) / (1 + df[id])) + 1;
+  const vecWeight = new Float64Array(vecStart[n]);
+  for (let i = 0; i < n; i++) {
     let norm = 0;
-    terms.forEach((id, k) => {
+    for (let k = vecStart[i]; k < vecStart[i + 1]; k++) {
       // Sublinear counts: a word a lead repeats is not worth twice one it says once.
-      const w = (1 + Math.log(tf.get(id)!)) * (Math.log((1 + n) / (1 + df[id])) + 1);
-      weights[k] = w;
+      const w = (1 + Math.log(vecTf[k])) * idf[vecTerm[k]];
+      vecWeight[k] = w;
       norm += w * w;
-    });
+    }
     norm = Math.sqrt(norm) || 1;
-    for (let k = 0; k < weights.length; k++) weights[k] /= norm;
-    return { terms, weights };
-  });
-  const names = items.map((it) => new Set(it.signature.names));
+    for (let k = vecStart[i]; k < vecStart[i + 1]; k++) vecWeight[k] /= norm;
+  }
+  const names: (Set<string> | undefined)[] = new Array(n);
+  const namesOf = (i: number) => (names[i] ??= new Set(items[i].signature.names));
   const days = items.map((it) => (it.publishedAt ? Date.parse(it.publishedAt) / 86_400_000 : Number.NaN));
 
   // Candidate pairs share terms that at most 5% of the window uses; their weight products are summed
@@ -108,61 +130,44 @@ export function groupStories(items: StoryItem[], params: StoryParams = STORY_PAR
   // (half lost same-story pairs in cross-validation; every pair would make a 2,000-article window slow).
   const common = Math.max(8, n * 0.05);
   // Posting lists of the rarer terms as flat typed arrays (article, weight), in article order.
-  const starts = new Int32Array(df.length + 1);
-  for (let id = 0; id < df.length; id++) starts[id + 1] = starts[id] + (df[id] <= common ? df[id] : 0);
-  const postArticle = new Int32Array(starts[df.length]);
-  const postWeight = new Float64Array(starts[df.length]);
-  const fill = starts.slice(0, df.length);
+  const starts = new Int32Array(terms + 1);
+  for (let id = 0; id < terms; id++) starts[id + 1] = starts[id] + (df[id] <= common ? df[id] : 0);
+  const postArticle = new Int32Array(starts[terms]);
+  const postWeight = new Float64Array(starts[terms]);
+  const fill = starts.slice(0, terms);
   // Where each article's own entry sits in each of its terms' lists: the pairs it forms are with the entries after it.
-  const own = vectors.map((v, i) => {
-    const at = new Int32Array(v.terms.length).fill(-1);
-    v.terms.forEach((id, k) => {
-      if (df[id] > common) return;
-      at[k] = fill[id];
+  const own = new Int32Array(vecStart[n]).fill(-1);
+  for (let i = 0; i < n; i++) {
+    for (let k = vecStart[i]; k < vecStart[i + 1]; k++) {
+      const id = vecTerm[k];
+      if (df[id] > common) continue;
+      own[k] = fill[id];
       postArticle[fill[id]] = i;
-      postWeight[fill[id]++] = v.weights[k];
-    });
-    return at;
-  });
+      postWeight[fill[id]++] = vecWeight[k];
+    }
+  }
   const links = Array.from({ length: n }, () => new Map<number, number>());
   const edges: { a: number; b: number; sim: number }[] = [];
+  const vectors: Vectors = { start: vecStart, term: vecTerm, weight: vecWeight };
+  const postings: Postings = { start: starts, own, article: postArticle, weight: postWeight };
+  const touched = new Int32Array(n);
   const acc = new Float64Array(n);
-  const touched: number[] = [];
-  vectors.forEach((v, a) => {
-    const at = own[a];
-    for (let k = 0; k < v.terms.length; k++) {
-      if (at[k] < 0) continue;
-      const w = v.weights[k];
-      for (let p = at[k] + 1, end = starts[v.terms[k] + 1]; p < end; p++) {
-        const b = postArticle[p];
-        if (acc[b] === 0) touched.push(b);
-        acc[b] += w * postWeight[p];
-      }
+  for (let a = 0; a < n; a++) {
+    const count = candidates(a, vectors, postings, params.threshold / 4, acc, touched);
+    for (let t = 0; t < count; t++) {
+      const b = touched[t];
+      const sim = similarity(a, b);
+      links[a].set(b, sim);
+      links[b].set(a, sim);
+      if (sim >= params.threshold) edges.push({ a, b, sim });
     }
-    for (const b of touched) {
-      if (acc[b] >= params.threshold / 4) {
-        const sim = similarity(a, b);
-        links[a].set(b, sim);
-        links[b].set(a, sim);
-        if (sim >= params.threshold) edges.push({ a, b, sim });
-      }
-      acc[b] = 0;
-    }
-    touched.length = 0;
-  });
+  }
 
   function similarity(a: number, b: number): number {
     if (Math.abs(days[a] - days[b]) > params.maxDays) return 0;
-    const va = vectors[a];
-    const vb = vectors[b];
-    let cos = 0;
-    for (let i = 0, j = 0; i < va.terms.length && j < vb.terms.length; ) {
-      if (va.terms[i] === vb.terms[j]) cos += va.weights[i++] * vb.weights[j++];
-      else if (va.terms[i] < vb.terms[j]) i++;
-      else j++;
-    }
-    const na = names[a];
-    const nb = names[b];
+    const cos = cosine(vectors, a, b);
+    const na = namesOf(a);
+    const nb = namesOf(b);
     if (na.size === 0 || nb.size === 0) return cos;
     for (const x of na) if (nb.has(x)) return cos;
     return cos * params.strangers;
@@ -195,4 +200,60 @@ export function groupStories(items: StoryItem[], params: StoryParams = STORY_PAR
     members[drop] = [];
   }
   return group;
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Every article's sparse vector: article i's term ids (ascending) and weights at start[i]..start[i+1]. */
+interface Vectors {
+  start: Int32Array;
+  term: Int32Array;
+  weight: Float64Array;
+}
+
+/** Posting lists of the rarer terms (article, weight) at start[t]..start[t+1]; own[k]: where vector entry k sits in its list, or -1. */
+interface Postings {
+  start: Int32Array;
+  own: Int32Array;
+  article: Int32Array;
+  weight: Float64Array;
+}
+
+/**
+ * The articles after `a` whose shared rare terms sum to at least `min` in weight products,
+ * written to `out` (in the order first met); returns how many. `acc` is all zeros before and after.
+ */
+function candidates(a: number, v: Vectors, p: Postings, min: number, acc: Float64Array, out: Int32Array): number {
+  let touched = 0;
+  for (let k = v.start[a], end = v.start[a + 1]; k < end; k++) {
+    const from = p.own[k];
+    if (from < 0) continue;
+    const w = v.weight[k];
+    for (let q = from + 1, last = p.start[v.term[k] + 1]; q < last; q++) {
+      const b = p.article[q];
+      if (acc[b] === 0) out[touched++] = b;
+      acc[b] += w * p.weight[q];
+    }
+  }
+  let kept = 0;
+  for (let t = 0; t < touched; t++) {
+    const b = out[t];
+    if (acc[b] >= min) out[kept++] = b;
+    acc[b] = 0;
+  }
+  return kept;
+}
+
+function cosine(v: Vectors, a: number, b: number): number {
+  let cos = 0;
+  for (let i = v.start[a], j = v.start[b], ea = v.start[a + 1], eb = v.start[b + 1]; i < ea && j < eb; ) {
+    if (v.term[i] === v.term[j]) cos += v.weight[i++] * v.weight[j++];
+    else if (v.term[i] < v.term[j]) i++;
+    else j++;
+  }
+  return cos;
 }

@@ -29,9 +29,15 @@ export interface RetryPolicy {
    * instances that failed together do not all retry in the same instant. 0 for exact waits.
    */
   jitter: number;
+  /**
+   * Most rate limits (429 with Retry-After) waited out per delivery (default 50). They do not
+   * count as attempts: the platform asked for a pause, nothing failed. Past this many, a rate
+   * limit counts as a failed attempt, so a platform that never stops refusing ends it.
+   */
+  maxRateLimitWaits: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseMs: 2_000, maxMs: 10 * 60_000, jitter: 0.5 };
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseMs: 2_000, maxMs: 10 * 60_000, jitter: 0.5, maxRateLimitWaits: 50 };
 
 export interface DeliveryMetrics {
   inc(labels: { status: 'delivered' | 'retry' | 'failed' | 'skipped' }): void;
@@ -71,6 +77,12 @@ export function retryDelay(failedAttempts: number, err: unknown, policy: RetryPo
   return Math.round(Math.min(Math.max(retryAfter, jittered), policy.maxMs));
 }
 
+/** The wait a rate-limited failure asks for (capped at policy.maxMs); undefined when it is not one, or too many were waited out. */
+function rateLimitWait(err: unknown, waited: number, policy: RetryPolicy): number | undefined {
+  if (!(err instanceof DeliveryError) || !err.rateLimited || waited >= (policy.maxRateLimitWaits ?? 0)) return undefined;
+  return Math.min(Math.max(err.retryAfterMs ?? 1000, 0), policy.maxMs);
+}
+
 /** Permanent: the target is gone or closed to the bot. Unknown errors are retried (bounded): they may be transient. */
 function classify(err: unknown): 'permanent' | 'retryable' | 'final' {
   if (err instanceof DeliveryError && err.permanent) return 'permanent';
@@ -97,9 +109,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
  * Delivers one (brief, slot, target): claim in the ledger (which marks it in doubt), post
  * the parts not yet known to be posted, record the outcome. When an earlier attempt may
  * have posted without recording it (a crash mid-post, a timeout), the platform is asked
- * first, so a part is never posted twice. Retryable failures back off and try again up to
- * the policy's limit; a permanent one disables the subscription and tells whoever
- * subscribed it. Never throws for a platform failure.
+ * first, so a part is never posted twice. A rate limit is waited out as the platform asks
+ * and costs no attempt. Retryable failures back off and try again up to the policy's limit;
+ * a permanent one disables the subscription and tells whoever subscribed it. Never throws
+ * for a platform failure.
  */
 export async function deliverToTarget(
   ctx: DeliverContext,
@@ -109,6 +122,9 @@ export async function deliverToTarget(
 ): Promise<DeliveryOutcome> {
   const log = ctx.log.child({ brief: key.brief, slot: key.slot, target: key.target });
   const ref = deliveryRefKey(key);
+  /** Rate limits waited out so far (bounded by the policy), and claims that ended on one. */
+  let rateLimitWaits = 0;
+  let uncounted = 0;
   for (;;) {
     const claim = await ctx.ledger.claim(key, info.late);
     if (!claim) return 'not-claimed';
@@ -122,29 +138,50 @@ export async function deliverToTarget(
       return 'failed';
     }
     const ids = [...claim.postedIds];
+    // A platform that can say what it already has lets the outcome share a later transaction.
+    const batch = Boolean(adapter.findPosted);
+    const claimedAt = ctx.now().getTime();
+    let lookedUp = !(claim.inDoubtSince && adapter.findPosted);
     let failure: unknown;
-    try {
-      if (claim.inDoubtSince && adapter.findPosted) {
-        const found = await adapter.findPosted(key.target, ref, new Date(claim.inDoubtSince));
-        const before = ids.length;
-        for (let part = ids.length; found.has(part); part++) ids.push(found.get(part) as string);
-        log.info({ attempts, inDoubtSince: claim.inDoubtSince, alreadyPosted: ids.length - before }, 'resuming a delivery whose earlier attempt was cut short');
-        if (ids.length > before) ctx.ledger.progress({ key, postedIds: [...ids] });
+    for (;;) {
+      try {
+        if (!lookedUp && claim.inDoubtSince && adapter.findPosted) {
+          const found = await adapter.findPosted(key.target, ref, new Date(claim.inDoubtSince));
+          lookedUp = true;
+          const before = ids.length;
+          for (let part = ids.length; found.has(part); part++) ids.push(found.get(part) as string);
+          log.info({ attempts, inDoubtSince: claim.inDoubtSince, alreadyPosted: ids.length - before }, 'resuming a delivery whose earlier attempt was cut short');
+          if (ids.length > before) ctx.ledger.progress({ key, postedIds: [...ids] });
+        }
+        await adapter.post(key.target, msg, {
+          key: ref,
+          fromPart: ids.length,
+          onPosted(part, id) {
+            ids[part] = id;
+            ctx.ledger.progress({ key, postedIds: ids.slice(0, part + 1) });
+          },
+        });
+        failure = undefined;
+        break;
+      } catch (err) {
+        failure = err;
       }
-      await adapter.post(key.target, msg, {
-        key: ref,
-        fromPart: ids.length,
-        onPosted(part, id) {
-          ids[part] = id;
-          ctx.ledger.progress({ key, postedIds: ids.slice(0, part + 1) });
-        },
-      });
-    } catch (err) {
-      failure = err;
+      // Rate-limited: nothing failed, the platform asked us to come back later. Within the
+      // claim's lease (half of it, to leave the post itself time) that costs no attempt and no
+      // ledger write: wait and go on from the refused part.
+      const wait = rateLimitWait(failure, rateLimitWaits, ctx.retry);
+      if (wait === undefined || ctx.now().getTime() - claimedAt + wait > ctx.leaseMs / 2) break;
+      rateLimitWaits++;
+      log.info({ attempts, waitMs: wait, partsPosted: ids.length, err: describe(failure) }, 'rate-limited; posting again after the wait');
+      if (!(await sleep(wait, ctx.signal))) {
+        await ctx.ledger.settle({ key, postedIds: ids, outcome: { status: 'failed', error: describe(failure), final: false, inDoubt: false } }, { batch });
+        log.warn({ attempts }, 'shutting down during a rate-limit wait; the next start resumes this delivery');
+        return 'retry-later';
+      }
     }
     if (failure === undefined) {
       // Outside the try: a ledger error here must not look like a failed post (and be posted again).
-      await ctx.ledger.settle({ key, postedIds: ids, outcome: { status: 'delivered' } });
+      await ctx.ledger.settle({ key, postedIds: ids, outcome: { status: 'delivered' } }, { batch });
       ctx.metrics?.inc({ status: 'delivered' });
       log.info({ attempts, late: info.late, parts: ids.length }, 'brief delivered');
       return 'delivered';
@@ -152,8 +189,13 @@ export async function deliverToTarget(
     const kind = classify(failure);
     const reason = describe(failure);
     const inDoubt = !(failure instanceof DeliveryError && failure.notPosted);
-    if (kind === 'retryable' && attempts < ctx.retry.maxAttempts) {
-      await ctx.ledger.settle({ key, postedIds: ids, outcome: { status: 'failed', error: reason, final: false, inDoubt } });
+    // A rate limit that outlasts the lease ends this claim but does not use up an attempt.
+    if (rateLimitWait(failure, rateLimitWaits, ctx.retry) !== undefined) {
+      rateLimitWaits++;
+      uncounted++;
+    }
+    if (kind === 'retryable' && attempts - uncounted < ctx.retry.maxAttempts) {
+      await ctx.ledger.settle({ key, postedIds: ids, outcome: { status: 'failed', error: reason, final: false, inDoubt } }, { batch });
       ctx.metrics?.inc({ status: 'retry' });
       const wait = retryDelay(attempts, failure, ctx.retry);
       log.warn({ attempts, waitMs: wait, partsPosted: ids.length, err: reason }, 'delivery failed; retrying');
@@ -163,7 +205,7 @@ export async function deliverToTarget(
       }
       continue;
     }
-    await ctx.ledger.settle({ key, postedIds: ids, outcome: { status: 'failed', error: reason, final: true, inDoubt } });
+    await ctx.ledger.settle({ key, postedIds: ids, outcome: { status: 'failed', error: reason, final: true, inDoubt } }, { batch });
     ctx.metrics?.inc({ status: 'failed' });
     if (kind === 'permanent') {
       log.error({ attempts, err: reason }, 'delivery failed permanently');

@@ -1,4 +1,4 @@
-// The real setImmediate even under a test's fake clock: progress waits for a turn of the
+// The real setImmediate even under a test's fake clock: a write waits for a turn of the
 // event loop, not for time, so a fake clock that never advances cannot hold it back.
 import { setImmediate } from 'node:timers';
 import { errorMessage } from '../errors.js';
@@ -7,24 +7,33 @@ import type { Claimed, DeliveryKey, DeliveryProgress } from '../store/schedule-t
 import type { Store } from '../store/store.js';
 
 /**
- * Group commit for the delivery ledger. Claims and outcomes asked for together (a slot's
- * targets are claimed in one go) or while an earlier write is still in flight (an async
- * store) are written together, one transaction each kind, so delivering a brief to a
- * thousand channels costs one claim transaction instead of a thousand.
+ * Group commit for the delivery ledger. Claims asked for together (a slot's targets are
+ * claimed in one go) are written in one transaction, so delivering a brief to a thousand
+ * channels costs one claim transaction instead of a thousand. Parts posted ("progress")
+ * are written behind, at the end of the current turn of the event loop, together, and not
+ * at all when the outcome of the same delivery comes in the same batch.
  *
- * Nothing is lost by waiting: a claim marks its delivery in doubt before anything is posted,
- * so a crash before the outcome is written leaves a delivery whose next taker asks the
- * platform what is already there (Slack: metadata lookup; Discord: the part's nonce).
- * That is also why parts posted ("progress") are written behind: at the next turn of the
- * event loop, together, and not at all when the outcome of the same delivery comes first.
+ * Outcomes of deliveries to a platform that can be asked what it already has (the adapter
+ * has findPosted) also wait for the end of the turn while other deliveries are under way:
+ * every post whose answer was read in that turn is then recorded in one transaction (the
+ * busier the bot, the more answers a turn reads, so batches grow with load). Nothing is
+ * lost by waiting: a claim marks its delivery in doubt before anything is posted, so after
+ * a crash before the outcome is written the next taker asks the platform what is already
+ * there (Slack: metadata lookup; Discord: the part's nonce). Other outcomes, and the last
+ * delivery under way (nothing else is coming to share its transaction), are written at once.
+ * An async store's writes still in flight hold the next batch back, which then takes
+ * everything that came meanwhile. settle() resolves only once its outcome is committed.
  */
 export interface LedgerWriter {
   /** Claims the delivery (in doubt from now on); resolves once committed. Undefined: not ours to post. */
   claim(key: DeliveryKey, late: boolean): Promise<Claimed | undefined>;
   /** Parts posted so far: written behind, not awaited (the in-doubt mark covers a crash first). */
   progress(p: DeliveryProgress): void;
-  /** The attempt's outcome; resolves once committed. */
-  settle(p: DeliveryProgress): Promise<void>;
+  /**
+   * The attempt's outcome; resolves once committed. `batch`: the platform can be asked what
+   * was posted, so the write may wait for the end of this turn to share a transaction.
+   */
+  settle(p: DeliveryProgress, opts?: { batch?: boolean }): Promise<void>;
 }
 
 interface Waiter<T> {
@@ -41,7 +50,9 @@ export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs:
   /** Latest progress per delivery not yet written. */
   let progress = new Map<string, DeliveryProgress>();
   let scheduled = false;
-  let progressScheduled = false;
+  let turnScheduled = false;
+  /** Deliveries claimed and not yet settled. */
+  let underWay = 0;
   /** Flushes run one after another, so a record never overtakes an earlier one. */
   let chain: Promise<void> = Promise.resolve();
 
@@ -56,12 +67,15 @@ export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs:
     });
   }
 
-  /** At the next turn of the event loop: what completes together is written together. */
-  function scheduleProgress(): void {
-    if (progressScheduled) return;
-    progressScheduled = true;
+  /**
+   * At the end of this turn of the event loop: what completes together is written together.
+   * A turn, not a time window, so a test's fake clock cannot hold a write back.
+   */
+  function scheduleTurn(): void {
+    if (turnScheduled) return;
+    turnScheduled = true;
     setImmediate(() => {
-      progressScheduled = false;
+      turnScheduled = false;
       chain = chain.then(flush);
     });
   }
@@ -98,7 +112,10 @@ export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs:
           opts.now(),
           opts.leaseMs,
         );
-        part.forEach((c, j) => c.resolve(got[j]));
+        part.forEach((c, j) => {
+          if (got[j]) underWay++;
+          c.resolve(got[j]);
+        });
       } catch (err) {
         for (const c of part) c.reject(err);
       }
@@ -114,12 +131,14 @@ export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs:
     },
     progress(p) {
       progress.set(idOf(p.key), p);
-      scheduleProgress();
+      scheduleTurn();
     },
-    settle(p) {
+    settle(p, opts) {
       return new Promise((resolve, reject) => {
         outcomes.push({ p, waiter: { resolve, reject } });
-        schedule();
+        underWay = Math.max(0, underWay - 1);
+        if (opts?.batch && underWay > 0) scheduleTurn();
+        else schedule();
       });
     },
   };

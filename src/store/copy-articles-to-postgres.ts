@@ -10,7 +10,7 @@ import { indexStems } from './retrieval.js';
  * → PostgreSQL id of every SQLite article) for the tables that point at articles.
  */
 
-const ARTICLE_COLUMNS = ['id', 'title', 'source', 'url', 'published_at', 'published_at_source', 'language', 'body', 'content_hash', 'ingested_at', 'summary_json'] as const;
+const ARTICLE_COLUMNS = ['id', 'title', 'source', 'url', 'published_at', 'published_at_source', 'language', 'body', 'content_hash', 'ingested_at', 'summary_json', 'story'] as const;
 const SENTENCE_COLUMNS = ['id', 'article_id', 'idx', 'text', 'kinds', 'stems', 'tokens'] as const;
 
 type Row = Record<string, unknown>;
@@ -28,7 +28,10 @@ const PROGRESS_EVERY = 100_000;
 
 function* articleRows(src: Database.Database, total: number, progress?: Progress): Generator<unknown[]> {
   let n = 0;
-  for (const r of src.prepare(`SELECT ${ARTICLE_COLUMNS.join(', ')} FROM articles ORDER BY id`).iterate() as IterableIterator<Row>) {
+  // A file from before the story column (the copy does not migrate it): NULL, computed when read, as in SQLite.
+  const hasStory = (src.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('articles') as string[]).includes('story');
+  const columns = ARTICLE_COLUMNS.map((c) => (c === 'story' && !hasStory ? 'NULL AS story' : c));
+  for (const r of src.prepare(`SELECT ${columns.join(', ')} FROM articles ORDER BY id`).iterate() as IterableIterator<Row>) {
     yield ARTICLE_COLUMNS.map((c) => r[c]);
     if (++n % 10_000 === 0) progress?.(`articles: ${n}/${total}`);
   }

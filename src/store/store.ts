@@ -1,3 +1,4 @@
+import type { StoryFeatures } from '../briefing/story-features.js';
 import type { Summary } from '../summarize/summary.js';
 import type { SubscriptionStore, DeliveryLedger, SourceStore, RunCoordinatorStore } from './schedule-types.js';
 
@@ -38,6 +39,22 @@ export type AddResult = { status: 'added'; id: number } | { status: 'duplicate';
 
 export interface ArticleWithSummary extends Article {
   summary: Summary;
+  /** What briefs group and rank it by, as stored at ingest; absent on rows stored before the `story` column (the brief computes them). */
+  storyFeatures?: StoryFeatures;
+}
+
+/**
+ * An article as a brief groups and ranks it: what the story column holds, without the body
+ * or the summary's text (read afterwards for the few stories a brief keeps, withSummaries).
+ */
+export interface StoryCandidate {
+  id: number;
+  title: string;
+  source: string;
+  url?: string;
+  publishedAt: string;
+  /** As stored at ingest; computed from the summary for rows stored before the story column. */
+  storyFeatures: StoryFeatures;
 }
 
 export interface SentenceRow {
@@ -74,6 +91,14 @@ export interface ArticleStore {
    * "election"). Filtering happens in the store: nothing outside the matches is read.
    */
   inWindowAbout(since: Date, until: Date, topics: string[][], limit?: number): Promise<ArticleWithSummary[]>;
+  /**
+   * The window's articles as briefs group and rank them (newest first, then highest id), all
+   * of them or, given topics, those inWindowAbout finds: the story column and a few short
+   * fields per row, so a brief over thousands of articles reads no body and parses no summary.
+   */
+  storyCandidates(since: Date, until: Date, topics?: string[][], limit?: number): Promise<StoryCandidate[]>;
+  /** Articles with their summaries by id, the ids that exist, newest first. */
+  withSummaries(ids: number[]): Promise<ArticleWithSummary[]>;
   /** Sentences of an article in order. */
   sentences(articleId: number): Promise<SentenceRow[]>;
   /** Articles with their sentences in order, by id, for the ids that exist: one round trip for many on a networked store. */

@@ -1,6 +1,6 @@
 import { countHeadlineWords, HEADLINE_WORDS_ARTICLES } from '../headline-words.js';
 import type pg from 'pg';
-import type { AddResult, Article, ArticleBatchItem, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
+import type { AddResult, Article, ArticleBatchItem, ArticleStore, ArticleWithSummary, SentenceRow, StoryCandidate } from '../store.js';
 import {
   bm25,
   contentHash,
@@ -14,7 +14,7 @@ import {
   weighTerms,
   type WeightedTerm,
 } from '../retrieval.js';
-import { toArticle, toArticleWithSummary, type ArticleRow } from '../article-row.js';
+import { CANDIDATE_COLUMNS, summaryColumns, toArticle, toArticleWithSummary, toStoryCandidate, type ArticleRow, type CandidateRow } from '../article-row.js';
 
 const STATS_TTL_MS = 5_000;
 /** Statements the pair lookups of one question are spread over (connections it holds at once). */
@@ -42,6 +42,23 @@ function tsQuery(words: string[], op: '||' | '&&', params: unknown[]): string | 
     parts.push(`phraseto_tsquery('simple', $${params.length})`);
   }
   return parts.length ? `(${parts.join(` ${op} `)})` : undefined;
+}
+
+/**
+ * The condition for the window's articles about any of the topics: a topic is every word in
+ * some sentence of the article (headline included), each an index-stem phrase. undefined when
+ * no topic can match.
+ */
+function aboutQuery(since: Date, until: Date, topics: string[][]): { where: string; params: unknown[] } | undefined {
+  const params: unknown[] = [since.toISOString(), until.toISOString()];
+  const conditions = topics.flatMap((topic) => {
+    const words = [...new Set(topic.map((w) => w.toLowerCase()))];
+    const parts = words.map((w) => tsQuery([w], '||', params));
+    if (parts.length === 0 || parts.some((q) => q === undefined)) return [];
+    return [`(${parts.map((q) => `EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.id AND s.tsv @@ ${q})`).join(' AND ')})`];
+  });
+  if (conditions.length === 0) return undefined;
+  return { where: `a.published_at >= $1 AND a.published_at < $2 AND (${conditions.join(' OR ')})`, params };
 }
 
 /** Occurrences of the phrase `phrase` (stems) in the stem list of a sentence. */
@@ -94,11 +111,12 @@ export class PgArticleStore implements ArticleStore {
       const rows = { article: [] as number[], idx: [] as number[], text: [] as string[], kinds: [] as number[], stems: [] as string[], tokens: [] as number[] };
       for (const { input, analysis, ingestedAt } of items) {
         const hash = contentHash(input.body);
+        const { summaryJson, story } = summaryColumns(input.title, analysis.summary);
         // A duplicate of a stored article, or of one added earlier in this batch or by another process
         // (ON CONFLICT waits for that one to commit), is reported with the article it matched.
         const inserted = await client.query<{ id: string }>(
-          `INSERT INTO articles (title, source, url, published_at, published_at_source, language, body, content_hash, ingested_at, summary_json)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
+          `INSERT INTO articles (title, source, url, published_at, published_at_source, language, body, content_hash, ingested_at, summary_json, story)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id`,
           [
             input.title,
             input.source,
@@ -109,7 +127,8 @@ export class PgArticleStore implements ArticleStore {
             input.body,
             hash,
             ingestedAt ?? new Date().toISOString(),
-            JSON.stringify(analysis.summary),
+            summaryJson,
+            story,
           ],
         );
         if (!inserted.rows[0]) {
@@ -207,20 +226,30 @@ export class PgArticleStore implements ArticleStore {
   }
 
   async inWindowAbout(since: Date, until: Date, topics: string[][], limit = 10_000): Promise<ArticleWithSummary[]> {
-    const params: unknown[] = [since.toISOString(), until.toISOString()];
-    // A topic: every word in some sentence of the article (headline included), each an index-stem phrase.
-    const conditions = topics.flatMap((topic) => {
-      const words = [...new Set(topic.map((w) => w.toLowerCase()))];
-      const parts = words.map((w) => tsQuery([w], '||', params));
-      if (parts.length === 0 || parts.some((q) => q === undefined)) return [];
-      return [`(${parts.map((q) => `EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.id AND s.tsv @@ ${q})`).join(' AND ')})`];
-    });
-    if (conditions.length === 0) return [];
-    params.push(limit);
+    const about = aboutQuery(since, until, topics);
+    if (!about) return [];
+    about.params.push(limit);
     const r = await this.pool.query<ArticleRow>(
-      `SELECT a.* FROM articles a WHERE a.published_at >= $1 AND a.published_at < $2 AND (${conditions.join(' OR ')}) ORDER BY a.published_at DESC LIMIT $${params.length}`,
-      params,
+      `SELECT a.* FROM articles a WHERE ${about.where} ORDER BY a.published_at DESC LIMIT $${about.params.length}`,
+      about.params,
     );
+    return r.rows.map((row) => toArticleWithSummary(row));
+  }
+
+  async storyCandidates(since: Date, until: Date, topics?: string[][], limit = 10_000): Promise<StoryCandidate[]> {
+    const about = topics ? aboutQuery(since, until, topics) : { where: 'a.published_at >= $1 AND a.published_at < $2', params: [since.toISOString(), until.toISOString()] };
+    if (!about) return [];
+    about.params.push(limit);
+    const r = await this.pool.query<CandidateRow>(
+      `SELECT ${CANDIDATE_COLUMNS} FROM articles a WHERE ${about.where} ORDER BY a.published_at DESC, a.id DESC LIMIT $${about.params.length}`,
+      about.params,
+    );
+    return r.rows.map(toStoryCandidate);
+  }
+
+  async withSummaries(ids: number[]): Promise<ArticleWithSummary[]> {
+    if (ids.length === 0) return [];
+    const r = await this.pool.query<ArticleRow>('SELECT * FROM articles WHERE id = ANY($1::bigint[]) ORDER BY published_at DESC', [ids]);
     return r.rows.map((row) => toArticleWithSummary(row));
   }
 

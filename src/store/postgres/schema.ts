@@ -54,6 +54,12 @@ export const PG_MIGRATIONS: PgMigration[] = [
     `,
   },
   {
+    version: 2,
+    name: 'story features per article (src/briefing/story-features.ts)',
+    // Rows stored before it keep NULL: briefs compute their features from the summary, as before.
+    sql: 'ALTER TABLE articles ADD COLUMN story TEXT;',
+  },
+  {
     version: 100,
     name: 'subscriptions, delivery ledger, sources, coordination',
     sql: `

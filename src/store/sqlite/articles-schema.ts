@@ -36,4 +36,10 @@ export const ARTICLE_MIGRATIONS: Migration[] = [
       CREATE VIRTUAL TABLE sentences_vocab USING fts5vocab (sentences_fts, 'row');
     `,
   },
+  {
+    version: 2,
+    name: 'story features per article (src/briefing/story-features.ts)',
+    // Rows stored before it keep NULL: briefs compute their features from the summary, as before.
+    sql: 'ALTER TABLE articles ADD COLUMN story TEXT;',
+  },
 ];

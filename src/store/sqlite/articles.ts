@@ -1,8 +1,8 @@
 import { countHeadlineWords, HEADLINE_WORDS_ARTICLES } from '../headline-words.js';
 import { contentHash, distinctWords, pairsWithin, rarestWithin, RETRIEVAL, scoreCandidates, vocabularyStem, weighTerms } from '../retrieval.js';
 import type Database from 'better-sqlite3';
-import type { AddResult, Article, ArticleAnalysis, ArticleBatchItem, ArticleInput, ArticleStore, ArticleWithSummary, SentenceRow } from '../store.js';
-import { toArticle, toArticleWithSummary, type ArticleRow } from '../article-row.js';
+import type { AddResult, Article, ArticleAnalysis, ArticleBatchItem, ArticleInput, ArticleStore, ArticleWithSummary, SentenceRow, StoryCandidate } from '../store.js';
+import { CANDIDATE_COLUMNS, summaryColumns, toArticle, toArticleWithSummary, toStoryCandidate, type ArticleRow, type CandidateRow } from '../article-row.js';
 
 /** A stemmed term as an FTS5 string literal: user text is always a word, never query syntax. */
 export function ftsTerm(term: string): string {
@@ -27,8 +27,8 @@ export class SqliteArticleStore implements ArticleStore {
       byUrl: db.prepare('SELECT id FROM articles WHERE url = ?'),
       byHash: db.prepare('SELECT id FROM articles WHERE content_hash = ?'),
       insertArticle: db.prepare(
-        `INSERT INTO articles (title, source, url, published_at, published_at_source, language, body, content_hash, ingested_at, summary_json)
-         VALUES (@title, @source, @url, @publishedAt, @publishedAtSource, @language, @body, @hash, @ingestedAt, @summary)`,
+        `INSERT INTO articles (title, source, url, published_at, published_at_source, language, body, content_hash, ingested_at, summary_json, story)
+         VALUES (@title, @source, @url, @publishedAt, @publishedAtSource, @language, @body, @hash, @ingestedAt, @summary, @story)`,
       ),
       insertSentence: db.prepare('INSERT INTO sentences (article_id, idx, text, kinds) VALUES (?, ?, ?, ?)'),
       insertFts: db.prepare('INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)'),
@@ -45,6 +45,8 @@ export class SqliteArticleStore implements ArticleStore {
         )
         .pluck(),
       articlesById: db.prepare('SELECT * FROM articles WHERE id IN (SELECT value FROM json_each(?)) ORDER BY published_at DESC LIMIT ?'),
+      candidates: db.prepare(`SELECT ${CANDIDATE_COLUMNS} FROM articles WHERE published_at >= ? AND published_at < ? ORDER BY published_at DESC, id DESC LIMIT ?`),
+      candidatesById: db.prepare(`SELECT ${CANDIDATE_COLUMNS} FROM articles WHERE id IN (SELECT value FROM json_each(?)) ORDER BY published_at DESC, id DESC LIMIT ?`),
       sentences: db.prepare('SELECT article_id AS articleId, idx AS "index", text, kinds FROM sentences WHERE article_id = ? ORDER BY idx'),
       vocab: db.prepare('SELECT doc FROM sentences_vocab WHERE term = ?'),
       search: db.prepare(
@@ -104,6 +106,7 @@ export class SqliteArticleStore implements ArticleStore {
     const hash = contentHash(input.body);
     const dup = this.stmts.byHash.get(hash) as { id: number } | undefined;
     if (dup) return { status: 'duplicate', id: dup.id, reason: 'body' };
+    const { summaryJson, story } = summaryColumns(input.title, analysis.summary);
     const info = this.stmts.insertArticle.run({
       title: input.title,
       source: input.source,
@@ -114,7 +117,8 @@ export class SqliteArticleStore implements ArticleStore {
       body: input.body,
       hash,
       ingestedAt,
-      summary: JSON.stringify(analysis.summary),
+      summary: summaryJson,
+      story,
     });
     const id = Number(info.lastInsertRowid);
     analysis.sentences.forEach((s, i) => {
@@ -173,6 +177,26 @@ export class SqliteArticleStore implements ArticleStore {
   }
 
   async inWindowAbout(since: Date, until: Date, topics: string[][], limit = 10_000): Promise<ArticleWithSummary[]> {
+    const matched = this.idsAbout(since, until, topics);
+    if (matched.length === 0) return [];
+    const rows = this.stmts.articlesById.all(JSON.stringify(matched), limit) as ArticleRow[];
+    return rows.map((r) => toArticleWithSummary(r));
+  }
+
+  async storyCandidates(since: Date, until: Date, topics?: string[][], limit = 10_000): Promise<StoryCandidate[]> {
+    if (!topics) return (this.stmts.candidates.all(since.toISOString(), until.toISOString(), limit) as CandidateRow[]).map(toStoryCandidate);
+    const matched = this.idsAbout(since, until, topics);
+    if (matched.length === 0) return [];
+    return (this.stmts.candidatesById.all(JSON.stringify(matched), limit) as CandidateRow[]).map(toStoryCandidate);
+  }
+
+  async withSummaries(ids: number[]): Promise<ArticleWithSummary[]> {
+    if (ids.length === 0) return [];
+    return (this.stmts.articlesById.all(JSON.stringify(ids), ids.length) as ArticleRow[]).map((r) => toArticleWithSummary(r));
+  }
+
+  /** Ids of the window's articles about any of the topics (see inWindowAbout), by the sentence index's stems. */
+  private idsAbout(since: Date, until: Date, topics: string[][]): number[] {
     const from = since.toISOString();
     const to = until.toISOString();
     const matched = new Set<number>();
@@ -190,9 +214,7 @@ export class SqliteArticleStore implements ArticleStore {
       }
       for (const id of ids ?? []) matched.add(id);
     }
-    if (matched.size === 0) return [];
-    const rows = this.stmts.articlesById.all(JSON.stringify([...matched]), limit) as ArticleRow[];
-    return rows.map((r) => toArticleWithSummary(r));
+    return [...matched];
   }
 
   async readArticles(ids: number[]): Promise<Map<number, { article: Article; sentences: SentenceRow[] }>> {
