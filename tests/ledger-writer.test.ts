@@ -75,4 +75,22 @@ describe('ledger writer', () => {
     await inOneTurn(['console', 'slack:C1'].map((t) => () => ledger.settle({ key: key(t), postedIds: ['x'], outcome: { status: 'delivered' } })));
     expect(records).toEqual([1, 1]);
   });
+
+  it("renews its claims while deliveries are under way, so another process cannot take a post still waiting its turn", async () => {
+    env = tempStores();
+    const store = env.open();
+    const other = env.open();
+    const now = () => new Date();
+    const ledger = createLedgerWriter({ store, owner: 'a', leaseMs: 1_500, now, log: silentLogger });
+    await Promise.all(['slack:C1', 'slack:C2'].map((t) => ledger.claim(key(t), false)));
+    await ledger.settle({ key: key('slack:C2'), postedIds: ['1.0'], outcome: { status: 'delivered' } });
+    // C1's post waits (queued under a rate limit) for more than two leases.
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(await other.deliveries.claimMany([{ key: key('slack:C1') }], 'b', now(), 1_500)).toEqual([undefined]);
+    const held = await other.deliveries.get(key('slack:C1'));
+    expect(held?.owner).toBe('a');
+    expect(Date.parse(held?.leaseUntil ?? '')).toBeGreaterThan(now().getTime());
+    await ledger.settle({ key: key('slack:C1'), postedIds: ['1.1'], outcome: { status: 'delivered' } });
+    expect((await other.deliveries.get(key('slack:C1')))?.status).toBe('delivered');
+  });
 });

@@ -409,6 +409,30 @@ function storeContract(place: () => Promise<Place>): void {
       expect(await a.deliveries.get(key)).toMatchObject({ status: 'delivered', error: undefined });
     });
 
+    it("renew extends the owner's live claims only: not another owner's, not a lapsed one, not a settled one", async () => {
+      const { store: a, another } = await fresh();
+      const b = await another();
+      const k2 = { ...key, target: 'slack:C2' };
+      const k3 = { ...key, target: 'slack:C3' };
+      const k4 = { ...key, target: 'slack:C4' };
+      await a.deliveries.claimMany([{ key }, { key: k2 }], 'A', t0, 60_000);
+      await b.deliveries.claimMany([{ key: k3 }], 'B', t0, 60_000);
+      await a.deliveries.claimMany([{ key: k4 }], 'A', t0, 10_000);
+      await a.deliveries.record([{ key: k2, postedIds: ['p0'], outcome: { status: 'delivered' } }], at(1));
+      // At 40 s: A's key is live (renewed to 100 s), k4's 10 s lease has lapsed, k2 is done, k3 is B's.
+      expect(await a.deliveries.renew('A', at(40), 60_000)).toBe(1);
+      expect((await b.deliveries.get(key))?.leaseUntil).toBe(at(100).toISOString());
+      expect((await b.deliveries.get(k3))?.leaseUntil).toBe(at(60).toISOString());
+      expect((await b.deliveries.get(k2))?.status).toBe('delivered');
+      // Without the renewal B could take `key` at 61 s; with it, not until the renewed lease ends.
+      expect(await b.deliveries.claimMany([{ key }, { key: k4 }], 'B', at(61), 60_000)).toEqual([
+        undefined,
+        { attempts: 2, partsPosted: 0, postedIds: [], inDoubtSince: t0.toISOString() },
+      ]);
+      expect(await a.deliveries.renew('A', at(62), 60_000)).toBe(1);
+      expect((await a.deliveries.get(k4))?.owner).toBe('B');
+    });
+
     it('claimMany from two connections at once: each of 300 keys is claimed by exactly one', async () => {
       const { store: a, another } = await fresh();
       const b = await another();

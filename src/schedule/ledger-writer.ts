@@ -1,6 +1,6 @@
 // The real setImmediate even under a test's fake clock: a write waits for a turn of the
 // event loop, not for time, so a fake clock that never advances cannot hold it back.
-import { setImmediate } from 'node:timers';
+import { clearInterval, setImmediate, setInterval } from 'node:timers';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Claimed, DeliveryKey, DeliveryProgress } from '../store/schedule-types.js';
@@ -23,6 +23,12 @@ import type { Store } from '../store/store.js';
  * delivery under way (nothing else is coming to share its transaction), are written at once.
  * An async store's writes still in flight hold the next batch back, which then takes
  * everything that came meanwhile. settle() resolves only once its outcome is committed.
+ *
+ * While deliveries are under way, their claims are renewed every third of the lease: a
+ * brief to thousands of channels waits its turn under the platform's rate limit for longer
+ * than a lease, and a claim that lapsed while its post was still queued here would be taken
+ * over and posted by another process too. A process that dies stops renewing, so its claims
+ * still lapse one lease after its last renewal.
  */
 export interface LedgerWriter {
   /** Claims the delivery (in doubt from now on); resolves once committed. Undefined: not ours to post. */
@@ -53,6 +59,7 @@ export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs:
   let turnScheduled = false;
   /** Deliveries claimed and not yet settled. */
   let underWay = 0;
+  let renewal: ReturnType<typeof setInterval> | undefined;
   /** Flushes run one after another, so a record never overtakes an earlier one. */
   let chain: Promise<void> = Promise.resolve();
 
@@ -78,6 +85,22 @@ export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs:
       turnScheduled = false;
       chain = chain.then(flush);
     });
+  }
+
+  function keepRenewing(): void {
+    if (renewal || underWay === 0) return;
+    renewal = setInterval(() => {
+      if (underWay === 0) {
+        clearInterval(renewal);
+        renewal = undefined;
+        return;
+      }
+      opts.store.deliveries.renew(opts.owner, opts.now(), opts.leaseMs).catch((err: unknown) => {
+        opts.log.error({ err: errorMessage(err) }, 'could not renew delivery claims; they lapse at the end of their lease');
+      });
+    }, Math.max(250, Math.floor(opts.leaseMs / 3)));
+    // Renewal alone never keeps the process alive.
+    renewal.unref();
   }
 
   async function flush(): Promise<void> {
@@ -116,6 +139,7 @@ export function createLedgerWriter(opts: { store: Store; owner: string; leaseMs:
           if (got[j]) underWay++;
           c.resolve(got[j]);
         });
+        keepRenewing();
       } catch (err) {
         for (const c of part) c.reject(err);
       }

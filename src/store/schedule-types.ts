@@ -96,6 +96,13 @@ export interface DeliveryLedger {
   claim(key: DeliveryKey, owner: string, now: Date, leaseMs: number, opts?: { late?: boolean }): Promise<boolean>;
   complete(key: DeliveryKey, now: Date): Promise<void>;
   /**
+   * Extends every live claim `owner` holds to now + leaseMs: a process renews its claims
+   * while their posts wait their turn under a rate limit, so the lease measures whether the
+   * process is alive, not how long a brief's fan-out takes. A claim whose lease has already
+   * ended is left alone (another process may have taken it). Returns how many were renewed.
+   */
+  renew(owner: string, now: Date, leaseMs: number): Promise<number>;
+  /**
    * claim() for many keys in one transaction, marking each claimed delivery in doubt
    * (it is about to be posted). Per request: what to resume from, or undefined when not claimed.
    */

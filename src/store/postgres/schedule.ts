@@ -162,6 +162,14 @@ function ledger(pool: pg.Pool): DeliveryLedger {
       );
       return (r.rowCount ?? 0) > 0;
     },
+    async renew(owner, now, leaseMs) {
+      const r = await pool.query(`UPDATE deliveries SET lease_until = $1 WHERE owner = $2 AND status = 'claimed' AND lease_until > $3`, [
+        new Date(now.getTime() + leaseMs).toISOString(),
+        owner,
+        now.toISOString(),
+      ]);
+      return r.rowCount ?? 0;
+    },
     async claimMany(requests, owner, now, leaseMs) {
       const nowIso = now.toISOString();
       // The same key twice in one statement cannot be claimed twice: the later one is not ours.

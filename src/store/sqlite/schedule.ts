@@ -288,6 +288,7 @@ function ledger(db: Database.Database): DeliveryLedger {
        in_doubt_since = CASE WHEN ? THEN in_doubt_since ELSE NULL END
      WHERE brief = ? AND slot = ? AND target = ? AND status IN ('claimed', 'failed')`,
   );
+  const renew = db.prepare(`UPDATE deliveries SET lease_until = ? WHERE owner = ? AND status = 'claimed' AND lease_until > ?`);
   const record = db.transaction((items: DeliveryProgress[], nowIso: string) => {
     for (const { key, postedIds, outcome } of items) {
       if (postedIds.length) progress.run(postedIds.length, JSON.stringify(postedIds), nowIso, key.brief, key.slot, key.target, postedIds.length);
@@ -310,6 +311,9 @@ function ledger(db: Database.Database): DeliveryLedger {
     },
     async record(items, now) {
       if (items.length) record.immediate(items, now.toISOString());
+    },
+    async renew(owner, now, leaseMs) {
+      return renew.run(new Date(now.getTime() + leaseMs).toISOString(), owner, now.toISOString()).changes;
     },
     fail: async (key, error, final, now) => void fail.run(final ? 1 : 0, error, now.toISOString(), key.brief, key.slot, key.target),
     skip: async (key, reason, now) => void skipInsert.run(key.brief, key.slot, key.target, reason, now.toISOString()),
