@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --small] [-- --json] [-- --only ask,brief]`: speed and
+ * `npm run bench [-- --small] [-- --json] [-- --only ask,brief]`, or `-- --store postgres [--only pg-ask,pg-ingest,pg-delivery]`: speed and
  * footprint, each figure beside a floor or baseline measured in the same run.
  * The first full run builds and caches the 100,000-article store (bench/.cache/).
  */
@@ -12,7 +12,7 @@ import { benchDelivery } from './delivery.js';
 import { benchFootprint } from './footprint.js';
 import { benchIngest } from './ingest.js';
 import { formatTable, met, type Figure } from './report.js';
-import { benchScale } from './scale.js';
+import { benchScale, SCALE_PARTS, type ScalePart } from './scale.js';
 
 export const SIZES = {
   full: {
@@ -56,6 +56,7 @@ export async function runBench(
   only: Section[] = SECTIONS,
   log: (s: string) => void = () => {},
   store: 'sqlite' | 'postgres' = 'sqlite',
+  scaleParts?: ScalePart[],
 ): Promise<BenchReport> {
   const s = SIZES[size];
   const started = performance.now();
@@ -75,7 +76,7 @@ export async function runBench(
   }
   if (store === 'postgres') {
     log('scale (PostgreSQL, several processes)…');
-    figures.push(...(await benchScale({ ...SCALE_SIZES[size], log })));
+    figures.push(...(await benchScale({ ...SCALE_SIZES[size], log, parts: scaleParts })));
   }
   return {
     machine: {
@@ -101,8 +102,9 @@ async function main(): Promise<void> {
   if (storeArg !== 'sqlite' && storeArg !== 'postgres') throw new Error(`--store takes sqlite or postgres, not ${storeArg}`);
   // With --store postgres the PostgreSQL figures are the run; the SQLite sections join only when named with --only.
   const only = onlyArg ? (onlyArg.split(',').filter((x) => (SECTIONS as string[]).includes(x)) as Section[]) : storeArg === 'postgres' ? [] : SECTIONS;
+  const scaleOnly = onlyArg?.split(',').filter((x) => (SCALE_PARTS as string[]).includes(x)) as ScalePart[] | undefined;
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const report = await runBench(size, only, log, storeArg);
+  const report = await runBench(size, only, log, storeArg, scaleOnly?.length ? scaleOnly : undefined);
   if (json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {

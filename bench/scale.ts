@@ -39,14 +39,24 @@ export interface ScaleBenchOptions {
   channels: number;
   ingest: number;
   log: (s: string) => void;
+  /** Which PostgreSQL parts to run (`--only pg-ask,pg-ingest,pg-delivery`); all when unset. */
+  parts?: ScalePart[];
 }
+
+export type ScalePart = 'pg-ask' | 'pg-ingest' | 'pg-delivery';
+export const SCALE_PARTS: ScalePart[] = ['pg-ask', 'pg-ingest', 'pg-delivery'];
 
 export const BENCH_DATABASE_URL = process.env.BRIEFBOT_BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Bump when the big PostgreSQL store must be rebuilt. */
 const PG_BUILD = 2;
 
 export async function benchScale(opts: ScaleBenchOptions): Promise<Figure[]> {
-  return [...(await askFigures(opts)), ...(await ingestFigures(opts)), ...(await deliveryFigures(opts, 'slack')), ...(await deliveryFigures(opts, 'discord'))];
+  const parts = new Set(opts.parts ?? SCALE_PARTS);
+  const figures: Figure[] = [];
+  if (parts.has('pg-ask')) figures.push(...(await askFigures(opts)));
+  if (parts.has('pg-ingest')) figures.push(...(await ingestFigures(opts)));
+  if (parts.has('pg-delivery')) figures.push(...(await deliveryFigures(opts, 'slack')), ...(await deliveryFigures(opts, 'discord')));
+  return figures;
 }
 
 // ---- /ask -------------------------------------------------------------------------------
