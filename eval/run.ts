@@ -31,8 +31,9 @@ program
   .option('--limit <n>', 'only the first n rows', (v) => Number.parseInt(v, 10))
   .option('--out <file>', 'write {id, summary, lead3, rouge} per line')
   .option('--folds <n>', 'cross-validation folds by article (0: none)', (v) => Number.parseInt(v, 10), 5)
+  .option('--fit', 'also print the model fitted on all rows, for src/summarize/model.ts (sentence weights on a set without headlines, the headline weight on one with them)')
   .option('--json', 'print the figures as one JSON object')
-  .action((o: { data: string; sentences: number; format: 'auto' | 'tokenized' | 'natural'; limit?: number; out?: string; json?: boolean; folds: number }) => {
+  .action((o: { data: string; sentences: number; format: 'auto' | 'tokenized' | 'natural'; limit?: number; out?: string; json?: boolean; folds: number; fit?: boolean }) => {
     runSummarize({ ...o, data: resolve(o.data), out: o.out && resolve(o.out) });
   });
 

@@ -1,9 +1,12 @@
 /** `eval summarize`: the summarizer against reference highlights, with Lead-3 from the same run. */
 import { splitSentences } from '../src/nlp/sentences.js';
 import { createHash } from 'node:crypto';
-import { pickSentences, sentenceFeatures, summarizeText, SUMMARY_WEIGHTS, type SummaryWeights } from '../src/summarize/summarize.js';
+import { FEATURES, type Feature } from '../src/summarize/features.js';
+import { SUMMARY_MODEL } from '../src/summarize/model.js';
+import { pickSentences, sentenceFeatures, summarizeText, type SentenceFeatures, type SummaryModel } from '../src/summarize/summarize.js';
 import { f2, readJsonl, report, writeJsonl } from './common.js';
 import { rouge } from './rouge.js';
+import { fitWeights, oracleExtract } from './summarize-fit.js';
 
 export interface SummarizeEvalOptions {
   data: string;
@@ -15,24 +18,54 @@ export interface SummarizeEvalOptions {
   format?: 'auto' | 'tokenized' | 'natural';
   /** Cross-validation folds (by article); 0 skips it. */
   folds?: number;
+  /** Print the model fitted on all rows, for src/summarize/model.ts. */
+  fit?: boolean;
 }
 
-/** The weightings cross-validation chooses among (src/summarize/summarize.ts SummaryWeights). */
-export const WEIGHT_GRID: SummaryWeights[] = [0.1, 0.2, 0.3, 0.5].flatMap((decay) =>
-  [0.2, 0.35, 0.5, 0.7].flatMap((centrality) => [12, 18, 24, 30].flatMap((short) => [0.5, 1, 1.5, 2].map((shortPenalty) => ({ decay, centrality, short, shortPenalty })))),
-);
+/** The headline weights cross-validation chooses among, on a set whose articles have headlines. */
+export const TITLE_GRID = [0, 0.5, 1, 1.5, 2, 3, 4];
 
 const foldOf = (id: string, folds: number) => createHash('sha256').update(id).digest().readUInt32BE(0) % folds;
 
+interface Prepared {
+  sentences: string[];
+  title?: string;
+}
+
 /**
- * Grouped cross-validation, folds by article: for each fold the weighting with the best
- * mean ROUGE-1 + ROUGE-2 + ROUGE-Lsum on the other folds' articles summarises the fold's.
+ * What a set can fit. Without headlines (CNN/DM): the sentence weights, by logistic
+ * regression on the training rows' oracle extracts (src/summarize/model.ts `weights`).
+ * With headlines (BBC): only the headline weight, among TITLE_GRID, with the shipped
+ * sentence weights — those stay fitted on CNN/DM, so BBC also tests how they carry over.
  */
-function crossValidate(rows: Row[], prepared: { sentences: string[]; title?: string }[], n: number, folds: number) {
+function fitter(rows: Row[], prepared: Prepared[], features: SentenceFeatures[][], n: number, scoreOf: (r: number, m: SummaryModel) => number) {
+  const titled = prepared.some((p) => p.title);
+  const oracles = titled ? [] : rows.map((row, r) => oracleExtract(prepared[r].sentences, row.reference, n));
+  return (train: number[]): SummaryModel => {
+    if (!titled) return { weights: fitWeights(train.map((r) => ({ features: features[r], oracle: oracles[r] }))), title: SUMMARY_MODEL.title };
+    let best = SUMMARY_MODEL;
+    let bestScore = -1;
+    for (const title of TITLE_GRID) {
+      const model = { weights: SUMMARY_MODEL.weights, title };
+      const total = train.reduce((a, r) => a + scoreOf(r, model), 0);
+      if (total > bestScore) {
+        bestScore = total;
+        best = model;
+      }
+    }
+    return best;
+  };
+}
+
+/**
+ * Grouped cross-validation, folds by article: each fold's articles are summarised
+ * with a model fitted on the other folds' articles only.
+ */
+function crossValidate(rows: Row[], prepared: Prepared[], n: number, folds: number, fitAll: boolean) {
   const features = prepared.map((p) => sentenceFeatures(p.sentences, p.title ? { title: p.title } : {}));
   const cache = rows.map(() => new Map<string, Totals>());
-  const scoreOf = (r: number, w: SummaryWeights): Totals => {
-    const picks = pickSentences(features[r], n, w);
+  const totalsOf = (r: number, m: SummaryModel): Totals => {
+    const picks = pickSentences(prepared[r].sentences, features[r], n, m);
     const key = picks.join(',');
     let t = cache[r].get(key);
     if (!t) {
@@ -42,32 +75,24 @@ function crossValidate(rows: Row[], prepared: { sentences: string[]; title?: str
     }
     return t;
   };
+  const sumOf = (r: number, m: SummaryModel) => {
+    const t = totalsOf(r, m);
+    return t.rouge1 + t.rouge2 + t.rougeLsum;
+  };
+  const fit = fitter(rows, prepared, features, n, sumOf);
   const fold = rows.map((r) => foldOf(r.id, folds));
   const pooled: Totals = { rouge1: 0, rouge2: 0, rougeLsum: 0 };
-  const chosen: SummaryWeights[] = [];
+  const chosen: SummaryModel[] = [];
   for (let k = 0; k < folds; k++) {
-    let best = WEIGHT_GRID[0];
-    let bestScore = -1;
-    for (const w of WEIGHT_GRID) {
-      let total = 0;
-      for (let r = 0; r < rows.length; r++) {
-        if (fold[r] === k) continue;
-        const t = scoreOf(r, w);
-        total += t.rouge1 + t.rouge2 + t.rougeLsum;
-      }
-      if (total > bestScore) {
-        bestScore = total;
-        best = w;
-      }
-    }
-    chosen.push(best);
+    const model = fit(rows.map((_, r) => r).filter((r) => fold[r] !== k));
+    chosen.push(model);
     for (let r = 0; r < rows.length; r++) {
       if (fold[r] !== k) continue;
-      const t = scoreOf(r, best);
+      const t = totalsOf(r, model);
       for (const x of TYPES) pooled[x] += t[x];
     }
   }
-  return { pooled, chosen };
+  return { pooled, chosen, all: fitAll ? fit(rows.map((_, r) => r)) : undefined, titled: prepared.some((p) => p.title) };
 }
 
 interface Row {
@@ -116,7 +141,7 @@ export function runSummarize(opts: SummarizeEvalOptions) {
   const ours: Totals = { rouge1: 0, rouge2: 0, rougeLsum: 0 };
   const lead: Totals = { rouge1: 0, rouge2: 0, rougeLsum: 0 };
   const outRows: unknown[] = [];
-  const prepared: { sentences: string[]; title?: string }[] = [];
+  const prepared: Prepared[] = [];
   for (const row of rows) {
     const { text, title } = prepare(row, opts.format ?? 'auto');
     const sentences = splitSentences(text);
@@ -138,27 +163,37 @@ export function runSummarize(opts: SummarizeEvalOptions) {
   const b = scale(lead);
   if (opts.out) writeJsonl(opts.out, outRows);
   const folds = opts.folds ?? 5;
-  const cv = folds > 1 ? crossValidate(rows, prepared, opts.sentences, folds) : undefined;
-  const c = cv && scale(cv.pooled);
+  const cv = folds > 1 || opts.fit ? crossValidate(rows, prepared, opts.sentences, Math.max(folds, 2), !!opts.fit) : undefined;
+  const c = cv && folds > 1 ? scale(cv.pooled) : undefined;
   const line = (t: Totals) => `ROUGE-1 ${f2(t.rouge1)}  ROUGE-2 ${f2(t.rouge2)}  ROUGE-Lsum ${f2(t.rougeLsum)}`;
-  const weights = (w: SummaryWeights) => `decay ${w.decay} centrality ${w.centrality} short ${w.short}/${w.shortPenalty}`;
+  const fitted = cv?.titled ? `the headline weight, chosen among ${TITLE_GRID.join(', ')} (sentence weights as shipped)` : 'the sentence weights, logistic regression on oracle extracts';
+  const fitLines = cv?.all
+    ? [
+        cv.titled
+          ? `fitted on all ${rows.length} rows, for src/summarize/model.ts: title: ${cv.all.title}`
+          : `fitted on all ${rows.length} rows, for src/summarize/model.ts weights:\n${FEATURES.map((f: Feature) => `    ${f}: ${round(cv.all!.weights[f])},`).join('\n')}`,
+      ]
+    : [];
   report(
     !!opts.json,
-    { rows: rows.length, sentences: opts.sentences, cv: c, cvChosen: cv?.chosen, summarizer: o, weights: SUMMARY_WEIGHTS, lead3: b },
+    { rows: rows.length, sentences: opts.sentences, cv: c, cvChosen: cv?.chosen, fitted: cv?.all, summarizer: o, model: SUMMARY_MODEL, lead3: b },
     [
       `summarization (${rows.length} rows, ${opts.data}; ROUGE F1 ×100, Porter-stemmed, as rouge-score)`,
       ...(c && cv
         ? [
-            `cross-validated, ${folds} folds by article (weights chosen on the other folds from ${WEIGHT_GRID.length}):`,
+            `cross-validated, ${folds} folds by article (fitted on the other folds: ${fitted}):`,
             `  briefbot summarizeText (${opts.sentences} sentences)  ${line(c)}`,
             `  Lead-3                                 ${line(b)}`,
-            `    chosen per fold: ${cv.chosen.map(weights).join(' | ')}`,
-            `dev (shipped weights: ${weights(SUMMARY_WEIGHTS)}):`,
+            ...(cv.titled ? [`    chosen per fold: title ${cv.chosen.map((m) => m.title).join(' | ')}`] : []),
+            `dev (shipped model, src/summarize/model.ts):`,
           ]
         : []),
       `  briefbot summarizeText (${opts.sentences} sentences)  ${line(o)}`,
       `  Lead-3                                 ${line(b)}`,
+      ...fitLines,
     ],
   );
   return { summarizer: o, lead3: b, cv: c, rows: rows.length };
 }
+
+const round = (x: number) => Number(x.toPrecision(3));

@@ -1,25 +1,22 @@
 import { splitSentences } from '../nlp/sentences.js';
-import { isCreditLine } from '../articles/clean.js';
-import { terms, words } from '../nlp/tokens.js';
+import { stem, words } from '../nlp/tokens.js';
 import { findQuantities, measureOf } from '../nlp/quantities.js';
+import { FEATURES, sentenceFeatures, type Feature, type SentenceFeatures } from './features.js';
+import { SUMMARY_MODEL } from './model.js';
 import type { KeyFigure, Summary } from './summary.js';
 
-/** The weights of a sentence's score; the shipped ones are chosen by grouped cross-validation (`npm run eval -- summarize`). */
-export interface SummaryWeights {
-  /** How fast the pull of the lead fades: sentence i scores 1 / (1 + decay·i). */
-  decay: number;
-  /** Weight of sharing the words that recur through the article. */
-  centrality: number;
-  /**
-   * Sentences shorter than `short` words lose up to `shortPenalty`, growing faster as
-   * they shrink: short lead sentences are teasers and fragments ("It was for the
-   * best."), and a summary of three of them says little.
-   */
-  short: number;
-  shortPenalty: number;
-}
+export { sentenceFeatures, type SentenceFeatures } from './features.js';
 
-export const SUMMARY_WEIGHTS: SummaryWeights = { decay: 0.2, centrality: 0.35, short: 18, shortPenalty: 1 };
+/**
+ * A sentence's score is a weighted sum of its features (src/summarize/features.ts):
+ * up to a constant per article, the log-odds that it belongs to the best
+ * three-sentence extract of its article (the oracle extract, eval/summarize-fit.ts).
+ */
+export interface SummaryModel {
+  weights: Record<Feature, number>;
+  /** Weight of sharing the headline's words (fitted apart: the corpus the rest is fitted on has no headlines). */
+  title: number;
+}
 
 export interface SummarizeOptions {
   /** How many sentences (default 3; briefs use the first). */
@@ -29,74 +26,71 @@ export interface SummarizeOptions {
   figures?: number;
   /** The article's language (ISO 639-1): how its figures' separators read ("0,68%" in Portuguese). */
   language?: string;
-  weights?: SummaryWeights;
+  model?: SummaryModel;
 }
 
-/** What a sentence's score is made of, computed once per article (the evaluation scores many weightings from it). */
-export interface SentenceFeatures {
-  index: number;
-  words: number;
-  centrality: number;
-  titleOverlap: number;
-  figure: boolean;
-  question: boolean;
-  quote: boolean;
-  /** A byline, credit, lone dateline or photo credit: never a summary sentence. */
-  credit: boolean;
-}
-
-export function sentenceFeatures(sentences: string[], options: Pick<SummarizeOptions, 'title' | 'language'> = {}): SentenceFeatures[] {
-  const docTerms = sentences.map((s) => terms(s));
-  const freq = new Map<string, number>();
-  for (const ts of docTerms) for (const t of new Set(ts)) freq.set(t, (freq.get(t) ?? 0) + 1);
-  const titleTerms = new Set(options.title ? terms(options.title) : []);
-  return sentences.map((s, i) => {
-    const unique = new Set(docTerms[i]);
-    return {
-      index: i,
-      // Words, not tokens: a tokenized text's punctuation is no content.
-      words: words(s).length,
-      centrality: Math.min(unique.size ? [...unique].reduce((a, t) => a + Math.min(freq.get(t)! - 1, 3), 0) / (3 * Math.sqrt(unique.size) * 3) : 0, 1),
-      titleOverlap: titleTerms.size ? [...unique].filter((t) => titleTerms.has(t)).length / titleTerms.size : 0,
-      figure: findQuantities(s, options.language).length > 0,
-      question: /\?$/.test(s),
-      quote: /^["“‘']/.test(s),
-      credit: isCreditLine(s),
-    };
-  });
-}
-
-export function scoreSentence(f: SentenceFeatures, w: SummaryWeights): number {
-  let score = 1 / (1 + w.decay * f.index) + w.centrality * f.centrality + 0.3 * f.titleOverlap;
-  if (f.figure) score += 0.08;
-  if (f.words < 6) score -= 0.6;
-  else if (f.words < w.short) score -= w.shortPenalty * ((w.short - f.words) / w.short) ** 1.5;
-  if (f.words > 60) score -= 0.2;
-  if (f.question) score -= 0.3;
-  if (f.quote) score -= 0.15;
+export function scoreSentence(f: SentenceFeatures, model: SummaryModel): number {
+  let score = model.title * f.titleOverlap;
+  for (let k = 0; k < FEATURES.length; k++) score += model.weights[FEATURES[k]] * f.values[k];
   return score;
 }
 
-/** The indices of the n best sentences, in article order; bylines and credits never. */
-export function pickSentences(features: SentenceFeatures[], n: number, w: SummaryWeights): number[] {
-  return features
+function trigrams(sentence: string): Set<string> {
+  const w = words(sentence).map(stem);
+  const out = new Set<string>();
+  for (let i = 0; i + 3 <= w.length; i++) out.add(`${w[i]} ${w[i + 1]} ${w[i + 2]}`);
+  return out;
+}
+
+/**
+ * The indices of the n best sentences, in article order; bylines and credits never.
+ * A sentence that repeats a three-word run of one already picked is passed over:
+ * news restates its key facts, and two sentences saying the same thing waste a slot.
+ * When the lede would be passed over that way, it stays and the restatements give way:
+ * the brief shows a summary's first sentence, and the lede is the one written to open.
+ */
+export function pickSentences(sentences: string[], features: SentenceFeatures[], n: number, model: SummaryModel = SUMMARY_MODEL): number[] {
+  const ranked = features
     .filter((f) => !f.credit)
-    .map((f) => ({ i: f.index, score: scoreSentence(f, w) }))
-    .sort((a, b) => b.score - a.score || a.i - b.i)
-    .slice(0, n)
-    .map((c) => c.i)
-    .sort((a, b) => a - b);
+    .map((f) => ({ i: f.index, score: scoreSentence(f, model) }))
+    .sort((a, b) => b.score - a.score || a.i - b.i);
+  const grams = new Map<number, Set<string>>();
+  const gramsOf = (i: number) => {
+    let g = grams.get(i);
+    if (!g) grams.set(i, (g = trigrams(sentences[i])));
+    return g;
+  };
+  const greedy = (seed: number[]) => {
+    const picked = [...seed];
+    let ledeBlocked = false;
+    for (const c of ranked) {
+      if (picked.length >= n) break;
+      if (picked.includes(c.i)) continue;
+      const g = gramsOf(c.i);
+      if (picked.some((p) => [...g].some((x) => gramsOf(p).has(x)))) {
+        if (c.i === lede) ledeBlocked = true;
+        continue;
+      }
+      picked.push(c.i);
+    }
+    return { picked, ledeBlocked };
+  };
+  const lede = ranked.reduce((a, c) => Math.min(a, c.i), Infinity);
+  const first = greedy([]);
+  return (first.ledeBlocked ? greedy([lede]).picked : first.picked).sort((a, b) => a - b);
 }
 
 /**
  * Extractive summary: the sentences that carry the story, verbatim. News puts the
  * story first, so position weighs most; a sentence also scores for sharing the
- * words that recur through the article and the headline, and for stating a figure.
- * Fragments, questions and quotes score lower: they rarely stand on their own.
+ * words that recur through the article, the lede's and the headline's, and for
+ * stating a figure. Fragments, questions, quotes and sentences that lean on the one
+ * before score lower: they rarely stand on their own. The weights are fitted
+ * (`npm run eval -- summarize --fit`), not set by hand.
  */
 export function summarizeSentences(sentences: string[], options: SummarizeOptions = {}): Summary {
   const n = options.sentences ?? 3;
-  const picked = pickSentences(sentenceFeatures(sentences, options), n, options.weights ?? SUMMARY_WEIGHTS).map((i) => sentences[i]);
+  const picked = pickSentences(sentences, sentenceFeatures(sentences, options), n, options.model ?? SUMMARY_MODEL).map((i) => sentences[i]);
   const figures = keyFigures(picked, sentences, options.figures ?? 3, options.language);
   const weight = Math.log2(2 + sentences.length) + figures.length * 0.5;
   return { sentences: picked, figures, weight };
