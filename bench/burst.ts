@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeSlack, type FakeSlack } from '../tests/fakes/slack/fake-slack.js';
 import { slashCommand } from '../tests/fakes/slack/requests.js';
 import { ensureBigStore } from './big-store.js';
+import { startArgs } from './start-args.js';
 import { loadCorpus, repoRoot, sample } from './corpus.js';
 import type { Figure } from './report.js';
 import { percentile } from './stats.js';
@@ -32,6 +34,24 @@ function memory(pid: number): { peak: number; rss: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
+}
+
+/** A port nothing listens on now, for the bot's /metrics. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The bot's own heap figures from its /metrics, in MiB: the main thread's heap and each worker's largest. */
+async function heaps(port: number): Promise<{ main: number; workers: number[] }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const mib = (v: string) => Number(v) / 2 ** 20;
+  const main = /^briefbot_nodejs_heap_size_total_bytes (\S+)/m.exec(text)?.[1];
+  const workers = [...text.matchAll(/^briefbot_worker_heap_bytes\{worker="(\d+)",kind="peak_total"\} (\S+)/gm)].map((m) => mib(m[2]));
+  return { main: main ? mib(main) : NaN, workers };
 }
 
 /**
@@ -63,7 +83,8 @@ export async function benchBurst(opts: BurstOptions): Promise<Figure[]> {
     return Array.prototype.push.apply(responses, items);
   };
   const briefs = mkdtempSync(join(tmpdir(), 'briefbot-burst-briefs-'));
-  const bot = startBot(fake, big.path, briefs);
+  const healthPort = await freePort();
+  const bot = startBot(fake, big.path, briefs, healthPort);
   const questions = sample(loadCorpus().questions, Math.max(...opts.bursts) + opts.sequential + 20, 23).map((q) => q.question);
   let next = 0;
   // Slack's trigger ids are unique: the cached store remembers this run's (redelivery dedupe), so the next run needs its own.
@@ -152,14 +173,26 @@ export async function benchBurst(opts: BurstOptions): Promise<Figure[]> {
       );
     }
     const mem = memory(bot.child.pid!);
-    figures.push({
-      section: 'burst',
-      name: 'peak RSS, bot with its worker pool',
-      value: mem.peak,
-      unit: 'MiB',
-      target: { op: '<=', value: 350 },
-      note: `VmHWM of the bot process (main thread and workers share it) after the bursts, ${big.articles} articles`,
-    });
+    const heap = await heaps(healthPort);
+    const shares = heap.workers.map((w) => w.toFixed(0)).join(', ');
+    opts.log(`  burst: peak RSS ${mem.peak.toFixed(0)} MiB; V8 heaps: main thread ${heap.main.toFixed(0)} MiB now, largest per worker ${shares} MiB`);
+    figures.push(
+      {
+        section: 'burst',
+        name: 'peak RSS, bot with its worker pool',
+        value: mem.peak,
+        unit: 'MiB',
+        target: { op: '<=', value: 350 },
+        note: `VmHWM of the bot process (main thread and workers share it) after the bursts, ${big.articles} articles; V8 heap: main ${heap.main.toFixed(0)} MiB, largest per worker ${shares} MiB`,
+      },
+      ...heap.workers.map((w, i) => ({
+        section: 'burst',
+        name: `worker ${i + 1}: largest V8 heap`,
+        value: w,
+        unit: 'MiB',
+        note: 'as the worker reported after a task (briefbot_worker_heap_bytes on /metrics); SQLite\'s page cache is outside it',
+      })),
+    );
     return figures;
   } finally {
     await bot.stop();
@@ -168,7 +201,7 @@ export async function benchBurst(opts: BurstOptions): Promise<Figure[]> {
   }
 }
 
-function startBot(fake: FakeSlack, dbPath: string, briefsDir: string): { child: ChildProcess; stop(): Promise<void> } {
+function startBot(fake: FakeSlack, dbPath: string, briefsDir: string, healthPort: number): { child: ChildProcess; stop(): Promise<void> } {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -180,8 +213,11 @@ function startBot(fake: FakeSlack, dbPath: string, briefsDir: string): { child: 
     SLACK_APP_TOKEN: APP_TOKEN,
     SLACK_API_URL: fake.apiUrl,
     LOG_LEVEL: 'warn',
+    HEALTH_PORT: String(healthPort),
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bin', 'start.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // Extra node flags for looking into the bot, e.g. BURST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = process.env.BURST_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, ...startArgs()], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

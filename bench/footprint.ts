@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ensureBigStore } from './big-store.js';
+import { startArgs } from './start-args.js';
 import { loadCorpus, repoRoot, sample } from './corpus.js';
 import type { Figure } from './report.js';
 import { percentile } from './stats.js';
@@ -36,7 +36,7 @@ export async function benchFootprint(opts: FootprintOptions): Promise<Figure[]> 
     LOG_LEVEL: 'warn',
   };
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bin', 'start.ts')], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, startArgs(), { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let out = '';

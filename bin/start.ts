@@ -24,6 +24,7 @@ import { StoreUnavailableError } from '../src/store/errors.js';
 import { openStore, type StoreLocation } from '../src/store/open.js';
 import { describePostgresUrl } from '../src/store/postgres/index.js';
 import { closeSharedWorkers, configureSharedWorkers, sharedWorkers } from '../src/workers/workers.js';
+import { registerWorkerMetrics } from '../src/workers/metrics.js';
 
 export interface Running {
   stop(): Promise<void>;
@@ -82,6 +83,7 @@ export async function start(cfg: Config, log: Logger, io = { input: process.stdi
   const briefs = loaded.briefs;
 
   const metrics = createMetrics({ defaultMetrics: true });
+  registerWorkerMetrics(metrics.registry, sharedWorkers().pool);
   const sources = createSourceManager({
     store,
     feeds: cfg.sources,

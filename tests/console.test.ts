@@ -110,6 +110,8 @@ describe('npm start (console, no tokens)', () => {
     });
     expect(health).toMatchObject({ ok: true, adapters: { console: true }, store: true });
     expect(metrics).toMatch(/^briefbot_answers_total\{answered="true"\} 1$/m);
+    // The question was answered in a worker thread, which reported its heap with the answer.
+    expect(metrics).toMatch(/^briefbot_worker_heap_bytes\{worker="\d",kind="peak_total"\} [1-9]\d*$/m);
     expect(code).toBe(0);
   });
 });

@@ -202,6 +202,9 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
     app.command(`/${name}`, async ({ command, ack, respond, client }) => {
       // Slack gives three seconds: acknowledge first, answer through response_url.
       await ack();
+      // A burst of commands arrives together: every envelope read so far is acknowledged
+      // before any of them is worked on (the redelivery claim and the routing are writes and CPU).
+      await new Promise((resolve) => setImmediate(resolve));
       if (!(await firstTime('command', command.trigger_id))) {
         ctx.log.debug({ trigger: command.trigger_id }, 'repeated slash command ignored');
         return;

@@ -38,9 +38,24 @@ export interface TaskError {
   stack?: string;
 }
 
+/** A worker's V8 heap in bytes, as it reports after each task. */
+export interface WorkerHeap {
+  total: number;
+  used: number;
+  /** Buffers outside the heap that V8 accounts for (typed arrays, strings from SQLite rows). */
+  external: number;
+}
+
+/** One live worker's memory: its heap after the last task and the largest heap it has had. */
+export interface WorkerMemory {
+  threadId: number;
+  heap?: WorkerHeap;
+  peakTotal: number;
+}
+
 type Reply =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: TaskError }
+  | { id: number; ok: true; value: unknown; heap?: WorkerHeap }
+  | { id: number; ok: false; error: TaskError; heap?: WorkerHeap }
   | { ready: true }
   /** The worker is loading code, not working on the input: the deadline stops, and starts afresh after. */
   | { id: number; pause: boolean };
@@ -62,6 +77,8 @@ interface Slot {
   timer?: NodeJS.Timeout;
   /** Set once the worker is being replaced, so its exit is not taken for a crash. */
   retired?: boolean;
+  heap?: WorkerHeap;
+  peakTotal: number;
 }
 
 export function poolSize(): number {
@@ -83,6 +100,8 @@ export class WorkerPool {
   private nextId = 1;
   private closing?: Promise<void>;
   private drained?: () => void;
+  /** warm() was called: every thread is started, one after another. */
+  private warming = false;
 
   constructor(private readonly options: PoolOptions) {
     this.size = Math.max(1, options.size ?? poolSize());
@@ -103,6 +122,11 @@ export class WorkerPool {
     return this.slots.map((s) => s.worker.threadId);
   }
 
+  /** Each live worker's heap as it reported after its last task; no work is sent to ask. */
+  memory(): WorkerMemory[] {
+    return this.slots.map((s) => ({ threadId: s.worker.threadId, heap: s.heap, peakTotal: s.peakTotal }));
+  }
+
   run<T>(task: string, payload: unknown, options: RunOptions = {}): Promise<T> {
     if (this.closing) return Promise.reject(new BriefbotError('shutting_down', 'briefbot is shutting down', { retryable: true }));
     return new Promise<T>((resolve, reject) => {
@@ -113,10 +137,13 @@ export class WorkerPool {
   }
 
   /**
-   * Starts a thread now, so the first task does not wait for one to load; the others
-   * start when work queues up (starting them all at once doubles start-up's CPU).
+   * Starts a thread now, so the first task does not wait for one to load, and the others
+   * each after the one before is ready (starting them all at once doubles start-up's CPU).
+   * A burst of questions then finds every thread loaded, instead of the second loading its
+   * code on the same cores while the first answers.
    */
   warm(): void {
+    this.warming = true;
     if (!this.closing && this.slots.length === 0) this.spawn();
   }
 
@@ -183,6 +210,7 @@ export class WorkerPool {
   private finish(slot: Slot, reply: Reply): void {
     if ('ready' in reply) {
       slot.ready = true;
+      if (this.warming && !this.closing && this.slots.length < this.size && this.slots.every((s) => s.ready)) this.spawn();
       this.dispatch();
       if (!slot.job) slot.worker.unref();
       return;
@@ -195,6 +223,10 @@ export class WorkerPool {
       return;
     }
     clearTimeout(slot.timer);
+    if (reply.heap) {
+      slot.heap = reply.heap;
+      slot.peakTotal = Math.max(slot.peakTotal, reply.heap.total);
+    }
     slot.job = undefined;
     slot.timer = undefined;
     slot.worker.unref();
@@ -210,7 +242,7 @@ export class WorkerPool {
       // The entry registers the TypeScript loader itself; inherited flags (vitest's, tsx's) are not needed.
       execArgv: [],
     });
-    const slot: Slot = { worker, ready: false };
+    const slot: Slot = { worker, ready: false, peakTotal: 0 };
     // Starting threads keep the process up until they can take the queue.
     worker.ref();
     worker.on('message', (reply: Reply) => this.finish(slot, reply));

@@ -20,7 +20,7 @@ export class SqliteArticleStore implements ArticleStore {
 
   constructor(private readonly db: Database.Database) {
     // Answering reads scattered sentence rows; SQLite's default 2 MB page cache sends most of
-    // them back to the OS. 16 MB keeps the index's hot pages and recent rows in process.
+    // them back to the OS. RETRIEVAL.cacheKb (8 MB) keeps the index's hot pages and recent rows in process.
     db.pragma(`cache_size = -${RETRIEVAL.cacheKb}`);
     this.stmts = {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),

@@ -430,10 +430,16 @@ function coordination(db: Database.Database): RunCoordinatorStore {
   const beat = db.prepare(
     'INSERT INTO scheduler_heartbeats (owner, at) VALUES (?, ?) ON CONFLICT (owner) DO UPDATE SET at = excluded.at',
   );
+  // Pruning scans the table (every claim of the last day is a row: one per slash command);
+  // once a minute is housekeeping enough, instead of a scan and a second commit per claim.
+  let prunedAt = -Infinity;
   return {
     async shouldRun(key, ttlMs) {
       const now = Date.now();
-      prune.run(now - 24 * 3600_000);
+      if (now - prunedAt >= 60_000) {
+        prune.run(now - 24 * 3600_000);
+        prunedAt = now;
+      }
       return take.run(key, now + ttlMs, now).changes > 0;
     },
     heartbeat: async (owner, now) => void beat.run(owner, now.toISOString()),

@@ -1,0 +1,62 @@
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerWorkerMetrics } from '../src/workers/metrics.js';
+import { createWorkers, type Workers } from '../src/workers/workers.js';
+
+/**
+ * The pool: each worker reports its V8 heap with every task's reply, so the bot's /metrics can say
+ * which thread holds the memory without sending a worker anything to ask; warm() starts
+ * every thread before the first burst of questions.
+ */
+let workers: Workers;
+
+beforeAll(() => {
+  workers = createWorkers({ size: 1 });
+});
+afterAll(async () => {
+  await workers.close();
+});
+
+describe('worker memory', () => {
+  it('is unknown until a worker has run a task, then is its heap after the task and the largest so far', async () => {
+    expect(workers.pool.memory()).toEqual([]);
+    await workers.analyse([{ title: 'Harbour reopens', body: 'The harbour reopened on Monday.', source: 'test', publishedAt: '2026-03-01T00:00:00Z', publishedAtSource: 'feed' }]);
+    const [m, ...rest] = workers.pool.memory();
+    expect(rest).toEqual([]);
+    expect(m.threadId).toBe(workers.pool.threadIds[0]);
+    expect(m.heap!.total).toBeGreaterThan(0);
+    expect(m.heap!.used).toBeGreaterThan(0);
+    expect(m.heap!.used).toBeLessThanOrEqual(m.heap!.total);
+    expect(m.peakTotal).toBeGreaterThanOrEqual(m.heap!.total);
+  });
+
+  it('is on /metrics as briefbot_worker_heap_bytes, one series per worker and kind', async () => {
+    const registry = new Registry();
+    registerWorkerMetrics(registry, workers.pool);
+    const [m] = workers.pool.memory();
+    const series = (await registry.getSingleMetric('briefbot_worker_heap_bytes')!.get()).values.map((v) => [v.labels.worker, v.labels.kind, v.value]);
+    expect(series).toEqual([
+      ['0', 'peak_total', m.peakTotal],
+      ['0', 'total', m.heap!.total],
+      ['0', 'used', m.heap!.used],
+      ['0', 'external', m.heap!.external],
+    ]);
+  });
+});
+
+describe('warm-up', () => {
+  it('starts every thread without a task, one after another', async () => {
+    const pool = createWorkers({ size: 2 });
+    try {
+      expect(pool.pool.threadIds).toEqual([]);
+      pool.pool.warm();
+      expect(pool.pool.threadIds.length).toBe(1);
+      // The second starts once the first has loaded its code: wait for it by the pool's own count.
+      while (pool.pool.threadIds.length < 2) await new Promise((r) => setTimeout(r, 20));
+      expect(pool.pool.threadIds.length).toBe(2);
+      expect([pool.pool.running, pool.pool.queued]).toEqual([0, 0]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
