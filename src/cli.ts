@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
-import { ingestInputs, readInputs, type IngestOptions, type IngestProgress } from './articles/ingest.js';
+import { ingestInputs, readInputs, type IngestOptions } from './articles/ingest.js';
+import { terminalProgress } from './articles/progress.js';
 import { ask } from './ask/answer.js';
 import { buildBrief } from './briefing/build.js';
 import { checkBriefs, formatInZone, loadBriefDefinitions, parseDuration } from './briefing/load-definitions.js';
@@ -96,31 +97,6 @@ const dateOrDuration = (v: string): { at: Date } | { ms: number } => {
   if (Number.isNaN(t)) throw new InvalidArgumentError('must be a date (2005-01-01) or a duration (30d)');
   return { at: new Date(t) };
 };
-
-/**
- * A status line on the terminal for long ingests (count, rate, errors), rewritten in
- * place on stderr; nothing at all when stdout is not a terminal (pipes, CI, cron).
- */
-function terminalProgress(out: NodeJS.WriteStream = process.stderr, tty = process.stdout.isTTY === true) {
-  const started = performance.now();
-  let last = 0;
-  let shown = false;
-  return {
-    update(p: IngestProgress) {
-      const now = performance.now();
-      // Short runs print no progress at all; long ones refresh a few times a second.
-      if (!tty || now - started < 1000 || now - last < 250) return;
-      last = now;
-      shown = true;
-      const done = p.added + p.duplicates + p.errors;
-      const rate = done / ((now - started) / 1000);
-      out.write(`\r\x1b[Kingest: ${done} read, ${p.added} added, ${p.duplicates} duplicates, ${p.errors} failed, ${rate.toFixed(0)} articles/s`);
-    },
-    done() {
-      if (shown) out.write('\r\x1b[K');
-    },
-  };
-}
 
 export function buildCli(plugins: CliPlugins = {}): Command {
   const program = new Command('briefbot')

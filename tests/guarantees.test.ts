@@ -140,6 +140,53 @@ describe("Slack's real rate-limit error", () => {
     expect(bot.fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([...Array(8).fill(429), 200]);
     expect(bot.fake.posts()).toHaveLength(1);
   }, 30_000);
+
+  it('posts a brief once when Slack stored it but answered 500: the retry finds it in the channel instead of posting again', async () => {
+    const fixture = await makeFixtureCore();
+    cleanups.push(() => fixture.close());
+    const bot: Bot = await startBot('http', fixture.core);
+    cleanups.push(() => bot.close());
+    bot.fake.failNext('chat.postMessage', { status: 500, afterPosting: true });
+
+    const dir = tempDir();
+    const store = openSqliteStore(join(dir, 'b.db'));
+    cleanups.push(() => store.close());
+    const slot = new Date('2026-01-01T08:00:00Z');
+    const clockStart = Date.now();
+    const now = () => new Date(slot.getTime() + 60_000 + (Date.now() - clockStart));
+    await store.coordination.heartbeat('earlier-run', new Date(slot.getTime() - 60_000));
+    const brief: BriefDefinition = {
+      name: 'morning',
+      title: 'Morning brief',
+      schedule: '0 8 1 1 *',
+      timezone: 'UTC',
+      window: { kind: 'duration', ms: 86_400_000 },
+      topics: [],
+      sources: [],
+      maxStories: 8,
+      targets: ['slack:C1'],
+      whenEmpty: 'skip',
+      file: 'briefs/morning.yaml',
+    };
+    const scheduler = createScheduler({
+      store,
+      briefs: [brief],
+      adapters: new Map([['slack', bot.adapter]]),
+      buildBrief: () => message([{ type: 'paragraph', text: 'Markets closed higher.' }], 'Morning brief'),
+      now,
+      log: capturingLogger(),
+      retry: { baseMs: 5, jitter: 0.5, maxAttempts: 3 },
+    });
+    cleanups.push(() => scheduler.stop());
+    await scheduler.start();
+
+    const key = { brief: 'morning', slot: slot.toISOString(), target: 'slack:C1' };
+    expect(await store.deliveries.get(key)).toMatchObject({ status: 'delivered', attempts: 2 });
+    // One call, stored and answered 500; no second post: the next attempt read the channel.
+    expect(bot.fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([500]);
+    expect(bot.fake.callsTo('conversations.history').length).toBeGreaterThan(0);
+    expect(bot.fake.messagesIn('C1').map((m) => m.text)).toEqual([expect.stringContaining('Markets closed higher.')]);
+  }, 30_000);
 });
 
 describe('metrics of a running bot', () => {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { stemmer } from 'stemmer';
 import { describe, expect, it } from 'vitest';
 import { analyseArticle } from '../src/articles/analyse.js';
-import { cleanLines } from '../src/articles/clean.js';
+import { cleanLines, wordsAtMost } from '../src/articles/clean.js';
 import { isFurnitureLine } from '../src/articles/html.js';
 import { Kind, sentenceKinds } from '../src/nlp/kinds.js';
 import { guessLanguage } from '../src/nlp/language.js';
@@ -116,6 +116,13 @@ describe('ingest fast paths give what the plain forms give', () => {
   it(`guessLanguage(): ${RUNS} random texts`, () => {
     check(fc.property(text, (t) => { expect(guessLanguage(t)).toBe(refGuessLanguage(t)); }));
     expect(guessLanguage('o governo disse que a economia cresceu e que os preços não subiram em março')).toBe('pt');
+  });
+
+  it(`wordsAtMost(): ${RUNS} random texts, limits 0 to 30`, () => {
+    check(fc.property(text, (t) => {
+      const n = t.split(/\s+/).filter(Boolean).length;
+      for (const max of [0, 1, 6, 8, 20, 30]) expect(wordsAtMost(t, max)).toBe(n <= max);
+    }));
   });
 
   it('page-noise rules that count only as far as they need', () => {

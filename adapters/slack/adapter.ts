@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import { BriefbotError, DeliveryError, type Adapter, type Core, type DeliveryRef, type Message, type PostResult } from '../../src/index.js';
 import { boltLogger, quietLogger } from './bolt-logger.js';
 import { apiBase, slackAdmins, slackMode, validateSlackConfig, type SlackAdapterConfig } from './config.js';
@@ -78,6 +78,15 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     logLevel: LogLevel.INFO,
     clientOptions,
     deferInitialization: true,
+  });
+  // Scheduled posts go through a client that never repeats a call by itself: a 5xx or a
+  // timeout may come after Slack stored the message, and a blind retry would post it twice.
+  // The scheduler retries instead, after looking the delivery's key up in the channel.
+  const scheduledClient = new webApi.WebClient(config.botToken, {
+    ...clientOptions,
+    logger: bLog,
+    logLevel: LogLevel.INFO,
+    retryConfig: { retries: 0 },
   });
   app.error(async (err) => {
     log.error({ err: err.message, code: err.code }, 'unhandled error in a Slack listener');
@@ -166,7 +175,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   async function postPart(args: ReturnType<typeof postArgs>, scheduled: boolean) {
     for (let tries = 0; ; tries++) {
       try {
-        return await app.client.chat.postMessage(args);
+        return await (scheduled ? scheduledClient : app.client).chat.postMessage(args);
       } catch (err) {
         const d = toDeliveryError(err, args.channel);
         if (scheduled || !d.rateLimited || tries >= 3) throw err;

@@ -6,14 +6,13 @@ import { squashSpaces } from '../nlp/spaces.js';
  * list of any page's sentences.
  */
 
-const WORD = /\S+/g;
+/** "More than n words (runs of non-space)", as one anchored pattern per n: most lines are long paragraphs, and this stops at word n + 1. */
+const moreThan = new Map<number, RegExp>();
 
-/** Whether the line has at most `max` words (runs of non-space), counting no further than needed: most lines are long paragraphs. */
-function wordsAtMost(line: string, max: number): boolean {
-  WORD.lastIndex = 0;
-  let n = 0;
-  while (WORD.exec(line)) if (++n > max) return false;
-  return true;
+export function wordsAtMost(line: string, max: number): boolean {
+  let re = moreThan.get(max);
+  if (!re) moreThan.set(max, (re = new RegExp(String.raw`^\s*(?:\S+\s+){${max}}\S`)));
+  return !re.test(line);
 }
 
 /** A teaser of another story: cut off mid-text with an ellipsis (not a quotation trailing off). */

@@ -36,7 +36,11 @@ export interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
-export type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
+/**
+ * How the next call fails. `afterPosting`: a chat.postMessage is stored in the channel first
+ * and only then answered with the status, as when Slack's answer is lost on its way back.
+ */
+export type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503; afterPosting?: boolean } | { error: string };
 
 export interface FakeSlackOptions {
   botToken: string;
@@ -353,7 +357,9 @@ export class FakeSlack {
 
     const queued = this.failures.get(method);
     const failure = queued?.shift();
-    if (failure) {
+    let failAfterPosting: number | undefined;
+    if (failure && 'afterPosting' in failure && failure.afterPosting) failAfterPosting = failure.status;
+    else if (failure) {
       if ('error' in failure) return fail(failure.error);
       if (failure.status === 429) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
       return send(failure.status, { ok: false, error: 'fatal_error' });
@@ -389,6 +395,7 @@ export class FakeSlack {
         const stored: StoredMessage = { ts, text: args.text, blocks: args.blocks, bot_id: this.botId, user: this.botUserId, ...(metadata ? { metadata } : {}) };
         this.history.set(where, [...(this.history.get(where) ?? []), stored]);
         this.onAccepted?.(where, stored);
+        if (failAfterPosting !== undefined) return send(failAfterPosting, { ok: false, error: 'fatal_error' });
         return send(200, { ok: true, channel: where, ts, message: { text: args.text, ts, bot_id: this.botId, ...(metadata ? { metadata } : {}) } });
       }
       case 'conversations.open': {
