@@ -111,6 +111,8 @@ async function askFigures(opts: ScaleBenchOptions): Promise<Figure[]> {
     }
     const askMs: number[] = [];
     const naiveMs: number[] = [];
+    // The SQLite store on the same questions, interleaved: on a shared machine, what load alone does to a latency.
+    const sqliteMs: number[] = [];
     let pgRight = 0;
     let sqliteRight = 0;
     let naiveRight = 0;
@@ -119,13 +121,14 @@ async function askFigures(opts: ScaleBenchOptions): Promise<Figure[]> {
       // Interleaved, so both queries see the same cache state and machine load.
       const a = await timedAsync(() => ask(pgStore, q.question, { now }));
       const n = await timedAsync(() => pgStore.articles.searchSentencesNaive(naiveWords(q.question), 1));
-      const s = await ask(sqlite, q.question, { now });
+      const s = await timedAsync(() => ask(sqlite, q.question, { now }));
       askMs.push(a.ms);
+      sqliteMs.push(s.ms);
       naiveMs.push(n.ms);
       if (correct(a.value, q)) pgRight++;
-      if (correct(s, q)) sqliteRight++;
+      if (correct(s.value, q)) sqliteRight++;
       if (correct(n.value[0]?.text, q)) naiveRight++;
-      if ((a.value.answer?.sentence ?? null) === (s.answer?.sentence ?? null)) same++;
+      if ((a.value.answer?.sentence ?? null) === (s.value.answer?.sentence ?? null)) same++;
       if ((i + 1) % 250 === 0) opts.log(`  scale ask: ${i + 1}/${questions.length} questions`);
     }
     const k = questions.length;
@@ -139,7 +142,7 @@ async function askFigures(opts: ScaleBenchOptions): Promise<Figure[]> {
       ratio: percentile(naiveMs, p) / percentile(askMs, p),
       ratioLabel: '× faster',
       target: p === 99 ? { op: '<=', value: 50 } : undefined,
-      note: p === 50 ? size : undefined,
+      note: `${p === 50 ? `${size}; ` : ''}SQLite store, same questions and run: p${p} ${percentile(sqliteMs, p).toFixed(1)} ms`,
     }));
     figures.push(
       { section: 'scale', name: 'PostgreSQL /ask mean latency', value: mean(askMs), unit: 'ms', baseline: { name: 'naive mean', value: mean(naiveMs) }, ratio: mean(naiveMs) / mean(askMs), ratioLabel: '× faster' },
@@ -309,6 +312,16 @@ async function deliverWith(platform: 'slack' | 'discord', n: number, kill: boole
       if (k === 0) lost++;
       if (k > 1) duplicated += k - 1;
     }
+    if (lost || duplicated) {
+      // The processes' own account of what went wrong, kept for whoever looks into it.
+      const dupes = channels.filter((c) => (counts[c] ?? 0) > 1);
+      const logs = bots.map((b, i) => {
+        const file = join(tmpdir(), `briefbot-bench-scale-${platform}-${n}${kill ? '-kill' : ''}-process${i + 1}.log`);
+        writeFileSync(file, b.log);
+        return file;
+      });
+      opts.log(`  scale delivery ${platform}: ${lost} lost, ${duplicated} duplicated (e.g. ${dupes.slice(0, 3).join(', ')}); process logs: ${logs.join(' ')}`);
+    }
     return { processes: n, killed: kill, seconds, posts: channels.length - lost, lost, duplicated };
   } finally {
     for (const b of bots) if (b.child.exitCode === null && b.child.signalCode === null) b.child.kill('SIGKILL');
@@ -336,7 +349,16 @@ async function deliveryFigures(opts: ScaleBenchOptions, platform: 'slack' | 'dis
   }
   const single = runs[0].posts / runs[0].seconds;
   const limit = platform === 'discord' ? `; Discord's global limit (${DISCORD.globalPerSecond}/s per bot token) is shared by every process` : '';
-  return runs.map((r) => {
+  const wrong = runs.reduce((a, r) => a + r.lost + r.duplicated, 0);
+  const missing: Figure = {
+    section: 'scale',
+    name: `${name} posts lost or duplicated, all ${runs.length} runs`,
+    value: wrong,
+    unit: 'posts',
+    target: { op: '<=', value: 0 },
+    note: runs.map((r) => `${r.processes}${r.killed ? ' (one killed)' : ''}: ${r.lost} lost, ${r.duplicated} duplicated`).join('; '),
+  };
+  return [...runs.map((r) => {
     const rate = r.posts / r.seconds;
     return {
       section: 'scale',
@@ -347,5 +369,5 @@ async function deliveryFigures(opts: ScaleBenchOptions, platform: 'slack' | 'dis
       ratio: rate / single,
       note: `${r.posts}/${opts.channels} channels from the slot in ${r.seconds.toFixed(1)} s; ${r.lost} lost, ${r.duplicated} duplicated${r.killed ? '; the dead one\'s claims finished after the 5 s lease' : ''}${limit}`,
     };
-  });
+  }), missing];
 }

@@ -273,7 +273,7 @@ export function buildCli(plugins: CliPlugins = {}): Command {
 
   program
     .command('migrate')
-    .description('copy the SQLite store (articles with their sentences and summaries, subscriptions, sources and seen items, delivery ledger) into PostgreSQL')
+    .description('copy the SQLite store (articles with their sentences and summaries, subscriptions, sources and seen items, delivery ledger, follow-up threads, shares) into PostgreSQL in one transaction')
     .requiredOption('--to <url>', 'the PostgreSQL database (postgres:// or postgresql://)', postgresUrl)
     .option('--db <path>', 'SQLite file (default: BRIEFBOT_DB or ./data/briefbot.db)')
     .option('--append', 'copy into a database that already holds data; rows already there are not copied twice')

@@ -61,6 +61,9 @@ beforeAll(async () => {
   // A follow-up thread about the second harvest report: it must point at that article on the other side too.
   const harvest2 = (await s.articles.inWindow(new Date('2026-03-02T00:00:00Z'), new Date('2026-03-03T00:00:00Z')))[0];
   await s.conversations.remember('slack:C1:1700000000.000100', harvest2.id, t0);
+  // An answer offered for sharing, already shared once: it must not be shareable again after the move.
+  await s.shares.put('share-1', '{"answer":"10% above forecasts"}', t0, new Date('2100-01-01T00:00:00Z'));
+  await s.shares.markShared('share-1', t0);
   await s.close();
 });
 
@@ -89,6 +92,7 @@ await describePostgres('briefbot migrate --to postgres://…', () => {
       'deliveries                 2                  0      2',
       'scheduler heartbeats       1                  0      1',
       'conversations              1                  0      1',
+      'shares                     1                  0      1',
     ];
     expect(first.stdout.trimEnd().split('\n')).toEqual([`copied ${sqlitePath} to PostgreSQL at ${db.url.replace(/^postgres:\/\/[^@]*@/, '')}`, ...table, 'articles: 3 copied, 0 already there']);
 
@@ -146,6 +150,8 @@ await describePostgres('briefbot migrate --to postgres://…', () => {
       expect(await postgres.deliveries.forSlot('morning', slot)).toEqual(await sqlite.deliveries.forSlot('morning', slot));
       expect(await postgres.deliveries.getRun('morning', slot)).toEqual(await sqlite.deliveries.getRun('morning', slot));
       expect(await postgres.coordination.lastHeartbeat()).toEqual(t0);
+      expect(await postgres.shares.get('share-1', t0)).toEqual(await sqlite.shares.get('share-1', t0));
+      expect(await postgres.shares.markShared('share-1', t0)).toBe(false);
       // The ids went in as they were: the next article takes the next one.
       const next = await storeArticle(postgres, { title: 'Later', source: 'Wire', publishedAt: slot, publishedAtSource: 'feed', body: 'Rain delayed the barley harvest.' });
       expect(next).toEqual({ input: 'Later', status: 'added', id: Math.max(...sa.map((a) => a.id)) + 1, title: 'Later' });
@@ -186,7 +192,7 @@ await describePostgres('briefbot migrate --to postgres://…', () => {
       expect(run.code).toBe(0);
       const lines = run.stdout.trimEnd().split('\n');
       expect(lines[2]).toBe('articles                   3                  2      4');
-      expect(lines.at(-2)).toBe('conversations              1                  0      1');
+      expect(lines.slice(-3, -1)).toEqual(['conversations              1                  0      1', 'shares                     1                  0      1']);
       expect(lines.at(-1)).toBe('articles: 2 copied, 1 already there');
       const again = await briefbot(['migrate', '--to', target.url, '--append'], env);
       expect(again.stdout.trimEnd().split('\n').at(-1)).toBe('articles: 0 copied, 3 already there');

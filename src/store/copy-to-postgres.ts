@@ -24,6 +24,7 @@ export const COPIED_TABLES = [
   'deliveries',
   'scheduler_heartbeats',
   'conversations',
+  'shares',
 ] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];
 export type TableCounts = Record<CopiedTable, number>;

@@ -21,12 +21,16 @@ const STATS_TTL_MS = 5_000;
 const PAIR_STATEMENTS = 3;
 
 const SENTENCE_COLUMNS = 'article_id AS "articleId", idx AS "index", text, kinds';
-const toSentence = (r: { articleId: string; index: number; text: string; kinds: number }): SentenceRow => ({
+type SentenceRecord = { articleId: string; index: number; text: string; kinds: number };
+/** A sentence with its id, as the retrieval lookups return it. */
+type Candidate = { id: number; row: SentenceRow };
+const toSentence = (r: SentenceRecord): SentenceRow => ({
   articleId: Number(r.articleId),
   index: r.index,
   text: r.text,
   kinds: r.kinds,
 });
+const toCandidate = (r: SentenceRecord & { id: string }): Candidate => ({ id: Number(r.id), row: toSentence(r) });
 
 /**
  * A full-text query over the words, built from parameters only: each word becomes the
@@ -288,52 +292,52 @@ export class PgArticleStore implements ArticleStore {
     const [df, totals] = await Promise.all([this.termFrequencies(unique), this.totals()]);
     const terms = weighTerms(unique, (w) => df.get(w) ?? 0, Math.max(1, totals.sentences));
     // 0. Few postings in all: BM25 over every word is cheap, and exact.
-    if (terms.reduce((a, t) => a + t.df, 0) <= RETRIEVAL.exactBudget) return this.rows(await this.bm25Ranked(terms, limit, totals));
+    if (terms.reduce((a, t) => a + t.df, 0) <= RETRIEVAL.exactBudget) return this.rows(await this.bm25Ranked(terms, limit, totals, false));
     // 1. BM25 over the rarest words, within the posting budget, and at the same time
     // 2. the newest sentences holding two of the words, rarest pairs first. Each lookup reads the
-    // heap rows of its matches, so the pairs go out as a few statements side by side.
+    // heap rows of its matches, so the pairs go out as a few statements side by side. These
+    // lookups return their sentences whole (at most postingBudget rows for BM25 here): fetching
+    // them again by id would be one more round trip, which a loaded server makes slow.
     const { rare, fits } = rarestWithin(terms, RETRIEVAL.postingBudget);
     const pairs = pairsWithin(terms);
     const per = Math.ceil(pairs.length / PAIR_STATEMENTS);
-    const statements: Promise<number[]>[] = [];
+    const statements: Promise<Candidate[]>[] = [];
     for (let from = 0; from < pairs.length; from += per) {
       const params: unknown[] = [];
       const lookups: string[] = [];
       for (const [x, y] of pairs.slice(from, from + per)) {
         const q = tsQuery([x.word, y.word], '&&', params);
-        if (q) lookups.push(`(SELECT id FROM sentences WHERE tsv @@ ${q} ORDER BY id DESC LIMIT ${RETRIEVAL.perPair})`);
+        if (q) lookups.push(`(SELECT id, ${SENTENCE_COLUMNS} FROM sentences WHERE tsv @@ ${q} ORDER BY id DESC LIMIT ${RETRIEVAL.perPair})`);
       }
-      if (lookups.length) statements.push(this.pool.query<{ id: string }>(lookups.join(' UNION ALL '), params).then((r) => r.rows.map((row) => Number(row.id))));
+      if (lookups.length) statements.push(this.pool.query<SentenceRecord & { id: string }>(lookups.join(' UNION ALL '), params).then((r) => r.rows.map(toCandidate)));
     }
-    const [ranked, ...paired] = await Promise.all([fits ? this.bm25Ranked(rare, limit, totals) : [], ...statements]);
-    const ids = [...ranked.map((x) => x.id), ...paired.flat()];
+    const [ranked, ...paired] = await Promise.all([fits ? this.bm25Ranked(rare, limit, totals, true) : [], ...statements]);
+    const found: Candidate[] = [...ranked, ...paired.flat()];
     // 3. Only common words, none together: the newest sentences holding the rarest.
-    if (ids.length === 0) {
+    if (found.length === 0) {
       const p: unknown[] = [];
       const q = tsQuery([terms[0].word], '||', p);
       if (q) {
         p.push(limit);
-        ids.push(...(await this.pool.query<{ id: string }>(`SELECT id FROM sentences WHERE tsv @@ ${q} ORDER BY id DESC LIMIT $${p.length}`, p)).rows.map((r) => Number(r.id)));
+        const r = await this.pool.query<SentenceRecord & { id: string }>(`SELECT id, ${SENTENCE_COLUMNS} FROM sentences WHERE tsv @@ ${q} ORDER BY id DESC LIMIT $${p.length}`, p);
+        found.push(...r.rows.map(toCandidate));
       }
     }
-    const distinct = [...new Set(ids)];
-    const r = await this.pool.query<{ id: string; articleId: string; index: number; text: string; kinds: number }>(
-      `SELECT id, ${SENTENCE_COLUMNS} FROM sentences WHERE id = ANY($1::bigint[])`,
-      [distinct],
-    );
-    const byId = new Map(r.rows.map((row) => [Number(row.id), toSentence(row)]));
-    return scoreCandidates(
-      distinct.flatMap((id) => byId.get(id) ?? []),
-      terms,
-      limit,
-    );
+    // Each sentence once, where it was first found.
+    const byId = new Map<number, SentenceRow>();
+    for (const c of found) if (!byId.has(c.id)) byId.set(c.id, c.row);
+    return scoreCandidates([...byId.values()], terms, limit);
   }
 
   /**
    * The best `limit` sentences by FTS5's BM25 over the terms (every sentence holding any
-   * of them is read: callers keep that within a posting budget), best first, ties by id.
+   * of them is read: callers keep that within a posting budget), best first, ties by id;
+   * `whole`: with their rows (else only ids: for the exact query's thousands of matches,
+   * reading every match's text costs more than fetching the best ones' afterwards).
    */
-  private async bm25Ranked(terms: WeightedTerm[], limit: number, totals: { sentences: number; tokens: number }): Promise<{ id: number; rank: number }[]> {
+  private async bm25Ranked(terms: WeightedTerm[], limit: number, totals: { sentences: number; tokens: number }, whole: true): Promise<(Candidate & { rank: number })[]>;
+  private async bm25Ranked(terms: WeightedTerm[], limit: number, totals: { sentences: number; tokens: number }, whole: false): Promise<{ id: number; rank: number }[]>;
+  private async bm25Ranked(terms: WeightedTerm[], limit: number, totals: { sentences: number; tokens: number }, whole: boolean): Promise<{ id: number; rank: number; row?: SentenceRow }[]> {
     const params: unknown[] = [];
     const q = tsQuery(
       terms.map((t) => t.word),
@@ -341,18 +345,21 @@ export class PgArticleStore implements ArticleStore {
       params,
     );
     if (!q) return [];
-    const r = await this.pool.query<{ id: string; stems: string; tokens: number }>(`SELECT id, stems, tokens FROM sentences WHERE tsv @@ ${q}`, params);
+    const r = await this.pool.query<SentenceRecord & { id: string; stems: string; tokens: number }>(
+      `SELECT id, stems, tokens${whole ? `, ${SENTENCE_COLUMNS}` : ''} FROM sentences WHERE tsv @@ ${q}`,
+      params,
+    );
     const phrases = terms.map((t) => indexStems(t.word)).filter((p) => p.length > 0);
     const rows = r.rows.map((row) => {
       const stems = row.stems.split(' ');
-      return { id: Number(row.id), tokens: row.tokens, tf: phrases.map((p) => occurrences(stems, p)) };
+      return { id: Number(row.id), row: whole ? toSentence(row) : undefined, tokens: row.tokens, tf: phrases.map((p) => occurrences(stems, p)) };
     });
     // FTS5 counts, per phrase, the rows holding it: here every such row is in hand.
     const df = phrases.map((_, i) => rows.reduce((n, row) => n + (row.tf[i] > 0 ? 1 : 0), 0));
     const total = Math.max(1, totals.sentences);
     const avgLength = Math.max(1, totals.tokens / total);
     return rows
-      .map((row) => ({ id: row.id, rank: bm25({ tf: row.tf, docLength: row.tokens, avgLength, df, total }) }))
+      .map((row) => ({ id: row.id, row: row.row, rank: bm25({ tf: row.tf, docLength: row.tokens, avgLength, df, total }) }))
       .sort((a, b) => a.rank - b.rank || a.id - b.id)
       .slice(0, limit);
   }
@@ -360,11 +367,7 @@ export class PgArticleStore implements ArticleStore {
   /** The ranked sentences' rows, in rank order. */
   private async rows(ranked: { id: number; rank: number }[]): Promise<(SentenceRow & { rank: number })[]> {
     if (ranked.length === 0) return [];
-    const ids = ranked.map((x) => x.id);
-    const r = await this.pool.query<{ id: string; articleId: string; index: number; text: string; kinds: number }>(
-      `SELECT id, ${SENTENCE_COLUMNS} FROM sentences WHERE id = ANY($1::bigint[])`,
-      [ids],
-    );
+    const r = await this.pool.query<SentenceRecord & { id: string }>(`SELECT id, ${SENTENCE_COLUMNS} FROM sentences WHERE id = ANY($1::bigint[])`, [ranked.map((x) => x.id)]);
     const byId = new Map(r.rows.map((row) => [Number(row.id), toSentence(row)]));
     return ranked.flatMap(({ id, rank }) => {
       const row = byId.get(id);
