@@ -18,7 +18,7 @@ export const SIZES = {
   full: {
     ingest: { text: 2000, html: 500, feed: 2000 },
     ask: { articles: 100_000, questions: 1000, agreementSample: 200 },
-    brief: { articles: 2000, runs: 5 },
+    brief: { articles: 2000, runs: 15 },
     delivery: { channels: 1000 },
     footprint: { articles: 100_000, questions: 200 },
     burst: { articles: 100_000, bursts: [100, 1000], sequential: 200 },
