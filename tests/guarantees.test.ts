@@ -17,10 +17,12 @@ import { safeFetch } from '../src/articles/fetch.js';
 import type { BriefDefinition } from '../src/briefing/definition.js';
 import { loadConfig } from '../src/config.js';
 import { message } from '../src/messages/message.js';
+import type { RetryPolicy } from '../src/schedule/deliver.js';
 import { createScheduler } from '../src/schedule/scheduler.js';
 import { createSourceManager } from '../src/sources/manager.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { makeFixtureCore } from './helpers/fixture-core.js';
+import type { Failure } from './fakes/slack/fake-slack.js';
 import { startBot, type Bot } from './fakes/slack/harness.js';
 import { capturingLogger } from './schedule-support.js';
 
@@ -86,19 +88,22 @@ describe('page-noise cleaning', () => {
 });
 
 describe("Slack's real rate-limit error", () => {
-  it('waits out every 429 as long as Slack asks without using up an attempt, and the brief arrives once', async () => {
+  const slot = new Date('2026-01-01T08:00:00Z');
+  const key = { brief: 'morning', slot: slot.toISOString(), target: 'slack:C1' };
+
+  /**
+   * A real Slack bot (HTTP mode, fake Slack) and a scheduler over a SQLite ledger whose one
+   * brief's 08:00 slot was missed a minute ago: `failures` are queued for chat.postMessage,
+   * then start() delivers the slot.
+   */
+  async function deliverMissedSlot(failures: Failure[], retry: Partial<RetryPolicy>) {
     const fixture = await makeFixtureCore();
     cleanups.push(() => fixture.close());
     const bot: Bot = await startBot('http', fixture.core);
     cleanups.push(() => bot.close());
-    // Eight 429s in a row, more than two attempts' worth under the old handling (four tries
-    // each): the first asks for a second, the others for no wait at all.
-    bot.fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 }, ...Array.from({ length: 7 }, () => ({ status: 429 as const, retryAfter: 0 })));
-
-    const dir = tempDir();
-    const store = openSqliteStore(join(dir, 'b.db'));
+    bot.fake.failNext('chat.postMessage', ...failures);
+    const store = openSqliteStore(join(tempDir(), 'b.db'));
     cleanups.push(() => store.close());
-    const slot = new Date('2026-01-01T08:00:00Z');
     const clockStart = Date.now();
     const now = () => new Date(slot.getTime() + 60_000 + (Date.now() - clockStart));
     await store.coordination.heartbeat('earlier-run', new Date(slot.getTime() - 60_000));
@@ -123,13 +128,20 @@ describe("Slack's real rate-limit error", () => {
       buildBrief: () => message([{ type: 'paragraph', text: 'Markets closed higher.' }], 'Morning brief'),
       now,
       log,
-      // Two attempts: the eight rate limits would have used them up.
-      retry: { baseMs: 5, jitter: 0.5, maxAttempts: 2 },
+      retry,
     });
     cleanups.push(() => scheduler.stop());
     await scheduler.start();
+    return { bot, store, log };
+  }
 
-    const key = { brief: 'morning', slot: slot.toISOString(), target: 'slack:C1' };
+  it('waits out every 429 as long as Slack asks without using up an attempt, and the brief arrives once', async () => {
+    // Eight 429s in a row, more than two attempts' worth under the old handling (four tries
+    // each): the first asks for a second, the others for no wait at all. Two attempts allowed.
+    const { bot, store, log } = await deliverMissedSlot(
+      [{ status: 429, retryAfter: 1 }, ...Array.from({ length: 7 }, () => ({ status: 429 as const, retryAfter: 0 }))],
+      { baseMs: 5, jitter: 0.5, maxAttempts: 2 },
+    );
     expect(await store.deliveries.get(key)).toMatchObject({ status: 'delivered', attempts: 1 });
     const waits = log.lines.filter((l) => l.msg === 'rate-limited; posting again after the wait').map((l) => (l.obj as { waitMs: number }).waitMs);
     expect(waits).toEqual([1000, 0, 0, 0, 0, 0, 0, 0]);
@@ -142,45 +154,7 @@ describe("Slack's real rate-limit error", () => {
   }, 30_000);
 
   it('posts a brief once when Slack stored it but answered 500: the retry finds it in the channel instead of posting again', async () => {
-    const fixture = await makeFixtureCore();
-    cleanups.push(() => fixture.close());
-    const bot: Bot = await startBot('http', fixture.core);
-    cleanups.push(() => bot.close());
-    bot.fake.failNext('chat.postMessage', { status: 500, afterPosting: true });
-
-    const dir = tempDir();
-    const store = openSqliteStore(join(dir, 'b.db'));
-    cleanups.push(() => store.close());
-    const slot = new Date('2026-01-01T08:00:00Z');
-    const clockStart = Date.now();
-    const now = () => new Date(slot.getTime() + 60_000 + (Date.now() - clockStart));
-    await store.coordination.heartbeat('earlier-run', new Date(slot.getTime() - 60_000));
-    const brief: BriefDefinition = {
-      name: 'morning',
-      title: 'Morning brief',
-      schedule: '0 8 1 1 *',
-      timezone: 'UTC',
-      window: { kind: 'duration', ms: 86_400_000 },
-      topics: [],
-      sources: [],
-      maxStories: 8,
-      targets: ['slack:C1'],
-      whenEmpty: 'skip',
-      file: 'briefs/morning.yaml',
-    };
-    const scheduler = createScheduler({
-      store,
-      briefs: [brief],
-      adapters: new Map([['slack', bot.adapter]]),
-      buildBrief: () => message([{ type: 'paragraph', text: 'Markets closed higher.' }], 'Morning brief'),
-      now,
-      log: capturingLogger(),
-      retry: { baseMs: 5, jitter: 0.5, maxAttempts: 3 },
-    });
-    cleanups.push(() => scheduler.stop());
-    await scheduler.start();
-
-    const key = { brief: 'morning', slot: slot.toISOString(), target: 'slack:C1' };
+    const { bot, store } = await deliverMissedSlot([{ status: 500, afterPosting: true }], { baseMs: 5, jitter: 0.5, maxAttempts: 3 });
     expect(await store.deliveries.get(key)).toMatchObject({ status: 'delivered', attempts: 2 });
     // One call, stored and answered 500; no second post: the next attempt read the channel.
     expect(bot.fake.callsTo('chat.postMessage').map((c) => c.status)).toEqual([500]);
