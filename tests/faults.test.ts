@@ -18,6 +18,7 @@ import { createScheduler } from '../src/schedule/scheduler.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { FIXTURE_ARTICLE } from './helpers/fixture-core.js';
 import { capturingLogger, recordingAdapter } from './schedule-support.js';
+import { inCI } from './helpers/ci.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -120,7 +121,7 @@ describe('disk full during ingest', () => {
     const fs = tinyFilesystem();
     if (!fs) {
       // CI runs as root and must run this test; only a developer without root skips it.
-      if (process.env.CI === 'true') throw new Error('cannot mount a 1 MB tmpfs: CI must run the disk-full test as root');
+      if (inCI) throw new Error('cannot mount a 1 MB tmpfs: CI must run the disk-full test as root');
       return ctx.skip('cannot mount a tmpfs here (needs root); the disk-full test runs in CI');
     }
     const src = tempDir();

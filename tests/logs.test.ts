@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logSettings } from '../src/logger.js';
+import { inCI } from './helpers/ci.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -85,7 +86,7 @@ const hasScript = (() => {
 })();
 
 // Under CI the terminal test must run: a missing `script` fails it instead of skipping.
-describe.skipIf(!hasScript && process.env.CI !== 'true')('npm start in a terminal (a pseudo-terminal via util-linux script)', () => {
+describe.skipIf(!hasScript && !inCI)('npm start in a terminal (a pseudo-terminal via util-linux script)', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'briefbot-tty-'));
@@ -93,6 +94,7 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('npm start in a termina
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('shows the bot and its answers with no info log line among them', async () => {
+    expect(hasScript, 'CI: the terminal test needs util-linux `script` (apt-get install util-linux)').toBe(true);
     const screen = await new Promise<string>((resolve, reject) => {
       const child = spawn('script', ['-qfec', `${process.execPath} --import tsx bin/start.ts`, '/dev/null'], {
         cwd: ROOT,

@@ -6,11 +6,12 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, INSTALL_HINT, launchChromium, type Browser } from '../scripts/chromium.js';
+import { inCI } from './helpers/ci.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const browserPath = chromiumPath();
 // Under CI the browser is installed by .ci/run: missing, these tests fail; elsewhere they skip with one line.
-const ci = process.env.CI === 'true';
+const ci = inCI;
 if (!browserPath && !ci) console.log(`skipped: ${INSTALL_HINT}`);
 
 function briefbot(dir: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {

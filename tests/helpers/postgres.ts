@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { createScratchDatabase, type ScratchDatabase } from '../../src/store/postgres/scratch.js';
 import { describe, it } from 'vitest';
+import { inCI } from './ci.js';
 
 /**
  * The real PostgreSQL the tests run against: BRIEFBOT_TEST_DATABASE_URL, or the
@@ -45,7 +46,7 @@ export async function describePostgres(name: string, fn: () => void): Promise<vo
     describe(name, fn);
     return;
   }
-  if (process.env.CI === 'true') {
+  if (inCI) {
     describe(name, () => {
       it('needs PostgreSQL', () => {
         throw new Error(`${problem}: CI runs every PostgreSQL test (set BRIEFBOT_TEST_DATABASE_URL)`);
