@@ -9,45 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingestInputs } from '../src/articles/ingest.js';
-import type { BriefDefinition } from '../src/briefing/definition.js';
 import { createCore } from '../src/core.js';
 import { message } from '../src/messages/message.js';
 import { createScheduler } from '../src/schedule/scheduler.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { FIXTURE_ARTICLE } from './helpers/fixture-core.js';
-import { capturingLogger, recordingAdapter } from './schedule-support.js';
+import { briefDef, capturingLogger, perTestCleanups, recordingAdapter } from './schedule-support.js';
 import { inCI } from './helpers/ci.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'briefbot-faults-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-export function briefDef(over: Partial<BriefDefinition> = {}): BriefDefinition {
-  return {
-    name: 'morning',
-    title: 'Morning brief',
-    schedule: '0 8 1 1 *',
-    timezone: 'UTC',
-    window: { kind: 'duration', ms: 86_400_000 },
-    topics: [],
-    sources: [],
-    maxStories: 8,
-    targets: ['console'],
-    whenEmpty: 'skip',
-    file: 'briefs/morning.yaml',
-    ...over,
-  };
-}
+const { cleanups, tempDir } = perTestCleanups('briefbot-faults-');
 
 describe('SQLite locked by another process', () => {
   it('ingest and a delivery wait out a 10 s write lock and succeed; questions are answered meanwhile', async () => {

@@ -6,15 +6,13 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { start, type Running } from '../bin/start.js';
 import { cleanLines, cleanText } from '../src/articles/clean.js';
 import { safeFetch } from '../src/articles/fetch.js';
-import type { BriefDefinition } from '../src/briefing/definition.js';
 import { loadConfig } from '../src/config.js';
 import { message } from '../src/messages/message.js';
 import type { RetryPolicy } from '../src/schedule/deliver.js';
@@ -24,18 +22,9 @@ import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { makeFixtureCore } from './helpers/fixture-core.js';
 import type { Failure } from './fakes/slack/fake-slack.js';
 import { startBot, type Bot } from './fakes/slack/harness.js';
-import { capturingLogger } from './schedule-support.js';
+import { briefDef, capturingLogger, perTestCleanups } from './schedule-support.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'briefbot-guarantees-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { cleanups, tempDir } = perTestCleanups('briefbot-guarantees-');
 
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; base: string }> {
   const server = createServer(handler);
@@ -107,19 +96,7 @@ describe("Slack's real rate-limit error", () => {
     const clockStart = Date.now();
     const now = () => new Date(slot.getTime() + 60_000 + (Date.now() - clockStart));
     await store.coordination.heartbeat('earlier-run', new Date(slot.getTime() - 60_000));
-    const brief: BriefDefinition = {
-      name: 'morning',
-      title: 'Morning brief',
-      schedule: '0 8 1 1 *',
-      timezone: 'UTC',
-      window: { kind: 'duration', ms: 86_400_000 },
-      topics: [],
-      sources: [],
-      maxStories: 8,
-      targets: ['slack:C1'],
-      whenEmpty: 'skip',
-      file: 'briefs/morning.yaml',
-    };
+    const brief = briefDef({ targets: ['slack:C1'] });
     const log = capturingLogger();
     const scheduler = createScheduler({
       store,

@@ -4,12 +4,10 @@
  * with 1000, 4000 and 4009, and SIGTERM while a delivery waits to retry (a child process,
  * restarted on the same database).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../adapters/discord/index.js';
-import type { BriefDefinition } from '../src/briefing/definition.js';
 import { DeliveryError } from '../src/errors.js';
 import type { Adapter } from '../src/index.js';
 import { message } from '../src/messages/message.js';
@@ -22,18 +20,9 @@ import { startFakeSlack, type FakeSlack } from './fakes/slack/fake-slack.js';
 import { APP_TOKEN, BOT_TOKEN, startBot as startSlackBot, type Bot } from './fakes/slack/harness.js';
 import { startBot as startBotProcess, eventually } from './helpers/bot-process.js';
 import { makeFixtureCore } from './helpers/fixture-core.js';
-import { capturingLogger } from './schedule-support.js';
+import { briefDef, capturingLogger, perTestCleanups } from './schedule-support.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'briefbot-platform-faults-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { cleanups, tempDir } = perTestCleanups('briefbot-platform-faults-');
 
 describe('back-off', () => {
   it('draws each wait between half and all of the exponential step, never below Retry-After', () => {
@@ -63,19 +52,7 @@ describe('Slack error storms', () => {
     const slot = new Date('2026-01-01T08:00:00Z');
     const clockStart = Date.now();
     await store.coordination.heartbeat('earlier-run', new Date(slot.getTime() - 60_000));
-    const brief: BriefDefinition = {
-      name: 'morning',
-      title: 'Morning brief',
-      schedule: '0 8 1 1 *',
-      timezone: 'UTC',
-      window: { kind: 'duration', ms: 86_400_000 },
-      topics: [],
-      sources: [],
-      maxStories: 8,
-      targets: ['slack:C1', 'slack:C2', 'slack:C3'],
-      whenEmpty: 'skip',
-      file: 'briefs/morning.yaml',
-    };
+    const brief = briefDef({ targets: ['slack:C1', 'slack:C2', 'slack:C3'] });
     const log = capturingLogger();
     const baseMs = 100;
     const scheduler = createScheduler({

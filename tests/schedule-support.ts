@@ -7,6 +7,8 @@ import { SCHEDULE_MIGRATIONS, createScheduleStores } from '../src/store/sqlite/s
 import type { Store, ArticleStore, ConversationStore, ShareStore } from '../src/store/store.js';
 import type { Message } from '../src/messages/message.js';
 import type { Logger } from '../src/logger.js';
+import type { BriefDefinition } from '../src/briefing/definition.js';
+import { afterEach } from 'vitest';
 
 /** A temp dir holding real SQLite files; `open()` gives a Store over the schedule tables (articles are not used here). */
 export function tempStores() {
@@ -98,4 +100,39 @@ export function capturingLogger(lines: LogLine[] = []): Logger & { lines: LogLin
     };
   };
   return make({});
+}
+
+/** The "morning" brief the delivery tests schedule: 08:00 UTC on 1 January, posting to `console` unless `over` says otherwise. */
+export function briefDef(over: Partial<BriefDefinition> = {}): BriefDefinition {
+  return {
+    name: 'morning',
+    title: 'Morning brief',
+    schedule: '0 8 1 1 *',
+    timezone: 'UTC',
+    window: { kind: 'duration', ms: 86_400_000 },
+    topics: [],
+    sources: [],
+    maxStories: 8,
+    targets: ['console'],
+    whenEmpty: 'skip',
+    file: 'briefs/morning.yaml',
+    ...over,
+  };
+}
+
+/**
+ * Clean-ups run after each test of the calling file, newest first, and temporary folders
+ * (named with `prefix`) that are removed among them.
+ */
+export function perTestCleanups(prefix: string) {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  function tempDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  }
+  return { cleanups, tempDir };
 }
