@@ -18,6 +18,7 @@ function analyse(article: ArticleInput): ArticleAnalysis {
   const bodySentences = splitSentences(article.body);
   const summary = summarizeSentences(bodySentences, { title: article.title, language: article.language });
   summary.story = storySignature(article.title, bodySentences);
-  const sentences = [article.title, ...bodySentences].map((text) => ({ text, kinds: sentenceKinds(text) }));
+  const sentences = [{ text: article.title, kinds: sentenceKinds(article.title) }];
+  for (const text of bodySentences) sentences.push({ text, kinds: sentenceKinds(text) });
   return { sentences, summary };
 }

@@ -77,7 +77,11 @@ function isTrailingFragment(line: string): boolean {
 
 /** Returns the story's lines with page noise removed, in order. */
 export function cleanLines(lines: string[]): string[] {
-  const kept = lines.map(squashSpaces).filter((l) => l && !isNoiseLine(l));
+  const kept: string[] = [];
+  for (const line of lines) {
+    const l = squashSpaces(line);
+    if (l && !isNoiseLine(l)) kept.push(l);
+  }
   while (kept.length > 1 && isTrailingFragment(kept[kept.length - 1])) kept.pop();
   return kept;
 }

@@ -20,20 +20,28 @@ export function parseTextArticle(text: string): ParsedArticle {
     }
     content = content.slice(front[0].length);
   }
-  const lines = content.split(/\r?\n/).map(stripMarkdown).filter((l) => l.trim().length > 0);
+  const lines: string[] = [];
+  for (const raw of content.split(/\r?\n/)) {
+    const line = stripMarkdown(raw);
+    if (line.trim().length > 0) lines.push(line);
+  }
   if (lines.length === 0) throw new BriefbotError('empty', 'it holds no text');
-  const str = (k: string) => (typeof meta[k] === 'string' ? (meta[k] as string).trim() : undefined);
-  const title = str('title') ?? lines.shift()!;
+  const title = textField(meta, 'title') ?? lines.shift()!;
   const date = toIsoDate(meta.date ?? meta.published ?? meta.publishedAt);
   return {
     title: title.trim(),
     body: lines.join('\n'),
-    source: str('source') ?? str('site'),
-    url: str('url'),
+    source: textField(meta, 'source') ?? textField(meta, 'site'),
+    url: textField(meta, 'url'),
     publishedAt: date,
     publishedAtSource: date ? 'page' : undefined,
-    language: str('language') ?? str('lang'),
+    language: textField(meta, 'language') ?? textField(meta, 'lang'),
   };
+}
+
+function textField(meta: Record<string, unknown>, k: string): string | undefined {
+  const v = meta[k];
+  return typeof v === 'string' ? v.trim() : undefined;
 }
 
 /** Markdown to plain text, line by line: headings, emphasis, links and images. */

@@ -44,20 +44,35 @@ const CALENDAR = new Set(
   'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '),
 );
 
+const HAS_LETTER = /\p{L}/u;
+const CAPITALISED = /^\p{Lu}/u;
+
+function addName(names: Set<string>, w: string): void {
+  const lower = w.replace(/['’]s$/u, '').replace(/[.'’-]+$/u, '').toLowerCase();
+  if (lower.length > 1 && !STOPWORDS.has(lower) && !CALENDAR.has(lower)) names.add(stem(lower));
+}
+
+// Runs for every article at ingest: no closures made per call (each fresh one was optimised anew).
 export function storySignature(title: string, bodySentences: string[], params: Pick<StoryParams, 'leadSentences'> = STORY_PARAMS): StorySignature {
   const lead = bodySentences.slice(0, params.leadSentences);
   const names = new Set<string>();
-  const addName = (w: string) => {
-    const lower = w.replace(/['’]s$/u, '').replace(/[.'’-]+$/u, '').toLowerCase();
-    if (lower.length > 1 && !STOPWORDS.has(lower) && !CALENDAR.has(lower)) names.add(stem(lower));
-  };
-  for (const s of lead) for (const m of s.matchAll(NAME)) addName(m[0]);
+  for (const s of lead) for (const m of s.matchAll(NAME)) addName(names, m[0]);
   // A Title Case headline capitalises every word; only its acronyms are surely names.
-  const titleWords = title.split(/\s+/).filter((w) => /\p{L}/u.test(w));
-  const titleCase = titleWords.filter((w) => /^\p{Lu}/u.test(w)).length > titleWords.length * 0.6;
-  if (titleCase) for (const m of title.matchAll(ACRONYM)) addName(m[0]);
-  else for (const m of title.matchAll(NAME)) addName(m[0]);
-  return { terms: terms(`${title}\n${lead.join('\n')}`), names: [...names] };
+  let titleWords = 0;
+  let capitalised = 0;
+  for (const w of title.split(/\s+/)) {
+    if (!HAS_LETTER.test(w)) continue;
+    titleWords++;
+    if (CAPITALISED.test(w)) capitalised++;
+  }
+  const titleCase = capitalised > titleWords * 0.6;
+  if (titleCase) for (const m of title.matchAll(ACRONYM)) addName(names, m[0]);
+  else for (const m of title.matchAll(NAME)) addName(names, m[0]);
+  // The terms of the headline and lead read as one text are each line's terms in turn (no word spans a
+  // line break), and each line's tokens are already at hand from the summary's features.
+  const all = terms(title);
+  for (const s of lead) for (const t of terms(s)) all.push(t);
+  return { terms: all, names: [...names] };
 }
 
 export interface StoryItem {

@@ -27,7 +27,8 @@ export function guessLanguage(text: string): string | undefined {
     const mask = LANGUAGE_MASK.get(x);
     if (mask) for (let i = 0; i < LANGUAGES.length; i++) if (mask & (1 << i)) counts[i]++;
   }
-  const shares = LANGUAGES.map(([lang], i): [string, number] => [lang, counts[i] / w.length]);
-  shares.sort((a, b) => b[1] - a[1]);
-  return shares[0][1] > 0.2 ? shares[0][0] : undefined;
+  // The language with the largest share; on a tie, the one listed first.
+  let best = 0;
+  for (let i = 1; i < LANGUAGES.length; i++) if (counts[i] > counts[best]) best = i;
+  return counts[best] / w.length > 0.2 ? LANGUAGES[best][0] : undefined;
 }

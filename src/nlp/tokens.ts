@@ -33,6 +33,11 @@ export function words(text: string): string[] {
   return tokens(text).words.slice();
 }
 
+/** How many word tokens the text has: `words(text).length` without the copy. */
+export function wordCount(text: string): number {
+  return tokens(text).words.length;
+}
+
 // News vocabulary is Zipfian: a bounded cache answers most stems without re-running Porter's steps.
 const STEM_CACHE_LIMIT = 200_000;
 const stemCache = new Map<string, string>();

@@ -1,6 +1,6 @@
 import { isCreditLine } from '../articles/clean.js';
 import { findQuantities } from '../nlp/quantities.js';
-import { terms, words } from '../nlp/tokens.js';
+import { terms, wordCount } from '../nlp/tokens.js';
 
 /**
  * What a sentence's score is made of. Every feature is a property of the sentence
@@ -70,44 +70,77 @@ const QUESTION = /\?\s*(?:''|["”’])?$/u;
 const UNFINISHED = /[:;]\s*$/u;
 const ENDED = /[.!?'"”’)]\s*$/u;
 
+/** Each feature's position in SentenceFeatures.values. */
+const AT = Object.fromEntries(FEATURES.map((f, k) => [f, k])) as Record<Feature, number>;
+
+/** The terms of `terms` that `set` holds, counted. */
+function sharedCount(unique: string[], set: Set<string>): number {
+  let n = 0;
+  for (const t of unique) if (set.has(t)) n++;
+  return n;
+}
+
+// Runs for every sentence of every article at ingest: plain loops and no closures made per
+// sentence (each fresh closure was optimised anew, on top of its own cost).
 export function sentenceFeatures(sentences: string[], options: { title?: string; language?: string } = {}): SentenceFeatures[] {
   const n = sentences.length;
-  const docTerms = sentences.map((s) => terms(s));
+  const uniques: string[][] = new Array(n);
   const freq = new Map<string, number>();
-  for (const ts of docTerms) for (const t of new Set(ts)) freq.set(t, (freq.get(t) ?? 0) + 1);
+  for (let i = 0; i < n; i++) {
+    const unique = [...new Set(terms(sentences[i]))];
+    uniques[i] = unique;
+    for (const t of unique) freq.set(t, (freq.get(t) ?? 0) + 1);
+  }
   const titleTerms = new Set(options.title ? terms(options.title) : []);
-  const lede = new Set(docTerms[0] ?? []);
-  return sentences.map((s, i) => {
-    const unique = [...new Set(docTerms[i])];
-    const w = Math.min(words(s).length, 80) / 40;
+  const lede = new Set(n > 0 ? uniques[0] : []);
+  const articleLength = Math.log(1 + n) / 4;
+  const out: SentenceFeatures[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = sentences[i];
+    const unique = uniques[i];
+    const w = Math.min(wordCount(s), 80) / 40;
     const lower = s.toLowerCase();
-    const shared = (set: Set<string>) => unique.filter((t) => set.has(t)).length;
-    const value: Record<Feature, number> = {
-      first: i === 0 ? 1 : 0,
-      second: i === 1 ? 1 : 0,
-      lead: 1 / (1 + i),
-      relative: n > 1 ? i / (n - 1) : 0,
-      articleLength: Math.log(1 + n) / 4,
-      length: w,
-      lengthSquared: w * w,
-      fragment: w < 8 / 40 ? 1 : 0,
-      short: w < 14 / 40 ? 1 : 0,
-      centrality: unique.length ? Math.min(unique.reduce((a, t) => a + Math.min(freq.get(t)! - 1, 3), 0) / (9 * Math.sqrt(unique.length)), 1) : 0,
-      recurring: unique.length ? unique.filter((t) => freq.get(t)! > 1).length / unique.length : 0,
-      ledeOverlap: i === 0 || !unique.length ? 0 : shared(lede) / Math.sqrt(unique.length * Math.max(lede.size, 1)),
-      figure: findQuantities(s, options.language).length > 0 ? 1 : 0,
-      question: QUESTION.test(s) ? 1 : 0,
-      quoteStart: QUOTE_START.test(s) ? 1 : 0,
-      quoteMarks: Math.min((s.match(QUOTE_MARKS) ?? []).length, 4) / 4,
-      attribution: ATTRIBUTION.test(lower) ? 1 : 0,
-      dangling: DANGLING.test(lower) ? 1 : 0,
-      unfinished: UNFINISHED.test(s) || !ENDED.test(s) ? 1 : 0,
-    };
-    return {
+    let central = 0;
+    let recurring = 0;
+    for (const t of unique) {
+      const f = freq.get(t)!;
+      central += Math.min(f - 1, 3);
+      if (f > 1) recurring++;
+    }
+    const v = new Float64Array(FEATURES.length);
+    v[AT.first] = i === 0 ? 1 : 0;
+    v[AT.second] = i === 1 ? 1 : 0;
+    v[AT.lead] = 1 / (1 + i);
+    v[AT.relative] = n > 1 ? i / (n - 1) : 0;
+    v[AT.articleLength] = articleLength;
+    v[AT.length] = w;
+    v[AT.lengthSquared] = w * w;
+    v[AT.fragment] = w < 8 / 40 ? 1 : 0;
+    v[AT.short] = w < 14 / 40 ? 1 : 0;
+    v[AT.centrality] = unique.length ? Math.min(central / (9 * Math.sqrt(unique.length)), 1) : 0;
+    v[AT.recurring] = unique.length ? recurring / unique.length : 0;
+    v[AT.ledeOverlap] = i === 0 || !unique.length ? 0 : sharedCount(unique, lede) / Math.sqrt(unique.length * Math.max(lede.size, 1));
+    v[AT.figure] = findQuantities(s, options.language).length > 0 ? 1 : 0;
+    v[AT.question] = QUESTION.test(s) ? 1 : 0;
+    v[AT.quoteStart] = QUOTE_START.test(s) ? 1 : 0;
+    v[AT.quoteMarks] = Math.min(countMatches(s, QUOTE_MARKS), 4) / 4;
+    v[AT.attribution] = ATTRIBUTION.test(lower) ? 1 : 0;
+    v[AT.dangling] = DANGLING.test(lower) ? 1 : 0;
+    v[AT.unfinished] = UNFINISHED.test(s) || !ENDED.test(s) ? 1 : 0;
+    out[i] = {
       index: i,
-      values: Float64Array.from(FEATURES, (f) => value[f]),
-      titleOverlap: titleTerms.size ? shared(titleTerms) / titleTerms.size : 0,
+      values: v,
+      titleOverlap: titleTerms.size ? sharedCount(unique, titleTerms) / titleTerms.size : 0,
       credit: isCreditLine(s),
     };
-  });
+  }
+  return out;
+}
+
+/** Matches of a global pattern in the text (`text.match(re).length`, without the array). */
+function countMatches(text: string, re: RegExp): number {
+  re.lastIndex = 0;
+  let n = 0;
+  while (re.exec(text)) n++;
+  return n;
 }

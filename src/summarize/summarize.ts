@@ -42,6 +42,34 @@ function trigrams(sentence: string): Set<string> {
   return out;
 }
 
+interface Ranked {
+  i: number;
+  score: number;
+}
+
+const byScore = (a: Ranked, b: Ranked) => b.score - a.score || a.i - b.i;
+const ascending = (a: number, b: number) => a - b;
+
+/** Each sentence's trigrams, made the first time a pick needs them. */
+class Trigrams {
+  private readonly grams = new Map<number, Set<string>>();
+  constructor(private readonly sentences: string[]) {}
+  of(i: number): Set<string> {
+    let g = this.grams.get(i);
+    if (!g) this.grams.set(i, (g = trigrams(this.sentences[i])));
+    return g;
+  }
+  /** Whether sentence i shares a three-word run with any sentence picked. */
+  repeats(i: number, picked: number[]): boolean {
+    const g = this.of(i);
+    for (const p of picked) {
+      const other = this.of(p);
+      for (const x of g) if (other.has(x)) return true;
+    }
+    return false;
+  }
+}
+
 /**
  * The indices of the n best sentences, in article order; bylines and credits never.
  * A sentence that repeats a three-word run of one already picked is passed over:
@@ -49,35 +77,38 @@ function trigrams(sentence: string): Set<string> {
  * When the lede would be passed over that way, it stays and the restatements give way:
  * the brief shows a summary's first sentence, and the lede is the one written to open.
  */
+// Plain loops and no closures made per call: this runs for every article at ingest.
 export function pickSentences(sentences: string[], features: SentenceFeatures[], n: number, model: SummaryModel = SUMMARY_MODEL): number[] {
-  const ranked = features
-    .filter((f) => !f.credit)
-    .map((f) => ({ i: f.index, score: scoreSentence(f, model) }))
-    .sort((a, b) => b.score - a.score || a.i - b.i);
-  const grams = new Map<number, Set<string>>();
-  const gramsOf = (i: number) => {
-    let g = grams.get(i);
-    if (!g) grams.set(i, (g = trigrams(sentences[i])));
-    return g;
-  };
-  const greedy = (seed: number[]) => {
-    const picked = [...seed];
-    let ledeBlocked = false;
-    for (const c of ranked) {
-      if (picked.length >= n) break;
-      if (picked.includes(c.i)) continue;
-      const g = gramsOf(c.i);
-      if (picked.some((p) => [...g].some((x) => gramsOf(p).has(x)))) {
-        if (c.i === lede) ledeBlocked = true;
-        continue;
-      }
-      picked.push(c.i);
+  const ranked: Ranked[] = [];
+  let lede = Infinity;
+  for (const f of features) {
+    if (f.credit) continue;
+    ranked.push({ i: f.index, score: scoreSentence(f, model) });
+    lede = Math.min(lede, f.index);
+  }
+  ranked.sort(byScore);
+  const grams = new Trigrams(sentences);
+  const first: number[] = [];
+  const ledeBlocked = greedy(ranked, first, n, grams, lede);
+  if (!ledeBlocked) return first.sort(ascending);
+  const again = [lede];
+  greedy(ranked, again, n, grams, lede);
+  return again.sort(ascending);
+}
+
+/** Adds the best-ranked sentences that repeat none picked to `picked`, up to n; whether the lede was passed over. */
+function greedy(ranked: Ranked[], picked: number[], n: number, grams: Trigrams, lede: number): boolean {
+  let ledeBlocked = false;
+  for (const c of ranked) {
+    if (picked.length >= n) break;
+    if (picked.includes(c.i)) continue;
+    if (grams.repeats(c.i, picked)) {
+      if (c.i === lede) ledeBlocked = true;
+      continue;
     }
-    return { picked, ledeBlocked };
-  };
-  const lede = ranked.reduce((a, c) => Math.min(a, c.i), Infinity);
-  const first = greedy([]);
-  return (first.ledeBlocked ? greedy([lede]).picked : first.picked).sort((a, b) => a - b);
+    picked.push(c.i);
+  }
+  return ledeBlocked;
 }
 
 /**
@@ -90,7 +121,8 @@ export function pickSentences(sentences: string[], features: SentenceFeatures[],
  */
 export function summarizeSentences(sentences: string[], options: SummarizeOptions = {}): Summary {
   const n = options.sentences ?? 3;
-  const picked = pickSentences(sentences, sentenceFeatures(sentences, options), n, options.model ?? SUMMARY_MODEL).map((i) => sentences[i]);
+  const picked: string[] = [];
+  for (const i of pickSentences(sentences, sentenceFeatures(sentences, options), n, options.model ?? SUMMARY_MODEL)) picked.push(sentences[i]);
   const figures = keyFigures(picked, sentences, options.figures ?? 3, options.language);
   const weight = Math.log2(2 + sentences.length) + figures.length * 0.5;
   return { sentences: picked, figures, weight };
@@ -104,16 +136,17 @@ export function summarizeText(text: string, options: SummarizeOptions = {}): Sum
 function keyFigures(summary: string[], all: string[], max: number, language?: string): KeyFigure[] {
   const out: KeyFigure[] = [];
   const seen = new Set<string>();
-  const consider = (s: string, requireMeasure: boolean) => {
-    for (const q of findQuantities(s, language)) {
-      if (out.length >= max || seen.has(q.text)) continue;
-      const measure = measureOf(s, q);
-      if (requireMeasure && !measure) continue;
-      seen.add(q.text);
-      out.push({ measure, value: q.text, kind: q.kind, sentence: s });
-    }
-  };
-  for (const s of summary) consider(s, false);
-  for (const s of all) if (!summary.includes(s)) consider(s, true);
+  for (const s of summary) addFigures(out, seen, s, false, max, language);
+  for (const s of all) if (!summary.includes(s)) addFigures(out, seen, s, true, max, language);
   return out;
+}
+
+function addFigures(out: KeyFigure[], seen: Set<string>, s: string, requireMeasure: boolean, max: number, language?: string): void {
+  for (const q of findQuantities(s, language)) {
+    if (out.length >= max || seen.has(q.text)) continue;
+    const measure = measureOf(s, q);
+    if (requireMeasure && !measure) continue;
+    seen.add(q.text);
+    out.push({ measure, value: q.text, kind: q.kind, sentence: s });
+  }
 }
