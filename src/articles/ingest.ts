@@ -265,10 +265,13 @@ export async function ingestInputs(store: Store, inputs: string[], options: Inge
       return (await analyseBatch(workers, [done], budget))[0];
     });
   };
+  // Three groups per worker in flight: one running, one prefetched by the worker (src/workers/pool.ts),
+  // and one in the pool's queue that is prefetched as soon as a worker's reply is read, so each worker
+  // has two groups of work in hand (~30 ms) while this thread writes a batch.
   const jobs = mapOrdered(
     documentGroups(rawDocuments(inputs, options)),
     async (group) => Promise.all((await ingestGroup(workers, group, budget)).map(complete)),
-    workers.pool.size * 2,
+    workers.pool.size * 3,
   );
   for await (const group of jobs) {
     pending.push(...group);

@@ -9,6 +9,11 @@ import { BriefbotError } from '../errors.js';
  * budget starts when a worker takes it (not while it waits in the queue), and a worker
  * that runs past it is terminated and replaced, never awaited. Interactive tasks (an
  * answer someone is waiting for) go before bulk ones (ingest) in the queue.
+ *
+ * Bulk tasks are prefetched: a busy worker is sent its next bulk task before the one it
+ * runs ends, and starts it as soon as it is done, even while this thread is blocked (an
+ * ingest's write transaction). One per worker at most, and only when no interactive task
+ * waits, so an answer never waits behind more than one prefetched task per worker.
  */
 
 export type Priority = 'interactive' | 'bulk';
@@ -74,6 +79,8 @@ interface Slot {
   /** The worker has loaded its modules: a task's budget is spent on the task, not on start-up. */
   ready: boolean;
   job?: Job;
+  /** A bulk task already sent to the worker, which starts it when `job` ends. */
+  next?: Job;
   timer?: NodeJS.Timeout;
   /** Set once the worker is being replaced, so its exit is not taken for a crash. */
   retired?: boolean;
@@ -107,8 +114,17 @@ export class WorkerPool {
     this.size = Math.max(1, options.size ?? poolSize());
   }
 
-  /** Tasks waiting for a worker. */
+  /** Tasks waiting for a worker: in the queue, or sent to a busy worker ahead of time. */
   get queued(): number {
+    return this.waiting + this.prefetched;
+  }
+
+  /** Bulk tasks sent to a busy worker ahead of time (see the class comment). */
+  get prefetched(): number {
+    return this.slots.filter((s) => s.next).length;
+  }
+
+  private get waiting(): number {
     return this.queues.interactive.length + this.queues.bulk.length;
   }
 
@@ -166,6 +182,7 @@ export class WorkerPool {
         s.retired = true;
         clearTimeout(s.timer);
         s.job?.reject(gone);
+        s.next?.reject(gone);
         return s.worker.terminate();
       }),
     );
@@ -176,17 +193,31 @@ export class WorkerPool {
   }
 
   private dispatch(): void {
-    while (this.queued > 0) {
+    while (this.waiting > 0) {
       const slot = this.slots.find((s) => s.ready && !s.job);
       if (!slot) {
         // Workers still starting will take the queue when they are ready.
         const starting = this.slots.filter((s) => !s.ready).length;
-        if (this.slots.length < this.size && starting < this.queued) this.spawn();
+        if (this.slots.length < this.size && starting < this.waiting) this.spawn();
+        else this.prefetch();
         return;
       }
       this.start(slot, this.next()!);
     }
     if (this.running === 0) this.drained?.();
+  }
+
+  /** Sends queued bulk tasks to busy workers, one each, while no interactive task waits and every thread is up. */
+  private prefetch(): void {
+    if (this.queues.interactive.length > 0 || this.slots.length < this.size) return;
+    for (const slot of this.slots) {
+      if (this.queues.bulk.length === 0) return;
+      if (!slot.ready || !slot.job || slot.next) continue;
+      const job = this.queues.bulk.shift()!;
+      slot.next = job;
+      // Copied, not moved: should the worker die first, the task runs on another with its payload intact.
+      slot.worker.postMessage({ id: job.id, task: job.task, payload: job.payload });
+    }
   }
 
   private start(slot: Slot, job: Job): void {
@@ -196,12 +227,32 @@ export class WorkerPool {
     slot.worker.postMessage({ id: job.id, task: job.task, payload: job.payload }, job.options.transfer ?? []);
   }
 
+  /**
+   * The worker's prefetched task becomes the one it runs. Its budget starts now, when this
+   * thread learns the previous one ended: if this thread was busy meanwhile, the worker
+   * started it a little earlier, and the task gets that much longer.
+   */
+  private promote(slot: Slot): void {
+    const job = slot.next!;
+    slot.next = undefined;
+    slot.job = job;
+    this.startDeadline(slot, job);
+  }
+
+  /** A prefetched task whose worker is gone goes back to the front of the queue. */
+  private requeue(slot: Slot): void {
+    const job = slot.next;
+    slot.next = undefined;
+    if (job) this.queues.bulk.unshift(job);
+  }
+
   private startDeadline(slot: Slot, job: Job): void {
     const { deadlineMs } = job.options;
     if (deadlineMs === undefined) return;
     slot.timer = setTimeout(() => {
       // Runaway work cannot be interrupted from outside but its thread can be ended; a fresh one takes its place.
       this.replace(slot);
+      this.requeue(slot);
       job.reject(new BriefbotError('timeout', `gave up after ${formatSeconds(deadlineMs)}`));
       this.dispatch();
     }, deadlineMs * overload());
@@ -229,7 +280,8 @@ export class WorkerPool {
     }
     slot.job = undefined;
     slot.timer = undefined;
-    slot.worker.unref();
+    if (slot.next) this.promote(slot);
+    else slot.worker.unref();
     if (reply.ok) job.resolve(reply.value);
     else job.reject(rebuildError(reply.error));
     this.dispatch();
@@ -264,6 +316,7 @@ export class WorkerPool {
     if (slot.retired) return;
     const job = slot.job;
     this.replace(slot);
+    this.requeue(slot);
     if (!slot.ready) {
       // A thread that cannot even start (a broken install) would fail again: fail the queue instead of looping.
       const failure = new BriefbotError('worker_failed', `a worker thread could not start: ${err.message}`);
