@@ -31,14 +31,15 @@ export function extractHtml(page: string, url?: string): ExtractedHtml {
   // Metadata is read before Readability rewrites the document, so one parse serves both.
   const doc = parse(html);
   const meta = readMetadata(doc);
-  let article: ReturnType<Readability['parse']> = null;
+  let article: ReturnType<Readability<Element>['parse']> = null;
   try {
-    // Classes are kept for pruneFurniture.
-    article = new Readability(doc, { charThreshold: 500, keepClasses: true }).parse();
+    // Classes are kept for pruneFurniture. The content comes back as the element Readability built, not
+    // as HTML: serialising it and parsing that again cost a fifth of the extraction.
+    article = new Readability<Element>(doc, { charThreshold: 500, keepClasses: true, serializer: (el) => el as Element }).parse();
   } catch {
     article = null;
   }
-  const body = (article?.content && htmlToLines(article.content)) || fallbackText(parse(html));
+  const body = (article?.content && !serialisesEmpty(article.content) && contentLines(article.content)) || fallbackText(parse(html));
   const out: ExtractedHtml = { body };
   // og:title and JSON-LD headline name the story alone; Readability's title strips the " | Site" suffix of <title>.
   const title = pick(meta.title, article?.title, meta.documentTitle);
@@ -185,7 +186,8 @@ function pruneFurniture(root: Element): void {
   const total = Math.max(1, textLength(root));
   for (const el of Array.from(root.querySelectorAll('figure, figcaption, picture'))) el.remove();
   for (const el of Array.from(root.querySelectorAll('aside, nav, footer, [class], [id]'))) {
-    if (!el.isConnected) continue;
+    // Gone with a block removed before it (the root need not be in a document: isConnected would not do).
+    if (!root.contains(el)) continue;
     const words = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
     if (!/^(?:ASIDE|NAV|FOOTER)$/i.test(el.tagName) && !FURNITURE.test(words)) continue;
     if (textLength(el) > total * 0.3) continue;
@@ -278,11 +280,17 @@ export function isFurnitureLine(text: string): boolean {
   return false;
 }
 
-function htmlToLines(content: string): string {
-  const doc = parse(`<!doctype html><html><body>${content}</body></html>`);
-  pruneFurniture(doc.body);
-  const lines = elementLines(doc.body).filter((l) => !isLinkLine(l) && !isTimeLine(l) && !isFurnitureLine(l.text));
+/** The story's lines from the element Readability chose: furniture pruned, link, time and furniture lines dropped. */
+function contentLines(content: Element): string {
+  pruneFurniture(content);
+  const lines = elementLines(content).filter((l) => !isLinkLine(l) && !isTimeLine(l) && !isFurnitureLine(l.text));
   return lines.map((l) => l.text).join('\n');
+}
+
+/** Whether the element's HTML would be empty (Readability's content string, '' when it found nothing). */
+function serialisesEmpty(el: Element): boolean {
+  for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType !== 3 || n.nodeValue) return false;
+  return true;
 }
 
 function fallbackText(doc: Doc): string {
