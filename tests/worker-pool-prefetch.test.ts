@@ -6,7 +6,7 @@ import { WorkerPool } from '../src/workers/pool.js';
  * ends. Tasks are held and released through gates in shared memory, so every expectation is
  * about order and outcome, never about time.
  */
-const GATES = 8;
+const GATES = 16;
 let gates: Int32Array;
 let pool: WorkerPool;
 
@@ -89,25 +89,32 @@ describe('prefetching bulk tasks', () => {
     const p = makePool(2);
     const done: string[] = [];
     const track = (name: string, task: Promise<unknown>) => task.then(() => done.push(name));
+    const first = track('first', p.run('hold', { gate: 0 }));
     const bulk = [
-      track('running 1', p.run('hold', { gate: 0 })),
-      track('running 2', p.run('hold', { gate: 1 })),
-      track('prefetched 1', p.run('hold', { gate: 2 })),
-      track('prefetched 2', p.run('hold', { gate: 3 })),
+      track('second', p.run('hold', { gate: 1 })),
+      // Which worker each of these is sent to depends on which thread was ready first: each says when it starts.
+      track('prefetched A', p.run('hold', { gate: 2, started: 4 })),
+      track('prefetched B', p.run('hold', { gate: 3, started: 5 })),
       track('queued', p.run('echo', 'queued')),
     ];
     await allRunning(p);
     expect(p.prefetched).toBe(2);
     const answer = track('interactive', p.run('echo', 'answer', { priority: 'interactive' }));
-    // No worker is free and none is sent more than one task ahead: the answer is first in the pool's queue.
+    // No worker is free and none is sent more than one task ahead: the answer waits first in the pool's queue.
     expect([p.prefetched, p.queued]).toEqual([2, 4]);
     open(0);
-    open(1);
-    open(2);
-    open(3);
-    await Promise.all([...bulk, answer]);
-    expect(done.indexOf('interactive')).toBeLessThan(done.indexOf('queued'));
-    expect(done.slice(-2)).toEqual(['interactive', 'queued']);
+    await first;
+    // The first task's worker went on to the task prefetched for it; while an answer waits, no bulk task is sent ahead.
+    expect([p.prefetched, p.queued]).toEqual([1, 3]);
+    while (Atomics.load(gates, 4) + Atomics.load(gates, 5) === 0) await new Promise((r) => setImmediate(r));
+    const behindFirst = Atomics.load(gates, 4) ? 'prefetched A' : 'prefetched B';
+    open(behindFirst === 'prefetched A' ? 2 : 3);
+    await answer;
+    // The answer ran right after the one task prefetched on its worker; the other worker is still on its first task.
+    expect(done).toEqual(['first', behindFirst, 'interactive']);
+    for (let g = 0; g < 4; g++) open(g);
+    await Promise.all(bulk);
+    expect(done.slice(3).sort()).toEqual(['prefetched A', 'prefetched B', 'queued', 'second'].filter((n) => n !== behindFirst));
   });
 
   it('drains prefetched tasks on close', async () => {

@@ -209,7 +209,8 @@ export class WorkerPool {
 
   /** Sends queued bulk tasks to busy workers, one each, while no interactive task waits and every thread is up. */
   private prefetch(): void {
-    if (this.queues.interactive.length > 0 || this.slots.length < this.size) return;
+    // A thread still starting takes the next task itself when it is ready; sending it ahead to a busy one would make it wait.
+    if (this.queues.interactive.length > 0 || this.slots.length < this.size || this.slots.some((s) => !s.ready)) return;
     for (const slot of this.slots) {
       if (this.queues.bulk.length === 0) return;
       if (!slot.ready || !slot.job || slot.next) continue;

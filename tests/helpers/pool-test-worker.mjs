@@ -15,8 +15,9 @@ serve(parentPort, {
     log.push(`echo ${value}`);
     return value;
   },
-  /** Blocks the thread until the test opens gate `gate`. */
-  hold({ gate, value }) {
+  /** Blocks the thread until the test opens gate `gate`; says it has started by opening gate `started`, if given. */
+  hold({ gate, started, value }) {
+    if (started !== undefined) Atomics.store(gates, started, 1);
     Atomics.wait(gates, gate, 0);
     return value;
   },
