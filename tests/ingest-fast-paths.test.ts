@@ -10,6 +10,8 @@ import { stemmer } from 'stemmer';
 import { describe, expect, it } from 'vitest';
 import { analyseArticle } from '../src/articles/analyse.js';
 import { cleanLines, wordsAtMost } from '../src/articles/clean.js';
+import { simpleFrontMatter } from '../src/articles/text.js';
+import { parse as parseYaml } from 'yaml';
 import { isFurnitureLine } from '../src/articles/html.js';
 import { Kind, sentenceKinds } from '../src/nlp/kinds.js';
 import { guessLanguage } from '../src/nlp/language.js';
@@ -123,6 +125,40 @@ describe('ingest fast paths give what the plain forms give', () => {
       const n = t.split(/\s+/).filter(Boolean).length;
       for (const max of [0, 1, 6, 8, 20, 30]) expect(wordsAtMost(t, max)).toBe(n <= max);
     }));
+  });
+
+  it(`simpleFrontMatter(): what YAML reads, or undefined; ${RUNS} random front matters`, () => {
+    const KEYS = ['title', 'source', 'url', 'date', 'lang', 'true', 'Null', 'x_1', 'site', '-key', 'a b', ''];
+    const VALUES = [
+      'Bench Wire', 'https://wire.example/text/0', '2026-11-30T11:59:00.000Z', '2026-11-30', '12', '0x1F', '1e5', '0o17', '1.5', '.inf', '-3', '+3', 'true', 'FALSE',
+      'null', '~', 'yes', 'no', 'on', 'a # comment', 'a#b', 'a: b', 'a:b', 'ends:', "it's", '"quoted"', "'single'", '[list]', '{map}', 'a[b]', '&anchor', '*alias',
+      '!tag', '|', '>', '%pct', '@at', '`tick', 'é accent', 'Ωmega', '中文', '😀', 'tab\there', 'cr\r', 'nbsp\u00a0', 'line\u2028sep', 'trailing ', ' leading', '',
+    ];
+    const line = fc.tuple(fc.constantFrom(...KEYS), fc.constantFrom(': ', ':', ':  ', ' : '), fc.constantFrom(...VALUES)).map(([k, sep, v]) => `${k}${sep}${v}`);
+    // Besides, lines that mostly take the fast path, with an odd one among them now and then.
+    const value = fc.oneof({ arbitrary: fc.constantFrom(...VALUES.slice(0, 3)), weight: 4 }, { arbitrary: fc.constantFrom(...VALUES.slice(3)), weight: 1 });
+    const usual = fc.tuple(fc.constantFrom(...KEYS.slice(0, 5)), value).map(([k, v]) => `${k}: ${v}`);
+    const front = fc.oneof(fc.array(line, { minLength: 1, maxLength: 5 }), fc.array(usual, { minLength: 1, maxLength: 4 })).map((ls) => ls.join('\n'));
+    let fast = 0;
+    check(
+      fc.property(front, (f) => {
+        const got = simpleFrontMatter(f);
+        if (got === undefined) return;
+        fast++;
+        expect(got).toEqual(parseYaml(f));
+      }),
+    );
+    // The property says nothing if nothing takes the fast path.
+    expect(fast).toBeGreaterThan(RUNS / 20);
+  });
+
+  it('simpleFrontMatter() reads a scraper\'s front matter and leaves anything unusual to YAML', () => {
+    const usual = 'source: Bench Wire\nurl: https://wire.example/text/7\ndate: 2026-11-30T11:59:00.000Z\nlanguage: en';
+    expect(simpleFrontMatter(usual)).toEqual(parseYaml(usual));
+    expect(simpleFrontMatter(usual)).toEqual({ source: 'Bench Wire', url: 'https://wire.example/text/7', date: '2026-11-30T11:59:00.000Z', language: 'en' });
+    for (const odd of ['date: 2026-11-30', 'title: "Quoted"', 'title: a # note', 'title: x\ntitle: y', 'tags:\n  - a', 'n: 12', 'ok: true', 'title: a: b', 'title: é'.replace('é', '\t')]) {
+      expect(simpleFrontMatter(odd)).toBeUndefined();
+    }
   });
 
   it('page-noise rules that count only as far as they need', () => {

@@ -13,7 +13,7 @@ export function parseTextArticle(text: string): ParsedArticle {
   const front = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(content);
   if (front) {
     try {
-      const parsed = parseYaml(front[1]);
+      const parsed = simpleFrontMatter(front[1]) ?? parseYaml(front[1]);
       if (parsed && typeof parsed === 'object') meta = parsed as Record<string, unknown>;
     } catch (err) {
       throw new BriefbotError('bad_front_matter', `its front matter is not valid YAML (${(err as Error).message.split('\n')[0]})`);
@@ -37,6 +37,27 @@ export function parseTextArticle(text: string): ParsedArticle {
     publishedAtSource: date ? 'page' : undefined,
     language: textField(meta, 'language') ?? textField(meta, 'lang'),
   };
+}
+
+// A line `key: value` whose value YAML reads as that very text: it starts with a letter or digit (no
+// indicator, quote, sign or dot), holds no " #" comment, no ": " and no control character, and ends
+// in neither a space nor a colon. Values YAML 1.2 reads as null, booleans or numbers are left to it.
+const SIMPLE_LINE = /^([A-Za-z][A-Za-z0-9_]*): ([A-Za-z0-9](?:[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]*[^\s:\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff])?)$/;
+const NOT_TEXT = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$|^[0-9][0-9a-fA-FoxXeE._+-]*$/;
+
+/**
+ * Front matter that is only `key: value` lines of plain text, read without the YAML parser
+ * (a scraper's usual title, source, url and date; parsing them was a tenth of a text
+ * article's ingest). Anything else, or any doubt, returns undefined and YAML reads it.
+ */
+export function simpleFrontMatter(source: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const line of source.split('\n')) {
+    const m = SIMPLE_LINE.exec(line);
+    if (!m || NOT_TEXT.test(m[1]) || NOT_TEXT.test(m[2]) || m[2].includes(' #') || m[2].includes(': ') || Object.hasOwn(out, m[1])) return undefined;
+    out[m[1]] = m[2];
+  }
+  return out;
 }
 
 function textField(meta: Record<string, unknown>, k: string): string | undefined {
