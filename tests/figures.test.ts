@@ -122,6 +122,21 @@ describe('key-figure labels: the noun phrase that is grammatically the thing mea
     expect(labels('Purchase price: €3.6m (£3.1m).')).toEqual([['€3.6m (£3.1m)', 'purchase price']]);
   });
 
+  it('finds the noun phrase past a verb taken for a noun, a relative clause or a possessor', () => {
+    // A plural ends a noun phrase, so "suggests" and "figures" close the phrase before "growth".
+    expect(labels('On an annual basis, the data suggests annual growth of just 0.2%, suggesting a much more hesitant recovery than had previously been thought.')).toEqual([['0.2%', 'annual growth']]);
+    expect(labels('Revised figures indicated growth of just 0.1% - and a similar-sized contraction in the previous quarter.')).toEqual([['0.1%', 'growth']]);
+    expect(labels("Sir Cameron Mackintosh's lavish production, which has cost £9m to bring to the stage, was given a 10-minute standing ovation.")).toEqual([['£9m', 'lavish production']]);
+    expect(labels('All postcards are priced at £35.')).toEqual([['£35', 'postcards']]);
+    expect(labels('Shares of Facebook rose more than 4% on Monday following the rulings, sending the social media company’s market capitalization above $1 trillion for the first time.')).toEqual([
+      ['4%', 'shares'],
+      ['$1 trillion', 'market capitalization'],
+    ]);
+    expect(labels('The World Health Organization (WHO) is reporting a 10 percent global decline in new CCP virus cases and deaths.')).toEqual([['10 percent', 'new CCP virus cases and deaths']]);
+    // A figure before an adjective measures a quality, not the subject.
+    expect(labels("The Pfizer COVID-19 vaccine remains 90% effective at reducing a person's risk of hospitalization from the virus six months after it is administered, a new study has found.")).toEqual([['90%', null]]);
+  });
+
   it('ends a counted noun phrase at its plural head, and takes a people counted by name', () => {
     expect(labels('The report reveals that approximately 15 million mobile phones go out of use every year in the UK.')).toEqual([['15 million', 'mobile phones']]);
     expect(labels('The mandate will be announced Thursday afternoon and is expected to affect as many as 100 million Americans.')).toEqual([['100 million', 'Americans']]);

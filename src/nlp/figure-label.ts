@@ -79,6 +79,7 @@ const MEASURE_VERBS = set(`reach reaches reached reaching rise rises rose risen 
 // Verbs whose object is what the figure measures, moved "to" or "by" it ("raised the limit ... to 74%").
 const MOVE_VERBS = set(`raise raises raised raising cut cuts cutting lower lowers lowered lowering increase increases increased increasing reduce reduces reduced reducing
   slash slashes slashed slashing push pushes pushed pushing boost boosts boosted boosting lift lifts lifted lifting set sets setting put puts putting
+  send sends sent sending drive drives drove driving take takes took taking
   extend extends extended extending hike hikes hiked hiking trim trims trimmed trimming revise revises revised revising bring brings brought bringing`);
 // Between a verb and its figure: auxiliaries, adverbs and the raising verbs of "was expected to be $20".
 const VERB_LINKS = set('to be by at from above below around under over expected forecast projected estimated set due likely seen valued priced put');
@@ -87,6 +88,8 @@ const VERB_LINKS = set('to be by at from above below around under over expected 
 const preVerbAdverb = (w: string) => ['also', 'still', 'now', 'already', 'just', 'only', 'even', 'again', 'ever', 'never', 'soon'].includes(w) || (/ly$/.test(w) && w.length > 4 && !LY_NOUNS.has(w));
 // Verbs of trade state a price only with "for" ("has sold for $57.5 million"); "sold $50 billion" is goods.
 const TRADE_MEASURES = set('sell sells sold selling');
+// Quantifiers that open a subject like a determiner ("All postcards are priced at £35").
+const QUANTIFIERS = set('all both most many few several');
 const POSTMODIFIERS = set('worth valued priced costing totalling totaling');
 const SUBJECT_PREPOSITIONS = set('in at for on among across within');
 const closed = (w: string) =>
@@ -129,7 +132,8 @@ export function labelFigure(sentence: string, q: FigureSpan, others: readonly Fi
     [() => modified(before, after), false],
     [() => (kind !== 'percent' ? inPhrase(after) : undefined), false],
     [() => nounOf(before), false],
-    [() => subjectOf(sentence, before, others), false],
+    // "remains 90% effective", "24% higher": the figure measures a quality, not the subject.
+    [() => (adjectival(after) ? undefined : subjectOf(sentence, before, others)), false],
     [() => heading(before), false],
     [() => objectOf(before, others), false],
   ];
@@ -138,6 +142,11 @@ export function labelFigure(sentence: string, q: FigureSpan, others: readonly Fi
     if (label) return label;
   }
   return undefined;
+}
+
+function adjectival(after: Tok[]): boolean {
+  const w = after[0];
+  return !!w && w.word && (/(?:er|ive|able|ible|ful|ous)$/.test(w.lower) || ['more', 'less', 'likely', 'cheaper', 'up', 'down', 'off'].includes(w.lower)) && !content(after[1]);
 }
 
 function kindOf(text: string): FigureSpan['kind'] {
@@ -192,6 +201,11 @@ function phraseAt(after: Tok[], from: number, max = 4): { words: Tok[]; next: nu
     // A plural ends a noun phrase: the words of a compound before its head are singular ("mobile phones go out").
     if (plural(t.lower)) {
       i++;
+      // "new CCP virus cases and deaths": a plural coordinated with another plural.
+      if (after[i]?.lower === 'and' && content(after[i + 1]) && plural(after[i + 1].lower) && !content(after[i + 2])) {
+        words.push(after[i], after[i + 1]);
+        i += 2;
+      }
       break;
     }
   }
@@ -269,8 +283,12 @@ function nounOf(before: Tok[]): string | undefined {
   }
   // The phrase must be opened by a determiner, a possessive, a preposition, punctuation or the sentence start.
   const opener = before[j];
-  if (words.length === 0 || (opener && opener.word && !DETERMINERS.has(opener.lower) && !PREPOSITIONS.has(opener.lower) && !possessive(opener) && !CONJUNCTIONS.has(opener.lower))) return undefined;
+  if (words.length === 0 || (opener && opener.word && !DETERMINERS.has(opener.lower) && !PREPOSITIONS.has(opener.lower) && !possessive(opener) && !CONJUNCTIONS.has(opener.lower) && !REPORTING.has(opener.lower))) return undefined;
   if (link === 'for' && !(opener && DETERMINERS.has(opener.lower) && clauseStart(before, j - 1))) return undefined;
+  // A plural ends a noun phrase, so one before the head closes an earlier phrase ("the data suggests annual growth of", "figures indicated growth of").
+  let closedAt = -1;
+  for (let k = 0; k < words.length - 1; k++) if (plural(words[k].lower)) closedAt = k;
+  if (closedAt !== -1) words.splice(0, closedAt + 1);
   // A verb's past form or participle at the start governs the phrase ("indicated growth of").
   while (words.length > 1 && /(?:ed|ing)$/.test(words[0].lower)) words.shift();
   return text(words);
@@ -340,6 +358,16 @@ function subjectOf(sentence: string, before: Tok[], others: readonly FigureSpan[
   }
   const opener = before[j];
   // The subject starts at the clause start: the sentence start, punctuation, a determiner, a conjunction or subordinator.
+  // "Sir Cameron Mackintosh's lavish production, which has cost £9m": the subject of a relative clause is the noun phrase before it.
+  if (!words.length && ['which', 'that'].includes(before[j]?.lower ?? '') && before[j - 1]?.text === ',') {
+    let k = j - 2;
+    const head: Tok[] = [];
+    for (; k >= 0 && (content(before[k]) || (possessive(before[k]) && head.length > 0)); k--) head.unshift(before[k]);
+    if (head.length && clauseStart(before, k)) {
+      words.push(...head);
+      j = k;
+    }
+  }
   // After a noun phrase, "worth" or "valued at" modifies it wherever it stands ("awarded a contract worth £11.5m").
   const modifies = POSTMODIFIERS.has(before[verb].lower) && DETERMINERS.has(before[j]?.lower ?? '');
   if (!clauseStart(before, j) && !modifies) return undefined;
@@ -364,7 +392,7 @@ function clauseStart(before: Tok[], j: number): boolean {
   if (!t.word) return /^[,;:(—–"“-]$/.test(t.text);
   if (CONJUNCTIONS.has(t.lower) || SUBORDINATORS.has(t.lower) || REPORTING.has(t.lower)) return true;
   // "as the number of calls ... is growing": "as" starts a clause before a determiner; "identifying as white" is a preposition.
-  return DETERMINERS.has(t.lower) && (before[j - 1]?.lower === 'as' || clauseStart(before, j - 1));
+  return (DETERMINERS.has(t.lower) || QUANTIFIERS.has(t.lower)) && (before[j - 1]?.lower === 'as' || clauseStart(before, j - 1));
 }
 
 /** Skips back over "(CPI)" or ", which ... ," or ", or COLA," between a subject and its verb: the index of the subject's last word. */
@@ -444,7 +472,16 @@ function objectOf(before: Tok[], others: readonly FigureSpan[]): string | undefi
     if (governs(before.indexOf(w))) inside = k;
   });
   if (inside !== -1) words.splice(0, inside + 1);
-  else if (!((['the', 'its', 'their', 'his', 'her', 'our'].includes(before[i]?.lower ?? '') || possessive(before[i])) && governs(i - 1))) return undefined;
+  else {
+    // "sending the social media company's market capitalization above $1 trillion": past the determiner or the possessor to the verb.
+    let k = i;
+    if (possessive(before[k])) {
+      k--;
+      while (k >= 0 && content(before[k])) k--;
+      if (!DETERMINERS.has(before[k]?.lower ?? '')) k++;
+    }
+    if (!(['the', 'its', 'their', 'his', 'her', 'our'].includes(before[k]?.lower ?? '') || possessive(before[k])) || !governs(k - 1)) return undefined;
+  }
   if (!words.length) return undefined;
   // The noun phrase is its head and a "for"/"of" phrase; "in" starts an adverbial.
   const cut = words.findIndex((w) => w.lower === 'in');
