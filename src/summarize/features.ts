@@ -73,7 +73,7 @@ const ENDED = /[.!?'"”’)]\s*$/u;
 /** Each feature's position in SentenceFeatures.values. */
 const AT = Object.fromEntries(FEATURES.map((f, k) => [f, k])) as Record<Feature, number>;
 
-/** The terms of `terms` that `set` holds, counted. */
+/** How many of the terms `unique` that `set` holds. */
 function sharedCount(unique: string[], set: Set<string>): number {
   let n = 0;
   for (const t of unique) if (set.has(t)) n++;
