@@ -70,12 +70,15 @@ program
 
 program
   .command('figures')
-  .description('key figures (whole spans) and their labels against the hand-labelled sentences in eval/data/figures.jsonl, beside the extractor before them')
+  .description('key figures (whole spans) and their labels against the hand-labelled sentences in eval/data/figures.jsonl (dev, per article fold) and eval/data/figures-heldout.jsonl (held-out), beside the extractor before them')
   .option('--data <file>', 'JSONL rows {item, sentence, figures: [{span, label: [accepted...] | null}]}', resolve(repoRoot, 'eval/data/figures.jsonl'))
-  .option('--errors', 'print every wrong span and label')
+  .option('--heldout <file>', 'the same format, from articles the dev set never drew from', resolve(repoRoot, 'eval/data/figures-heldout.jsonl'))
+  .option('--folds <n>', 'folds by article for per-fold figures', (v) => Number.parseInt(v, 10), 3)
+  .option('--errors', 'print every wrong span and label on the dev set')
+  .option('--errors-fold <k>', 'with --errors, only those of dev fold k (1-based)', (v) => Number.parseInt(v, 10))
   .option('--json', 'print the figures as one JSON object')
-  .action((o: { data: string; errors?: boolean; json?: boolean }) => {
-    runFigures({ ...o, data: resolve(o.data) });
+  .action((o: { data: string; heldout: string; folds: number; errors?: boolean; errorsFold?: number; json?: boolean }) => {
+    runFigures({ ...o, data: resolve(o.data), heldout: resolve(o.heldout) });
   });
 
 await program.parseAsync(process.argv);

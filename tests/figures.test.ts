@@ -44,7 +44,8 @@ describe('key figures: whole spans, read in the article\'s language', () => {
     expect(labels('For Telewest it was £1.2bn.')).toEqual([null]);
     expect(labels('Shares rose because analysts expect Jet to post £30m.')).toEqual([null]);
     expect(labels('"We are still considering if a 30% hike is suitable at the moment.')).toEqual(['hike']);
-    expect(labels('"We need at least $20bn (£10.6bn) in investment," said Mr Maran.')).toEqual([null]);
+    // Money "in" a noun phrase is money of that kind, quoted or not.
+    expect(labels('"We need at least $20bn (£10.6bn) in investment," said Mr Maran.')).toEqual(['investment']);
     expect(labels('It raised £250,000 from a sale.')).toEqual([null]);
     expect(labels('IBM is spending $100m (£52m) over the next three years.')).toEqual([null]);
   });
@@ -55,5 +56,63 @@ describe('key figures: whole spans, read in the article\'s language', () => {
     expect(guessLanguage('The Dow Jones industrial average closed 0.68% lower on Monday as trade tensions between the United States and China weighed on shares.')).toBe('en');
     const summary = summarizeText(body, { language: guessLanguage(body) });
     expect(summary.figures.map(formatFigure)).toEqual(['0,68%']);
+  });
+});
+
+describe('key-figure labels: the noun phrase that is grammatically the thing measured, or none', () => {
+  const labels = (s: string) => figures(s).map((f) => [f.text, f.label]);
+
+  it('takes the subject of a measure verb whose complement is the figure, through a chain of figures', () => {
+    expect(labels('Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (£600m) for the three months to December, from $639m year-earlier.')).toEqual([
+      ['76%', 'quarterly profits'],
+      ['$1.13bn (£600m)', 'quarterly profits'],
+      // Past a comma and an adverbial the chain is not followed: no label rather than a guess.
+      ['$639m', null],
+    ]);
+    expect(labels('TimeWarner said fourth quarter sales rose 2% to $11.1bn from $10.9bn.')).toEqual([
+      ['2%', 'fourth quarter sales'],
+      ['$11.1bn', 'fourth quarter sales'],
+      ['$10.9bn', 'fourth quarter sales'],
+    ]);
+    // An aside between the subject and its verb is stepped over.
+    expect(labels('Next year’s cost-of-living adjustment, or COLA, will be 5.9%, the Social Security Administration said Wednesday.')).toEqual([['5.9%', 'next year’s cost-of-living adjustment']]);
+    // A name alone (every word capitalised, not at the sentence start) is not taken: it is more often who than what.
+    expect(labels('The Consumer Price Index (CPI), which tracks the cost of a variety of consumer goods as well as housing and energy prices, has risen 4.2 percent from a year ago, notably higher than the estimated 3.6 percent.')).toEqual([
+      ['4.2 percent', null],
+      ['3.6 percent', null],
+    ]);
+    // An "of" phrase that names someone is dropped from the label.
+    expect(labels('The effectiveness of the Pfizer-BioNTech COVID-19 vaccine falls below 50 percent after five months, according to a new study published in The Lancet medical journal on Oct. 4.')).toEqual([['50 percent', 'effectiveness']]);
+    // The head keeps a short "of" phrase and drops any other prepositional phrase.
+    expect(labels('The global tally of confirmed cases of the coronavirus-borne illness COVID-19 climbed above 221 million on Tuesday, with the U.S. now accounting for more than 40 million, as the highly infectious delta variant continues to spread through the unvaccinated population.')).toEqual([
+      ['221 million', 'global tally of confirmed cases'],
+      ['40 million', null],
+    ]);
+  });
+
+  it('takes the counted noun of a count, the noun phrase a determiner opens around the figure, and "in" or "of" phrases', () => {
+    expect(labels('The Pandora Papers is a leak of almost 12 million documents that reveals hidden wealth, tax avoidance and, in some cases, money laundering by some of the world\'s rich and powerful.')).toEqual([['12 million', 'documents']]);
+    expect(labels('Ethiopia produced 14.27 million tonnes of crops in 2004, 24% higher than in 2003 and 21% more than the average of the past five years, a report says.')).toEqual([
+      ['14.27 million', 'crops'],
+      ['24%', null],
+      ['21%', null],
+    ]);
+    expect(labels('State-owned Rosneft bought the Yugansk unit for $9.3bn in a sale forced by Russia to part settle a $27.5bn tax claim against Yukos.')).toEqual([
+      ['$9.3bn', null],
+      ['$27.5bn', 'tax claim'],
+    ]);
+    expect(labels('Pfizer said Tuesday it expects to do $26 billion in sales this year from its two-shot COVID-19 vaccine alone.')).toEqual([['$26 billion', 'sales']]);
+    expect(labels('Reporting its results for the three months to 31 December 2004, the airline made a pre-tax profit of £75m ($141m) compared with £125m a year earlier.')[0]).toEqual(['£75m ($141m)', 'pre-tax profit']);
+  });
+
+  it('gives none for a share of a whole, a unit, a vague measure noun or a verb taken for a noun', () => {
+    expect(labels('More than 25% of the airline\'s flights were canceled on Sunday per the FlightAware tracker.')).toEqual([['25%', null]]);
+    expect(labels('In 2003, crop production totalled 11.49 million tonnes, the joint report from the Food and Agriculture Organisation and the World Food Programme said.')).toEqual([['11.49 million', 'crop production']]);
+    expect(labels('The drop in patience comes as the number of calls to call centres is growing at a rate of 20% every year.')).toEqual([['20%', null]]);
+    expect(labels('The $1.2 trillion bill includes approximately $550 billion in...')).toEqual([
+      ['$1.2 trillion', 'bill'],
+      ['$550 billion', null],
+    ]);
+    expect(labels("Joseph O'Connor's Star of the Sea came second and saw sales increase by 350%.")).toEqual([['350%', null]]);
   });
 });
