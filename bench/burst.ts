@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeSlack, type FakeSlack } from '../tests/fakes/slack/fake-slack.js';
 import { slashCommand } from '../tests/fakes/slack/requests.js';
@@ -34,6 +34,37 @@ function memory(pid: number): { peak: number; rss: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
+}
+
+/**
+ * CPU time the bot has used so far, in ms: its main thread (the one whose id is the pid)
+ * and all its other threads together (the workers, V8's compiler and GC helpers, tsx's
+ * loader). Wall times on a shared machine follow the load; CPU per answer compares runs.
+ */
+function cpuOf(pid: number): { main: number; others: number } {
+  const ticksMs = 10; // USER_HZ is 100 on Linux
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = (Number(f[11]) + Number(f[12])) * ticksMs;
+    if (Number(tid) === pid) main += ms;
+    else others += ms;
+  }
+  return { main, others };
+}
+
+/** "CPU 12.3 ms per answer (main 1.2, other threads 11.1), load 1.2" for a phase of `n` answers. */
+function cpuNote(before: { main: number; others: number }, after: { main: number; others: number }, n: number): string {
+  const main = (after.main - before.main) / n;
+  const others = (after.others - before.others) / n;
+  return `bot CPU ${(main + others).toFixed(1)} ms per answer (main thread ${main.toFixed(1)}, other threads ${others.toFixed(1)}), load ${loadavg()[0].toFixed(1)}`;
 }
 
 /** A port nothing listens on now, for the bot's /metrics. */
@@ -109,29 +140,33 @@ export async function benchBurst(opts: BurstOptions): Promise<Figure[]> {
       await untilAnswered([id], 60_000);
     }
     const oneByOne = Array.from({ length: opts.sequential }, (_, i) => `seq-${i}`);
+    const pid = bot.child.pid!;
+    let cpu = cpuOf(pid);
     for (const id of oneByOne) {
       send(id);
       await untilAnswered([id], 60_000);
     }
     const idle = timings(oneByOne);
     const idleAnswers = idle.map((t) => t.answer);
-    opts.log(`  burst: one at a time, answer p50 ${percentile(idleAnswers, 50).toFixed(0)} ms, p99 ${percentile(idleAnswers, 99).toFixed(0)} ms`);
+    const idleCpu = cpuNote(cpu, (cpu = cpuOf(pid)), oneByOne.length);
+    opts.log(`  burst: one at a time, answer p50 ${percentile(idleAnswers, 50).toFixed(0)} ms, p99 ${percentile(idleAnswers, 99).toFixed(0)} ms; ${idleCpu}`);
     figures.push({
       section: 'burst',
       name: '/ask one at a time: answer p99',
       value: percentile(idleAnswers, 99),
       unit: 'ms',
-      note: `${opts.sequential} questions through Slack Socket Mode; p50 ${percentile(idleAnswers, 50).toFixed(0)} ms, ack p99 ${percentile(idle.map((t) => t.ack), 99).toFixed(1)} ms`,
+      note: `${opts.sequential} questions through Slack Socket Mode; p50 ${percentile(idleAnswers, 50).toFixed(0)} ms, ack p99 ${percentile(idle.map((t) => t.ack), 99).toFixed(1)} ms; ${idleCpu}`,
     });
     for (const n of opts.bursts) {
       const ids = Array.from({ length: n }, (_, i) => `b${n}-${i}`);
       for (const id of ids) send(id);
       await untilAnswered(ids, 300_000);
+      const burstCpu = cpuNote(cpu, (cpu = cpuOf(pid)), n);
       const t = timings(ids);
       const ackMs = t.map((x) => x.ack);
       const answerMs = t.map((x) => x.answer);
       const line = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(0)}, p99 ${percentile(xs, 99).toFixed(0)}, max ${Math.max(...xs).toFixed(0)} ms`;
-      opts.log(`  burst of ${n}: ack ${line(ackMs)}; answer ${line(answerMs)}`);
+      opts.log(`  burst of ${n}: ack ${line(ackMs)}; answer ${line(answerMs)}; ${burstCpu}`);
       const big = n >= 1000;
       figures.push(
         {
@@ -168,7 +203,7 @@ export async function benchBurst(opts: BurstOptions): Promise<Figure[]> {
           ratio: percentile(answerMs, 99) / percentile(idleAnswers, 99),
           ratioLabel: '× one at a time',
           target: big ? { op: '<=', value: 10_000 } : undefined,
-          note: `max ${Math.max(...answerMs).toFixed(0)} ms; ${big ? `all ${n} answered` : 'answers posted as each is ready'}`,
+          note: `max ${Math.max(...answerMs).toFixed(0)} ms; ${big ? `all ${n} answered` : 'answers posted as each is ready'}; ${burstCpu}`,
         },
       );
     }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { analyseArticle } from '../src/articles/analyse.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { ArticleInput } from '../src/store/store.js';
@@ -33,6 +33,32 @@ describe('SQLite store', () => {
     expect(await store.articles.totalSentences()).toBe(0);
     expect(await store.articles.add(article, analysis)).toEqual({ status: 'added', id: expect.any(Number) });
     await store.close();
+  });
+
+  it('keeps its word statistics while other connections write elsewhere, and reads them again once they write sentences', async () => {
+    const path = join(dir, 'stats.db');
+    const asker = openSqliteStore(path);
+    const other = openSqliteStore(path);
+    await asker.articles.add(article, analyseArticle(article));
+    // What the statistics cost: the vocabulary lookup per word, the sentence count.
+    const stmts = (asker.articles as unknown as { stmts: Record<'vocab' | 'countSentences', { get: (...args: unknown[]) => unknown }> }).stmts;
+    const lookups = vi.spyOn(stmts.vocab, 'get');
+    const counts = vi.spyOn(stmts.countSentences, 'get');
+    const stats = async () => [(await asker.articles.termFrequencies(['drought'])).get('drought'), await asker.articles.totalSentences()];
+    expect(await stats()).toEqual([1, 3]);
+    expect([lookups.mock.calls.length, counts.mock.calls.length]).toEqual([1, 1]);
+    // The other connection commits elsewhere (a redelivery claim, a subscription): nothing is read again.
+    expect(await other.coordination.shouldRun('once:slack:command:t1', 60_000)).toBe(true);
+    await other.subscriptions.add({ brief: 'morning', target: 'console', subscribedBy: 'console', now: new Date() });
+    expect(await stats()).toEqual([1, 3]);
+    expect([lookups.mock.calls.length, counts.mock.calls.length]).toEqual([1, 1]);
+    // It stores sentences: the statistics are read afresh.
+    const later = { ...article, url: 'https://e.example/later', body: 'The drought ended in March.\nReservoirs filled.\nFarmers planted again.' };
+    await other.articles.add(later, analyseArticle(later));
+    expect(await stats()).toEqual([2, 7]);
+    expect([lookups.mock.calls.length, counts.mock.calls.length]).toEqual([2, 2]);
+    await asker.close();
+    await other.close();
   });
 
   it('keeps its data and schema version across reopen, and records each migration once', async () => {

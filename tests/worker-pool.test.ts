@@ -60,3 +60,21 @@ describe('warm-up', () => {
     }
   });
 });
+
+describe('dispatch', () => {
+  it('hands tasks asked one at a time to the workers in turn, so every thread stays warm for a burst', async () => {
+    const pool = createWorkers({ size: 2 });
+    try {
+      // Until both threads have loaded, tasks asked together may all go to the first.
+      const seen = new Set<number>();
+      while (seen.size < 2) for (const m of await Promise.all([pool.memory(), pool.memory()])) seen.add(m.threadId);
+      const order: number[] = [];
+      for (let i = 0; i < 4; i++) order.push((await pool.memory()).threadId);
+      const [a, b] = order;
+      expect(a).not.toBe(b);
+      expect(order).toEqual([a, b, a, b]);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@
  * The work done in worker threads. Each handler is a plain function of plain data
  * (structured-clone safe both ways), so the same code runs inline in tests.
  */
+import { threadId } from 'node:worker_threads';
 import { analyseArticle } from '../articles/analyse.js';
 import { loadParsers, parseRaw, type Parsers, type ReadResult, type RawDocument } from '../articles/ingest.js';
 import { BriefbotError } from '../errors.js';
@@ -66,10 +67,10 @@ export function taskHandlers() {
         }),
       );
     },
-    /** This thread's own memory: its V8 heap (each worker has one) and buffers outside it. */
+    /** This thread's own memory: its V8 heap (each worker has one) and buffers outside it; and which thread it is. */
     memory() {
       const m = process.memoryUsage();
-      return { heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external };
+      return { heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, threadId };
     },
     analyse(articles: ArticleInput[]) {
       return articles.map(analyseArticle);

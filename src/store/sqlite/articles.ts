@@ -13,10 +13,12 @@ export { contentHash, RETRIEVAL } from '../retrieval.js';
 
 export class SqliteArticleStore implements ArticleStore {
   private readonly stmts;
-  /** Document frequencies and the sentence count, valid while nothing is written (see fresh()). */
+  /** Document frequencies and the sentence count, valid while no sentence is written (see fresh()). */
   private readonly dfCache = new Map<string, number>();
   private sentenceCount: number | undefined;
   private dataVersion = -1;
+  /** The sentences' state the cached statistics were read in (see indexState()). */
+  private statsState: string | undefined;
 
   constructor(private readonly db: Database.Database) {
     // Answering reads scattered sentence rows; SQLite's default 2 MB page cache sends most of
@@ -24,6 +26,9 @@ export class SqliteArticleStore implements ArticleStore {
     db.pragma(`cache_size = -${RETRIEVAL.cacheKb}`);
     this.stmts = {
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
+      // The newest sentence and the full-text index's structure record (FTS5 keeps it at rowid 10 of
+      // its data table and rewrites it whenever a write adds a segment, deletions included).
+      indexState: db.prepare(`SELECT (SELECT max(id) FROM sentences) AS newest, (SELECT block FROM sentences_fts_data WHERE id = 10) AS structure`),
       byUrl: db.prepare('SELECT id FROM articles WHERE url = ?'),
       byHash: db.prepare('SELECT id FROM articles WHERE content_hash = ?'),
       insertArticle: db.prepare(
@@ -70,15 +75,33 @@ export class SqliteArticleStore implements ArticleStore {
 
   /**
    * Clears the cached statistics when another connection (a second bot process, the
-   * CLI) has committed since they were read; this connection's own writes clear them in add().
+   * CLI) has written sentences since they were read; this connection's own writes clear
+   * them in addMany(). Most commits by others touch other tables (the bot's main thread
+   * claims every slash command in run_locks, the scheduler writes its ledger), and each
+   * one moves data_version: clearing on every one had each worker recount the 2.5
+   * million sentences (~15 ms) and every question word's frequency (~1 ms a word) for
+   * every question under a burst. So a new data_version costs one look at the sentences'
+   * state, and the statistics go only when that changed.
    */
   private fresh(): void {
     const v = this.stmts.dataVersion.get() as number;
-    if (v !== this.dataVersion) {
-      this.dataVersion = v;
-      this.dfCache.clear();
-      this.sentenceCount = undefined;
-    }
+    if (v === this.dataVersion) return;
+    this.dataVersion = v;
+    const state = this.indexState();
+    if (state === this.statsState) return;
+    this.statsState = state;
+    this.clearStatistics();
+  }
+
+  /** The newest sentence's id and the full-text index's structure: both change with every write of sentences. */
+  private indexState(): string {
+    const r = this.stmts.indexState.get() as { newest: number | null; structure: Buffer | null };
+    return `${r.newest ?? 0}:${r.structure?.toString('base64') ?? ''}`;
+  }
+
+  private clearStatistics(): void {
+    this.dfCache.clear();
+    this.sentenceCount = undefined;
   }
 
   /** Sentences holding the word (after the index's stemming); cached, since counting walks the word's whole posting list. */
@@ -141,8 +164,10 @@ export class SqliteArticleStore implements ArticleStore {
     // busy_timeout or not); taking the lock first makes them queue instead.
     const results = this.db.transaction(() => items.map((it) => this.insertOne(it.input, it.analysis, it.ingestedAt))).immediate();
     if (results.some((r) => r.status === 'added')) {
-      this.dfCache.clear();
-      this.sentenceCount = undefined;
+      this.clearStatistics();
+      // Our own commit does not move our data_version: the state is noted now, so another
+      // connection's next commit elsewhere keeps the statistics read from here on.
+      this.statsState = this.indexState();
     }
     return results;
   }
