@@ -75,7 +75,7 @@ describe('key-figure labels: the noun phrase that is grammatically the thing mea
       ['$10.9bn', 'fourth quarter sales'],
     ]);
     // An aside between the subject and its verb is stepped over.
-    expect(labels('Next year’s cost-of-living adjustment, or COLA, will be 5.9%, the Social Security Administration said Wednesday.')).toEqual([['5.9%', 'next year’s cost-of-living adjustment']]);
+    expect(labels('Next year’s cost-of-living adjustment, or COLA, will be 5.9%, the Social Security Administration said Wednesday.')).toEqual([['5.9%', 'cost-of-living adjustment']]);
     // A name alone (every word capitalised, not at the sentence start) is not taken: it is more often who than what.
     expect(labels('The Consumer Price Index (CPI), which tracks the cost of a variety of consumer goods as well as housing and energy prices, has risen 4.2 percent from a year ago, notably higher than the estimated 3.6 percent.')).toEqual([
       ['4.2 percent', null],
@@ -97,15 +97,60 @@ describe('key-figure labels: the noun phrase that is grammatically the thing mea
       ['24%', null],
       ['21%', null],
     ]);
+    // What is bought "for" the figure.
     expect(labels('State-owned Rosneft bought the Yugansk unit for $9.3bn in a sale forced by Russia to part settle a $27.5bn tax claim against Yukos.')).toEqual([
-      ['$9.3bn', null],
+      ['$9.3bn', 'Yugansk unit'],
       ['$27.5bn', 'tax claim'],
     ]);
     expect(labels('Pfizer said Tuesday it expects to do $26 billion in sales this year from its two-shot COVID-19 vaccine alone.')).toEqual([['$26 billion', 'sales']]);
     expect(labels('Reporting its results for the three months to 31 December 2004, the airline made a pre-tax profit of £75m ($141m) compared with £125m a year earlier.')[0]).toEqual(['£75m ($141m)', 'pre-tax profit']);
   });
 
+  it('takes the object a verb moves, keeps or sets at the figure, and what "worth" follows', () => {
+    expect(labels('New EU rules set compensation at between 250 euros (£173) and 600 euros, depending on the length of the flight.')).toEqual([
+      ['250 euros (£173)', 'compensation'],
+      ['600 euros', 'compensation'],
+    ]);
+    expect(labels('The breakneck pace of economic expansion has kept growth above 9% for more than a year.')).toEqual([['9%', 'growth']]);
+    expect(labels('India has raised the limit for foreign direct investment in telecoms companies from 49% to 74%.')).toEqual([
+      ['49%', 'limit'],
+      ['74%', 'limit'],
+    ]);
+    expect(labels('The UK Film Council has awarded a contract worth £11.5m to Arts Alliance Digital Cinema (AADC), who will set up the network of up to 250 screens.')).toEqual([['£11.5m', 'contract']]);
+    // "cost" may take who pays before the figure, but a name alone is never the label.
+    expect(labels('The National Audit Office said the Dome cost taxpayers £28.7m to maintain and sell in the four years after it closed.')).toEqual([['£28.7m', null]]);
+    expect(labels('Purchase price: €3.6m (£3.1m).')).toEqual([['€3.6m (£3.1m)', 'purchase price']]);
+  });
+
+  it('finds the noun phrase past a verb taken for a noun, a relative clause or a possessor', () => {
+    // A plural ends a noun phrase, so "suggests" and "figures" close the phrase before "growth".
+    expect(labels('On an annual basis, the data suggests annual growth of just 0.2%, suggesting a much more hesitant recovery than had previously been thought.')).toEqual([['0.2%', 'annual growth']]);
+    expect(labels('Revised figures indicated growth of just 0.1% - and a similar-sized contraction in the previous quarter.')).toEqual([['0.1%', 'growth']]);
+    expect(labels("Sir Cameron Mackintosh's lavish production, which has cost £9m to bring to the stage, was given a 10-minute standing ovation.")).toEqual([['£9m', 'lavish production']]);
+    expect(labels('All postcards are priced at £35.')).toEqual([['£35', 'postcards']]);
+    expect(labels('Shares of Facebook rose more than 4% on Monday following the rulings, sending the social media company’s market capitalization above $1 trillion for the first time.')).toEqual([
+      ['4%', 'shares'],
+      ['$1 trillion', 'market capitalization'],
+    ]);
+    expect(labels('The World Health Organization (WHO) is reporting a 10 percent global decline in new CCP virus cases and deaths.')).toEqual([['10 percent', 'new CCP virus cases and deaths']]);
+    // A figure before an adjective measures a quality, not the subject.
+    expect(labels("The Pfizer COVID-19 vaccine remains 90% effective at reducing a person's risk of hospitalization from the virus six months after it is administered, a new study has found.")).toEqual([['90%', null]]);
+  });
+
+  it('ends a counted noun phrase at its plural head, and takes a people counted by name', () => {
+    expect(labels('The report reveals that approximately 15 million mobile phones go out of use every year in the UK.')).toEqual([['15 million', 'mobile phones']]);
+    expect(labels('The mandate will be announced Thursday afternoon and is expected to affect as many as 100 million Americans.')).toEqual([['100 million', 'Americans']]);
+    expect(labels('The plan includes about $579 billion in new spending and, including expected future spending, would cost $974 billion over five years or $1.2 trillion over eight years, multiple outlets reported.')[0]).toEqual(['$579 billion', 'new spending']);
+  });
+
   it('gives none for a share of a whole, a unit, a vague measure noun or a verb taken for a noun', () => {
+    // Units of time and repetition say how, not what, is counted.
+    expect(labels('The big picture: Atmospheric CO2 concentrations were higher in 2019 than at any time in at least 2 million years.')).toEqual([['2 million', null]]);
+    expect(labels('"That would mean you could see that phrase 7.1 million times."')).toEqual([['7.1 million', null]]);
+    // "sold" states a price only with "for": here the company sold goods worth the figure.
+    expect(labels('The Sao Paulo, Brazil-based company sold more than $50 billion...')).toEqual([['$50 billion', null]]);
+    // A coordination whose head is unknown: none rather than "infrastructure".
+    expect(labels("They scramble for ways to pay for President Biden's $3.5 trillion infrastructure and social spending plan.")).toEqual([['$3.5 trillion', null]]);
     expect(labels('More than 25% of the airline\'s flights were canceled on Sunday per the FlightAware tracker.')).toEqual([['25%', null]]);
     expect(labels('In 2003, crop production totalled 11.49 million tonnes, the joint report from the Food and Agriculture Organisation and the World Food Programme said.')).toEqual([['11.49 million', 'crop production']]);
     expect(labels('The drop in patience comes as the number of calls to call centres is growing at a rate of 20% every year.')).toEqual([['20%', null]]);

@@ -61,9 +61,9 @@ const ADVERBIAL = set(`today yesterday tomorrow now then already still also just
 // What can stand between a verb or "of" and its figure ("rose by as much as 30%", "a profit of about $3bn").
 const HEDGES = set('about around roughly approximately some nearly almost just only over under more less than up as much many little at least most close an a estimated record further extra additional below above beyond barely well');
 // Units a count is stated in: what is counted follows "of" ("14.27 million tonnes of crops").
-const UNITS = set('tonnes tons tonne ton barrels barrel pounds pound kilograms kilos kilogram litres liters gallons gallon miles mile kilometres kilometers acres acre hectares square cubic metres meters feet units pieces');
+const UNITS = set('years months weeks days hours minutes seconds decades centuries times tonnes tons tonne ton barrels barrel pounds pound kilograms kilos kilogram litres liters gallons gallon miles mile kilometres kilometers acres acre hectares square cubic metres meters feet units pieces');
 // Single nouns that name a kind of value rather than what it measures ("a peak of 88%", "a rate of 20%").
-const VAGUE = set('rate level peak high low record total sum amount figure average maximum minimum share proportion percentage part portion majority minority half number value increase rise fall drop decline gain growth jump cut');
+const VAGUE = set('rate level peak high low record total sum amount figure average maximum minimum share proportion percentage part portion majority minority half number value increase rise fall drop decline gain jump cut');
 const CHANGE_NOUNS = set('rise fall drop increase decrease gain growth decline jump cut hike reduction slump surge improvement boost');
 
 // Verbs whose subject is what the figure measures when the figure is their complement.
@@ -79,20 +79,32 @@ const MEASURE_VERBS = set(`reach reaches reached reaching rise rises rose risen 
 // Verbs whose object is what the figure measures, moved "to" or "by" it ("raised the limit ... to 74%").
 const MOVE_VERBS = set(`raise raises raised raising cut cuts cutting lower lowers lowered lowering increase increases increased increasing reduce reduces reduced reducing
   slash slashes slashed slashing push pushes pushed pushing boost boosts boosted boosting lift lifts lifted lifting set sets setting put puts putting
+  send sends sent sending drive drives drove driving take takes took taking
   extend extends extended extending hike hikes hiked hiking trim trims trimmed trimming revise revises revised revising bring brings brought bringing`);
 // Between a verb and its figure: auxiliaries, adverbs and the raising verbs of "was expected to be $20".
 const VERB_LINKS = set('to be by at from above below around under over expected forecast projected estimated set due likely seen valued priced put');
 
+// Adverbs that stand between a subject and its verb ("has recently jumped"); "alone" or "worldwide" end a noun phrase instead.
+const preVerbAdverb = (w: string) => ['also', 'still', 'now', 'already', 'just', 'only', 'even', 'again', 'ever', 'never', 'soon'].includes(w) || (/ly$/.test(w) && w.length > 4 && !LY_NOUNS.has(w));
+// Verbs of trade state a price only with "for" ("has sold for $57.5 million"); "sold $50 billion" is goods.
+const TRADE_MEASURES = set('sell sells sold selling');
+// Quantifiers that open a subject like a determiner ("All postcards are priced at £35").
+const QUANTIFIERS = set('all both most many few several');
+const POSTMODIFIERS = set('worth valued priced costing totalling totaling');
 const SUBJECT_PREPOSITIONS = set('in at for on among across within');
 const closed = (w: string) =>
   DETERMINERS.has(w) || PREPOSITIONS.has(w) || CONJUNCTIONS.has(w) || SUBORDINATORS.has(w) || PRONOUNS.has(w) || AUXILIARIES.has(w) || REPORTING.has(w);
 // -ly words that are not adverbs.
 const LY_NOUNS = set('family supply july italy rally ally assembly monopoly reply anomaly homily belly jelly bully lily holly');
+// Plural nouns, not nouns that merely end in s ("news", "sales" is a plural that compounds).
+const plural = (w: string) => /[^su'’]s$/.test(w) && !['sales', 'news', 'series', 'species', 'means', 'goods', 'earnings', 'savings', 'arms', 'us'].includes(w) && w.length > 3;
 const adverb = (w: string) => ADVERBIAL.has(w) || (/ly$/.test(w) && w.length > 4 && !LY_NOUNS.has(w)) || /wide$/.test(w);
 // Words that open a verb's object: a word right before one is a verb ("Americans quit their jobs").
 const OBJECT_OPENERS = set('a an the its their his our my your these those them him us me');
 const possessive = (t: Tok | undefined) => !!t && t.word && /['’]s$|s['’]$/.test(t.text);
 const content = (t: Tok | undefined) => !!t && t.word && !closed(t.lower) && !adverb(t.lower) && !possessive(t);
+
+const inFigure = (t: Tok, others: readonly FigureSpan[]) => others.some((o) => t.start >= o.index && t.end <= o.index + o.text.length);
 
 export interface FigureSpan {
   text: string;
@@ -113,20 +125,28 @@ export function labelFigure(sentence: string, q: FigureSpan, others: readonly Fi
   const kind = q.kind ?? kindOf(q.text);
   // A share of a whole ("62% of voters", "half of") names the whole, not what is measured.
   if (kind === 'percent' && after[0]?.lower === 'of') return undefined;
-  const candidates: (() => string | undefined)[] = [
-    () => changeIn(before, after),
-    () => (kind === 'count' ? counted(after) : undefined),
-    () => modified(before, after),
-    () => (kind !== 'percent' ? inPhrase(after) : undefined),
-    () => nounOf(before),
-    () => subjectOf(sentence, before, others),
-    () => objectOf(before),
+  // [rule, whether a capitalised word alone may be the label: what a count counts may be "Americans"].
+  const candidates: [() => string | undefined, boolean][] = [
+    [() => changeIn(before, after), false],
+    [() => (kind === 'count' ? counted(after) : undefined), true],
+    [() => modified(before, after), false],
+    [() => (kind !== 'percent' ? inPhrase(after) : undefined), false],
+    [() => nounOf(before), false],
+    // "remains 90% effective", "24% higher": the figure measures a quality, not the subject.
+    [() => (adjectival(after) ? undefined : subjectOf(sentence, before, others)), false],
+    [() => heading(before), false],
+    [() => objectOf(before, others), false],
   ];
-  for (const c of candidates) {
-    const label = tidy(c(), sentence);
+  for (const [rule, name] of candidates) {
+    const label = tidy(rule(), sentence, name);
     if (label) return label;
   }
   return undefined;
+}
+
+function adjectival(after: Tok[]): boolean {
+  const w = after[0];
+  return !!w && w.word && (/(?:er|ive|able|ible|ful|ous)$/.test(w.lower) || ['more', 'less', 'likely', 'cheaper', 'up', 'down', 'off'].includes(w.lower)) && !content(after[1]);
 }
 
 function kindOf(text: string): FigureSpan['kind'] {
@@ -175,9 +195,22 @@ function phraseAt(after: Tok[], from: number, max = 4): { words: Tok[]; next: nu
     let k = i + 1;
     while (after[k] && (HEDGES.has(after[k].lower) || adverb(after[k].lower))) k++;
     if (after[k] && !after[k].word && /^[\d$£€¥₹]/u.test(after[k].text)) break;
-    if (/(?:ed|ing)$/.test(t.lower) && (words.length > 0 || !content(next))) break;
+    // A participle after the head starts a clause ("the $204m announced by"); "new spending" is a noun.
+    if ((/ed$/.test(t.lower) && (words.length > 0 || !content(next))) || (/ing$/.test(t.lower) && words.length === 0 && !content(next))) break;
     words.push(t);
+    // A plural ends a noun phrase: the words of a compound before its head are singular ("mobile phones go out").
+    if (plural(t.lower)) {
+      i++;
+      // "new CCP virus cases and deaths": a plural coordinated with another plural.
+      if (after[i]?.lower === 'and' && content(after[i + 1]) && plural(after[i + 1].lower) && !content(after[i + 2])) {
+        words.push(after[i], after[i + 1]);
+        i += 2;
+      }
+      break;
+    }
   }
+  // "$3.5 trillion infrastructure and social spending plan": a coordination whose head is unknown gives no phrase.
+  if (after[i]?.lower === 'and' && content(after[i + 1]) && words.length && !plural(words[words.length - 1].lower)) return { words: [], next: from };
   // A phrase cut by the length limit did not end where the noun phrase does.
   if (words.length === max && content(after[i])) return { words: [], next: from };
   return { words, next: i };
@@ -239,7 +272,9 @@ function inPhrase(after: Tok[]): string | undefined {
 /** "a pre-tax profit of £75m", "an annual income of $80,000": the noun phrase before "of". */
 function nounOf(before: Tok[]): string | undefined {
   const i = skipHedges(before);
-  if (before[i]?.lower !== 'of') return undefined;
+  // "The demand for $280bn": "for" names what a noun asks or stands for only in a subject at the clause start.
+  const link = before[i]?.lower;
+  if (link !== 'of' && link !== 'for') return undefined;
   const words: Tok[] = [];
   let j = i - 1;
   for (; j >= 0 && words.length < 4; j--) {
@@ -248,7 +283,12 @@ function nounOf(before: Tok[]): string | undefined {
   }
   // The phrase must be opened by a determiner, a possessive, a preposition, punctuation or the sentence start.
   const opener = before[j];
-  if (words.length === 0 || (opener && opener.word && !DETERMINERS.has(opener.lower) && !PREPOSITIONS.has(opener.lower) && !possessive(opener) && !CONJUNCTIONS.has(opener.lower))) return undefined;
+  if (words.length === 0 || (opener && opener.word && !DETERMINERS.has(opener.lower) && !PREPOSITIONS.has(opener.lower) && !possessive(opener) && !CONJUNCTIONS.has(opener.lower) && !REPORTING.has(opener.lower))) return undefined;
+  if (link === 'for' && !(opener && DETERMINERS.has(opener.lower) && clauseStart(before, j - 1))) return undefined;
+  // A plural ends a noun phrase, so one before the head closes an earlier phrase ("the data suggests annual growth of", "figures indicated growth of").
+  let closedAt = -1;
+  for (let k = 0; k < words.length - 1; k++) if (plural(words[k].lower)) closedAt = k;
+  if (closedAt !== -1) words.splice(0, closedAt + 1);
   // A verb's past form or participle at the start governs the phrase ("indicated growth of").
   while (words.length > 1 && /(?:ed|ing)$/.test(words[0].lower)) words.shift();
   return text(words);
@@ -262,12 +302,12 @@ function nounOf(before: Tok[]): string | undefined {
 function subjectOf(sentence: string, before: Tok[], others: readonly FigureSpan[]): string | undefined {
   // Walk back from the figure over its links to the verb: prepositions, hedges, adverbs, auxiliaries, other figures.
   let i = before.length - 1;
-  const inFigure = (t: Tok) => others.some((o) => t.start >= o.index && t.end <= o.index + o.text.length);
   let verb = -1;
   let steps = 0;
   for (; i >= 0 && steps < 12; i--, steps++) {
     const t = before[i];
-    if (inFigure(t)) continue;
+    if (inFigure(t, others)) continue;
+    if (TRADE_MEASURES.has(t.lower) && before[i + 1]?.lower !== 'for') return undefined;
     if (MEASURE_VERBS.has(t.lower) || (t.lower === 'at' && /^(?:valued|priced|estimated|put|set)$/.test(before[i - 1]?.lower ?? ''))) {
       verb = i;
       // "was expected to be $20": keep going back to the finite verb.
@@ -278,12 +318,16 @@ function subjectOf(sentence: string, before: Tok[], others: readonly FigureSpan[
       }
       break;
     }
+    // "the Dome cost taxpayers £28.7m": the one who pays stands between "cost" and the figure.
+    if (steps === 0 && (content(t) || PRONOUNS.has(t.lower)) && ['cost', 'costs', 'costing'].includes(before[i - 1]?.lower ?? '')) continue;
+    // "remains at a breakneck 9.1%": an adjective between an article and the figure.
+    if (steps === 0 && content(t) && ['a', 'an'].includes(before[i - 1]?.lower ?? '')) continue;
     if (!(VERB_LINKS.has(t.lower) || HEDGES.has(t.lower) || adverb(t.lower) || AUXILIARIES.has(t.lower) || t.text === '-' || t.text === '–' || t.lower === 'and' || t.lower === 'year-on-year' || t.lower === 'year-over-year')) return undefined;
   }
   if (verb < 0) return undefined;
   // Back over auxiliaries and adverbs ("has recently jumped", "will be") to the subject's last word.
   let j = verb - 1;
-  while (j >= 0 && (AUXILIARIES.has(before[j].lower) || adverb(before[j].lower) || before[j].lower === 'to' || VERB_LINKS.has(before[j].lower))) j--;
+  while (j >= 0 && (AUXILIARIES.has(before[j].lower) || preVerbAdverb(before[j].lower) || before[j].lower === 'to' || VERB_LINKS.has(before[j].lower))) j--;
   // "The Consumer Price Index (CPI), which tracks ..., has risen": the subject stands before a parenthesis or a relative clause.
   for (let k = -2; k !== j && j >= 0; ) {
     k = j;
@@ -294,7 +338,7 @@ function subjectOf(sentence: string, before: Tok[], others: readonly FigureSpan[
   for (; j >= 0; j--) {
     const t = before[j];
     if (MEASURE_VERBS.has(t.lower) || MOVE_VERBS.has(t.lower)) break;
-    if (DETERMINERS.has(t.lower) && before[j - 1]?.lower === 'of' && words.length > 0) {
+    if (DETERMINERS.has(t.lower) && (before[j - 1]?.lower === 'of' || SUBJECT_PREPOSITIONS.has(before[j - 1]?.lower ?? '')) && words.length > 0) {
       words.unshift(t);
       continue;
     }
@@ -314,9 +358,31 @@ function subjectOf(sentence: string, before: Tok[], others: readonly FigureSpan[
   }
   const opener = before[j];
   // The subject starts at the clause start: the sentence start, punctuation, a determiner, a conjunction or subordinator.
-  if (!clauseStart(before, j)) return undefined;
+  // "Sir Cameron Mackintosh's lavish production, which has cost £9m": the subject of a relative clause is the noun phrase before it.
+  if (!words.length && ['which', 'that'].includes(before[j]?.lower ?? '') && before[j - 1]?.text === ',') {
+    let k = j - 2;
+    const head: Tok[] = [];
+    for (; k >= 0 && (content(before[k]) || (possessive(before[k]) && head.length > 0)); k--) head.unshift(before[k]);
+    if (head.length && clauseStart(before, k)) {
+      words.push(...head);
+      j = k;
+    }
+  }
+  // After a noun phrase, "worth" or "valued at" modifies it wherever it stands ("awarded a contract worth £11.5m").
+  const modifies = POSTMODIFIERS.has(before[verb].lower) && DETERMINERS.has(before[j]?.lower ?? '');
+  if (!clauseStart(before, j) && !modifies) return undefined;
+  // A possessive opening the subject is its determiner ("Next year's cost-of-living adjustment").
+  const owner = words.slice(0, -1).findIndex((w, k) => possessive(w) && !words.slice(k + 1).some((x) => x.lower === 'of' || possessive(x)));
+  if (owner !== -1 && !words.slice(0, owner).some((w) => w.lower === 'of')) words.splice(0, owner + 1);
   while (words.length && (words[0].lower === 'of' || words[0].lower === 'and')) words.shift();
   return headOf(words, sentence);
+}
+
+/** "Purchase price: €3.6m": a short noun phrase that is all the sentence says before a colon and the figure. */
+function heading(before: Tok[]): string | undefined {
+  if (before.length < 2 || before[before.length - 1].text !== ':' || before.length > 5) return undefined;
+  const words = before.slice(0, -1);
+  return words.every((w) => content(w)) ? text(words) : undefined;
 }
 
 /** Whether a clause starts at before[j]: the sentence start, punctuation, a conjunction, a subordinator, a verb of saying, or a determiner after one of those. */
@@ -324,8 +390,9 @@ function clauseStart(before: Tok[], j: number): boolean {
   const t = before[j];
   if (!t) return true;
   if (!t.word) return /^[,;:(—–"“-]$/.test(t.text);
-  if (CONJUNCTIONS.has(t.lower) || SUBORDINATORS.has(t.lower) || REPORTING.has(t.lower) || t.lower === 'as') return true;
-  return DETERMINERS.has(t.lower) && clauseStart(before, j - 1);
+  if (CONJUNCTIONS.has(t.lower) || SUBORDINATORS.has(t.lower) || REPORTING.has(t.lower)) return true;
+  // "as the number of calls ... is growing": "as" starts a clause before a determiner; "identifying as white" is a preposition.
+  return (DETERMINERS.has(t.lower) || QUANTIFIERS.has(t.lower)) && (before[j - 1]?.lower === 'as' || clauseStart(before, j - 1));
 }
 
 /** Skips back over "(CPI)" or ", which ... ," or ", or COLA," between a subject and its verb: the index of the subject's last word. */
@@ -362,28 +429,67 @@ function headOf(words: Tok[], _sentence: string): string | undefined {
   return head.length ? text(head) : undefined;
 }
 
-/** "push down the unemployment rate to 5.2%", "raised the limit for foreign direct investment ... to 74%": the object of a verb that moves a measure. */
-function objectOf(before: Tok[]): string | undefined {
-  let i = skipHedges(before);
-  // "from 49% to 74%": step back over the "from" figure of the same move.
-  if (!['to', 'by'].includes(before[i]?.lower ?? '')) return undefined;
-  i--;
+// Prepositions that link a moved or kept measure to its figure, and those between figures of one move ("from 49% to 74%").
+const OBJECT_LINKS = set('to by from at above below between and');
+// Verbs that keep a measure at a figure ("kept growth above 9%", "set compensation at 250 euros").
+const KEEP_VERBS = set('keep keeps kept keeping hold holds held holding leave leaves left leaving');
+// Verbs whose object is bought or sold "for" the figure.
+const TRADE_VERBS = set('buy buys bought buying sell sells sold selling acquire acquires acquired acquiring purchase purchases purchased purchasing auction auctions auctioned');
+
+/**
+ * "push down the unemployment rate to 5.2%", "raised the limit for foreign direct investment ...
+ * from 49% to 74%", "kept growth above 9%", "bought the Yugansk unit for $9.3bn": the object of a
+ * verb that moves, keeps or trades a measure, linked to the figure by a preposition.
+ */
+function objectOf(before: Tok[], others: readonly FigureSpan[]): string | undefined {
+  let i = before.length - 1;
+  let link: string | undefined;
+  for (; i >= 0; i--) {
+    const t = before[i];
+    if (inFigure(t, others)) continue;
+    if (OBJECT_LINKS.has(t.lower) || t.lower === 'for') link = t.lower;
+    else if (!HEDGES.has(t.lower)) break;
+    if (t.lower === 'for') {
+      i--;
+      break;
+    }
+  }
+  if (!link || link === 'and') return undefined;
   const words: Tok[] = [];
   for (; i >= 0 && words.length < 8; i--) {
     const t = before[i];
-    if (content(t) || (t.lower === 'for' || t.lower === 'of' || t.lower === 'in') && words.length > 0) words.unshift(t);
+    if (content(t) || ((t.lower === 'for' || t.lower === 'of' || t.lower === 'in') && words.length > 0)) words.unshift(t);
     else break;
   }
-  if (!['the', 'its', 'their', 'his', 'her', 'our'].includes(before[i]?.lower ?? '') && !possessive(before[i])) return undefined;
-  const verb = before[i - 1];
-  if (!verb || !(MOVE_VERBS.has(verb.lower) || (verb.lower === 'down' || verb.lower === 'up') && MOVE_VERBS.has(before[i - 2]?.lower ?? ''))) return undefined;
+  const governs = (k: number) => {
+    const verb = before[k]?.lower ?? '';
+    if (link === 'for') return TRADE_VERBS.has(verb);
+    return MOVE_VERBS.has(verb) || KEEP_VERBS.has(verb) || ((verb === 'down' || verb === 'up') && MOVE_VERBS.has(before[k - 1]?.lower ?? ''));
+  };
+  // The object follows its verb directly ("kept growth"), or a determiner or possessive after it ("raised the limit").
+  let inside = -1;
+  words.forEach((w, k) => {
+    if (governs(before.indexOf(w))) inside = k;
+  });
+  if (inside !== -1) words.splice(0, inside + 1);
+  else {
+    // "sending the social media company's market capitalization above $1 trillion": past the determiner or the possessor to the verb.
+    let k = i;
+    if (possessive(before[k])) {
+      k--;
+      while (k >= 0 && content(before[k])) k--;
+      if (!DETERMINERS.has(before[k]?.lower ?? '')) k++;
+    }
+    if (!(['the', 'its', 'their', 'his', 'her', 'our'].includes(before[k]?.lower ?? '') || possessive(before[k])) || !governs(k - 1)) return undefined;
+  }
+  if (!words.length) return undefined;
   // The noun phrase is its head and a "for"/"of" phrase; "in" starts an adverbial.
   const cut = words.findIndex((w) => w.lower === 'in');
   return headOf(cut === -1 ? words : words.slice(0, cut), '');
 }
 
 /** The label as a reader sees it, or undefined when it is not a noun phrase. */
-function tidy(raw: string | undefined, sentence: string): string | undefined {
+function tidy(raw: string | undefined, sentence: string, name = false): string | undefined {
   if (!raw) return undefined;
   const label = raw.replace(/\s+/g, ' ').replace(/\s+([’'])/g, '$1').trim();
   // Digits outside a hyphenated name ("COVID-19"), quotes, brackets or symbols: a piece of a number or of a quote.
@@ -396,7 +502,7 @@ function tidy(raw: string | undefined, sentence: string): string | undefined {
   if (words.length === 1 && VAGUE.has(lower[0])) return undefined;
   // Names alone (every word capitalised, not just the sentence's first) are who, not what is measured.
   const atStart = sentence.trimStart().startsWith(label);
-  if (words.every((w) => /^\p{Lu}/u.test(w)) && (!atStart || words.length > 1 || /^\p{Lu}{2,}$/u.test(label))) return undefined;
+  if (!name && words.every((w) => /^\p{Lu}/u.test(w)) && (!atStart || words.length > 1 || /^\p{Lu}{2,}$/u.test(label))) return undefined;
   // Sentence-initial capitals are not names: "Bilateral trade" -> "bilateral trade", but "TimeWarner" stays.
   return atStart && /^\p{Lu}\p{Ll}+(?:\s|$)/u.test(label) && !/^\p{Lu}\p{Ll}+\s\p{Lu}/u.test(label) ? label[0].toLowerCase() + label.slice(1) : label;
 }
