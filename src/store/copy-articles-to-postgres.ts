@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { copyRows } from './postgres/copy-rows.js';
+import { addPostings, fillPostingsSql, POSTINGS_CAP, POSTINGS_INDEX_SQL } from './postgres/postings.js';
 import { indexStems } from './retrieval.js';
 
 /**
@@ -91,6 +92,12 @@ async function copyDirect(client: pg.ClientBase, src: Database.Database, counts:
      ON CONFLICT (stem) DO UPDATE SET docs = stem_counts.docs + excluded.docs`,
   );
   await client.query('UPDATE store_totals SET sentences = sentences + $1, tokens = tokens + $2', [sentences, tokens]);
+  // The rare stems' postings, from the sentences just loaded, with their index built after them.
+  progress?.('sentences: writing the rare stems\' postings');
+  await client.query("SET LOCAL work_mem = '64MB'");
+  await client.query('DROP INDEX IF EXISTS sentence_postings_stem');
+  await client.query(fillPostingsSql('TRUE'));
+  await client.query(POSTINGS_INDEX_SQL);
   await client.query('INSERT INTO article_map (src_id, id) SELECT id, id FROM articles');
   return { copied, alreadyThere: 0, direct: true };
 }
@@ -127,12 +134,25 @@ async function copyStaged(client: pg.ClientBase, src: Database.Database, counts:
      SELECT m.id, s.idx, s.text, s.kinds, s.stems, s.tokens FROM staged_sentences s JOIN article_map m ON m.src_id = s.article_id AND m.added ORDER BY s.id`,
   );
   // Per stem, the added sentences holding it; in stem order, so concurrent writers lock shared stems in one order.
-  await client.query(
-    `INSERT INTO stem_counts (stem, docs)
-     SELECT stem, count(*) FROM staged_sentences s JOIN article_map m ON m.src_id = s.article_id AND m.added
-       CROSS JOIN LATERAL (SELECT DISTINCT unnest(string_to_array(s.stems, ' ')) AS stem) x
-     GROUP BY stem ORDER BY stem
-     ON CONFLICT (stem) DO UPDATE SET docs = stem_counts.docs + excluded.docs`,
+  // Returned: the stems this took over the postings cap.
+  const crossed = await client.query<{ stem: string }>(
+    `WITH added AS (
+       SELECT stem, count(*) AS n FROM staged_sentences s JOIN article_map m ON m.src_id = s.article_id AND m.added
+         CROSS JOIN LATERAL (SELECT DISTINCT unnest(string_to_array(s.stems, ' ')) AS stem) x
+       GROUP BY stem
+     ), counted AS (
+       INSERT INTO stem_counts (stem, docs) SELECT stem, n FROM added ORDER BY stem
+       ON CONFLICT (stem) DO UPDATE SET docs = stem_counts.docs + excluded.docs
+       RETURNING stem, docs
+     )
+     SELECT counted.stem FROM counted JOIN added USING (stem) WHERE counted.docs > $1 AND counted.docs - added.n <= $1`,
+    [POSTINGS_CAP],
+  );
+  await addPostings(
+    client,
+    's.article_id IN (SELECT id FROM article_map WHERE added)',
+    [],
+    crossed.rows.map((r) => r.stem),
   );
   await client.query(
     `UPDATE store_totals SET sentences = store_totals.sentences + t.n, tokens = store_totals.tokens + t.tokens

@@ -14,6 +14,7 @@ import {
   weighTerms,
   type WeightedTerm,
 } from '../retrieval.js';
+import { addPostings, POSTING_STEM_MAX, POSTINGS_CAP } from './postings.js';
 import { CANDIDATE_COLUMNS, summaryColumns, toArticle, toArticleWithSummary, toStoryCandidate, type ArticleRow, type CandidateRow } from '../article-row.js';
 
 const STATS_TTL_MS = 5_000;
@@ -31,6 +32,23 @@ const toSentence = (r: SentenceRecord): SentenceRow => ({
   kinds: r.kinds,
 });
 const toCandidate = (r: SentenceRecord & { id: string }): Candidate => ({ id: Number(r.id), row: toSentence(r) });
+/** A sentence holding some of the scored terms: its length in stems and each term's count in it (its row when read whole). */
+type Posting = { id: number; tokens: number; tf: number[]; row?: SentenceRow };
+
+/** The sentences whose ids `ids` (a query) selects, newest first. */
+const newestSql = (ids: string) => `(SELECT id, ${SENTENCE_COLUMNS} FROM sentences WHERE id IN (${ids}) ORDER BY id DESC)`;
+
+/**
+ * Whether the postings index holds every sentence of every term: each term one stem, the
+ * one its count was looked up by, within the cap (src/store/postgres/postings.ts). Terms
+ * with no stem are left out by the caller.
+ */
+function inPostings(terms: WeightedTerm[]): boolean {
+  return terms.every((t) => {
+    const stems = indexStems(t.word);
+    return stems.length === 1 && stems[0] === vocabularyStem(t.word) && stems[0].length <= POSTING_STEM_MAX && t.df <= POSTINGS_CAP;
+  });
+}
 
 /**
  * A full-text query over the words, built from parameters only: each word becomes the
@@ -173,11 +191,14 @@ export class PgArticleStore implements ArticleStore {
       if (stemDocs.size) {
         // Sorted, so concurrent batches lock shared stems in one order and never deadlock.
         const entries = [...stemDocs.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-        await client.query(
+        const counted = await client.query<{ stem: string; docs: string }>(
           `INSERT INTO stem_counts (stem, docs) SELECT u.s, u.n FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS u(s, n, i) ORDER BY u.i
-           ON CONFLICT (stem) DO UPDATE SET docs = stem_counts.docs + excluded.docs`,
+           ON CONFLICT (stem) DO UPDATE SET docs = stem_counts.docs + excluded.docs RETURNING stem, docs`,
           [entries.map((e) => e[0]), entries.map((e) => e[1])],
         );
+        // The stem_counts rows stay locked until COMMIT: a concurrent batch sharing a stem sees these counts and postings.
+        const crossed = counted.rows.filter((r) => Number(r.docs) > POSTINGS_CAP && Number(r.docs) - stemDocs.get(r.stem)! <= POSTINGS_CAP).map((r) => r.stem);
+        await addPostings(client, 's.article_id = ANY($1::bigint[])', [results.flatMap((r) => (r.status === 'added' ? [r.id] : []))], crossed);
       }
       if (sentences) await client.query('UPDATE store_totals SET sentences = sentences + $1, tokens = tokens + $2', [sentences, tokens]);
       await client.query('COMMIT');
@@ -292,12 +313,16 @@ export class PgArticleStore implements ArticleStore {
     const [df, totals] = await Promise.all([this.termFrequencies(unique), this.totals()]);
     const terms = weighTerms(unique, (w) => df.get(w) ?? 0, Math.max(1, totals.sentences));
     // 0. Few postings in all: BM25 over every word is cheap, and exact.
-    if (terms.reduce((a, t) => a + t.df, 0) <= RETRIEVAL.exactBudget) return this.rows(await this.bm25Ranked(terms, limit, totals, false));
+    if (terms.reduce((a, t) => a + t.df, 0) <= RETRIEVAL.exactBudget) {
+      const ranked = await this.bm25Ranked(terms, limit, totals, false);
+      const rows = await this.rows(ranked);
+      return ranked.flatMap(({ rank }, i) => (rows[i] ? [{ ...rows[i], rank }] : []));
+    }
     // 1. BM25 over the rarest words, within the posting budget, and at the same time
-    // 2. the newest sentences holding two of the words, rarest pairs first. Each lookup reads the
-    // heap rows of its matches, so the pairs go out as a few statements side by side. These
-    // lookups return their sentences whole (at most postingBudget rows for BM25 here): fetching
-    // them again by id would be one more round trip, which a loaded server makes slow.
+    // 2. the newest sentences holding two of the words, rarest pairs first. A pair with a common
+    // word reads the heap row of every sentence holding both, so the pairs go out as a few
+    // statements side by side, returning their sentences whole (fetching them again by id would
+    // be one more round trip, which a loaded server makes slow).
     const { rare, fits } = rarestWithin(terms, RETRIEVAL.postingBudget);
     const pairs = pairsWithin(terms);
     const per = Math.ceil(pairs.length / PAIR_STATEMENTS);
@@ -306,6 +331,12 @@ export class PgArticleStore implements ArticleStore {
       const params: unknown[] = [];
       const lookups: string[] = [];
       for (const [x, y] of pairs.slice(from, from + per)) {
+        if (inPostings([x, y])) {
+          // Both rare: the newest sentences holding both, from the postings alone; only those sentences are read.
+          params.push(indexStems(x.word)[0], indexStems(y.word)[0]);
+          lookups.push(newestSql(`SELECT a.sentence_id FROM sentence_postings a JOIN sentence_postings b ON b.sentence_id = a.sentence_id AND b.stem = $${params.length} WHERE a.stem = $${params.length - 1} ORDER BY a.sentence_id DESC LIMIT ${RETRIEVAL.perPair}`));
+          continue;
+        }
         const q = tsQuery([x.word, y.word], '&&', params);
         if (q) lookups.push(`(SELECT id, ${SENTENCE_COLUMNS} FROM sentences WHERE tsv @@ ${q} ORDER BY id DESC LIMIT ${RETRIEVAL.perPair})`);
       }
@@ -317,7 +348,15 @@ export class PgArticleStore implements ArticleStore {
     if (found.length === 0) {
       const p: unknown[] = [];
       const q = tsQuery([terms[0].word], '||', p);
-      if (q) {
+      if (inPostings([terms[0]])) {
+        // From the postings: the planner would walk the primary key backwards reading every sentence until enough
+        // hold the word, which for a word of a few thousand sentences, mostly old ones, is ten thousand pages or more.
+        const r = await this.pool.query<SentenceRecord & { id: string }>(
+          newestSql('SELECT sentence_id FROM sentence_postings WHERE stem = $1 ORDER BY sentence_id DESC LIMIT $2'),
+          [indexStems(terms[0].word)[0], limit],
+        );
+        found.push(...r.rows.map(toCandidate));
+      } else if (q) {
         p.push(limit);
         const r = await this.pool.query<SentenceRecord & { id: string }>(`SELECT id, ${SENTENCE_COLUMNS} FROM sentences WHERE tsv @@ ${q} ORDER BY id DESC LIMIT $${p.length}`, p);
         found.push(...r.rows.map(toCandidate));
@@ -331,13 +370,53 @@ export class PgArticleStore implements ArticleStore {
 
   /**
    * The best `limit` sentences by FTS5's BM25 over the terms (every sentence holding any
-   * of them is read: callers keep that within a posting budget), best first, ties by id;
-   * `whole`: with their rows (else only ids: for the exact query's thousands of matches,
-   * reading every match's text costs more than fetching the best ones' afterwards).
+   * of them is scored: callers keep that within a posting budget), best first, ties by id;
+   * `whole`: with their rows (else only ids: the exact query fetches the best ones' rows
+   * itself). The postings come from the narrow postings index when it holds every term
+   * (src/store/postgres/postings.ts), else from the GIN index and the sentences heap.
    */
   private async bm25Ranked(terms: WeightedTerm[], limit: number, totals: { sentences: number; tokens: number }, whole: true): Promise<(Candidate & { rank: number })[]>;
   private async bm25Ranked(terms: WeightedTerm[], limit: number, totals: { sentences: number; tokens: number }, whole: false): Promise<{ id: number; rank: number }[]>;
   private async bm25Ranked(terms: WeightedTerm[], limit: number, totals: { sentences: number; tokens: number }, whole: boolean): Promise<{ id: number; rank: number; row?: SentenceRow }[]> {
+    // As in the full-text query, a word with no letter or digit is no phrase.
+    const scored = terms.filter((t) => indexStems(t.word).length > 0);
+    if (scored.length === 0) return [];
+    const postings = inPostings(scored) ? await this.postingsOf(scored) : await this.heapPostings(scored, whole);
+    // FTS5 counts, per phrase, the rows holding it: here every such row is in hand.
+    const df = scored.map((_, i) => postings.reduce((n, p) => n + (p.tf[i] > 0 ? 1 : 0), 0));
+    const total = Math.max(1, totals.sentences);
+    const avgLength = Math.max(1, totals.tokens / total);
+    const ranked = postings
+      .map((p) => ({ id: p.id, row: p.row, rank: bm25({ tf: p.tf, docLength: p.tokens, avgLength, df, total }) }))
+      .sort((a, b) => a.rank - b.rank || a.id - b.id)
+      .slice(0, limit);
+    if (!whole || ranked.every((r) => r.row)) return ranked;
+    const rows = await this.rows(ranked);
+    return ranked.flatMap((r, i) => (rows[i] ? [{ id: r.id, rank: r.rank, row: rows[i] }] : []));
+  }
+
+  /** Per sentence holding any of the terms (each one stem, in the postings index): its length and each term's count in it. */
+  private async postingsOf(terms: WeightedTerm[]): Promise<Posting[]> {
+    const stems = terms.map((t) => indexStems(t.word)[0]);
+    const r = await this.pool.query<{ stem: string; id: string; tf: number; tokens: number }>(
+      'SELECT stem, sentence_id AS id, tf, tokens FROM sentence_postings WHERE stem = ANY($1::text[])',
+      [[...new Set(stems)]],
+    );
+    const bySentence = new Map<number, Posting>();
+    for (const row of r.rows) {
+      const id = Number(row.id);
+      let p = bySentence.get(id);
+      if (!p) bySentence.set(id, (p = { id, tokens: row.tokens, tf: new Array<number>(terms.length).fill(0) }));
+      // Two words may share a stem ("elect", "elected"): each is a phrase of its own, as in FTS5.
+      stems.forEach((s, i) => {
+        if (s === row.stem) p.tf[i] = row.tf;
+      });
+    }
+    return [...bySentence.values()];
+  }
+
+  /** The same from the sentences holding any term, through the GIN index (each a page of the sentences heap). */
+  private async heapPostings(terms: WeightedTerm[], whole: boolean): Promise<Posting[]> {
     const params: unknown[] = [];
     const q = tsQuery(
       terms.map((t) => t.word),
@@ -349,30 +428,19 @@ export class PgArticleStore implements ArticleStore {
       `SELECT id, stems, tokens${whole ? `, ${SENTENCE_COLUMNS}` : ''} FROM sentences WHERE tsv @@ ${q}`,
       params,
     );
-    const phrases = terms.map((t) => indexStems(t.word)).filter((p) => p.length > 0);
-    const rows = r.rows.map((row) => {
+    const phrases = terms.map((t) => indexStems(t.word));
+    return r.rows.map((row) => {
       const stems = row.stems.split(' ');
       return { id: Number(row.id), row: whole ? toSentence(row) : undefined, tokens: row.tokens, tf: phrases.map((p) => occurrences(stems, p)) };
     });
-    // FTS5 counts, per phrase, the rows holding it: here every such row is in hand.
-    const df = phrases.map((_, i) => rows.reduce((n, row) => n + (row.tf[i] > 0 ? 1 : 0), 0));
-    const total = Math.max(1, totals.sentences);
-    const avgLength = Math.max(1, totals.tokens / total);
-    return rows
-      .map((row) => ({ id: row.id, row: row.row, rank: bm25({ tf: row.tf, docLength: row.tokens, avgLength, df, total }) }))
-      .sort((a, b) => a.rank - b.rank || a.id - b.id)
-      .slice(0, limit);
   }
 
-  /** The ranked sentences' rows, in rank order. */
-  private async rows(ranked: { id: number; rank: number }[]): Promise<(SentenceRow & { rank: number })[]> {
+  /** The ranked sentences' rows, in rank order (undefined for an id no longer there). */
+  private async rows(ranked: { id: number }[]): Promise<(SentenceRow | undefined)[]> {
     if (ranked.length === 0) return [];
     const r = await this.pool.query<SentenceRecord & { id: string }>(`SELECT id, ${SENTENCE_COLUMNS} FROM sentences WHERE id = ANY($1::bigint[])`, [ranked.map((x) => x.id)]);
     const byId = new Map(r.rows.map((row) => [Number(row.id), toSentence(row)]));
-    return ranked.flatMap(({ id, rank }) => {
-      const row = byId.get(id);
-      return row ? [{ ...row, rank }] : [];
-    });
+    return ranked.map(({ id }) => byId.get(id));
   }
 
   /** The naive baseline on PostgreSQL: every word OR-ed, PostgreSQL's own ts_rank over every match. */
