@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findQuantities, measureOf } from '../src/nlp/quantities.js';
 import { guessLanguage } from '../src/nlp/language.js';
@@ -159,5 +160,37 @@ describe('key-figure labels: the noun phrase that is grammatically the thing mea
       ['$550 billion', null],
     ]);
     expect(labels("Joseph O'Connor's Star of the Sea came second and saw sales increase by 350%.")).toEqual([['350%', null]]);
+  });
+
+  it('gives none for a currency code or a unit after a count', () => {
+    expect(labels('Total nominal GDP of the city in 2010 amounted to 191.766 billion PLN, 111696 PLN per capita, which was 301,1 % of Polish average.')).toEqual([['191.766 billion', null]]);
+    expect(labels('The LOC included Launch Complex 39, a Launch Control Center, and a 130 million cubic foot (3.7 million cubic meter) Vertical Assembly Building (VAB) in which the space vehicle was assembled.')).toEqual([
+      ['130 million', null],
+      ['3.7 million', null],
+    ]);
+  });
+
+  it('never labels with a pronoun, an auxiliary, a digit, a quote mark or a leading or trailing function word, whatever the words around a figure', () => {
+    const word = fc.constantFrom(
+      'the', 'a', 'its', 'of', 'in', 'to', 'by', 'from', 'and', 'which', 'that', 'she', 'it', 'they', 'was', 'has', 'will', 'said', 'expect',
+      'profits', 'sales', 'trade', 'growth', 'rose', 'fell', 'reached', 'cost', 'raised', 'kept', 'quarterly', 'annual', 'Telewest', 'Jet',
+      'analysts', 'family', 'earning', 'a further', ',', '"', '“', '(', ')', '000', '12', 'per year', 'worth', 'at', 'for', 'bought', 'unit',
+    );
+    const figure = fc.constantFrom('$85m', '16.2%', '2.5 million', '£1.2bn', '5.7 billion ringgit ($1.37 billion)');
+    const bad = /^(?:the|a|an|its|of|in|to|by|from|and|which|that|at|for)$|^(?:she|it|they|was|has|will|said|expect)$/i;
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 8 }), figure, fc.array(word, { maxLength: 6 }), (pre, fig, post) => {
+        const sentence = `${[...pre, fig, ...post].join(' ')}.`;
+        for (const q of findQuantities(sentence, 'en')) {
+          const label = measureOf(sentence, q);
+          if (label === undefined) continue;
+          const words = label.split(' ');
+          expect(label).not.toMatch(/[\d"“”()$£%]/);
+          expect(words.some((w) => /^(?:she|it|they|was|has|will|said|expect|rose|fell|reached|kept|raised|bought|worth)$/i.test(w))).toBe(false);
+          expect(bad.test(words[0]) || bad.test(words[words.length - 1])).toBe(false);
+        }
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
   });
 });

@@ -61,7 +61,7 @@ const ADVERBIAL = set(`today yesterday tomorrow now then already still also just
 // What can stand between a verb or "of" and its figure ("rose by as much as 30%", "a profit of about $3bn").
 const HEDGES = set('about around roughly approximately some nearly almost just only over under more less than up as much many little at least most close an a estimated record further extra additional below above beyond barely well');
 // Units a count is stated in: what is counted follows "of" ("14.27 million tonnes of crops").
-const UNITS = set('years months weeks days hours minutes seconds decades centuries times tonnes tons tonne ton barrels barrel pounds pound kilograms kilos kilogram litres liters gallons gallon miles mile kilometres kilometers acres acre hectares square cubic metres meters feet units pieces');
+const UNITS = set('foot inch inches yards metre meter kilometre kilometer mile ton tonne years months weeks days hours minutes seconds decades centuries times tonnes tons tonne ton barrels barrel pounds pound kilograms kilos kilogram litres liters gallons gallon miles mile kilometres kilometers acres acre hectares square cubic metres meters feet units pieces');
 // Single nouns that name a kind of value rather than what it measures ("a peak of 88%", "a rate of 20%").
 const VAGUE = set('rate level peak high low record total sum amount figure average maximum minimum share proportion percentage part portion majority minority half number value increase rise fall drop decline gain jump cut');
 const CHANGE_NOUNS = set('rise fall drop increase decrease gain growth decline jump cut hike reduction slump surge improvement boost');
@@ -238,6 +238,8 @@ function counted(after: Tok[]): string | undefined {
   // "11.49 million tonnes": a unit alone is how, not what, it counts.
   if (from === 0 && UNITS.has(after[0]?.lower ?? '')) return undefined;
   const { words } = phraseAt(after, from);
+  // An acronym alone after a count is a currency or a unit ("191.766 billion PLN"), not what is counted.
+  if (words.length === 1 && /^\p{Lu}{2,}$/u.test(words[0].text)) return undefined;
   return words.length ? text(words) : undefined;
 }
 
@@ -245,7 +247,8 @@ function counted(after: Tok[]): string | undefined {
 function modified(before: Tok[], after: Tok[]): string | undefined {
   if (!openedBefore(before)) return undefined;
   const { words, next } = phraseAt(after, 0);
-  if (!words.length) return undefined;
+  // "a 130 million cubic foot building": a unit is how the figure is stated.
+  if (!words.length || UNITS.has(words[0].lower)) return undefined;
   // "the $3.5 trillion makeover of the American social safety net": a single vague head takes its "of" phrase.
   if (after[next]?.lower === 'of' && words.length === 1) {
     let from = next + 1;
@@ -488,6 +491,10 @@ function objectOf(before: Tok[], others: readonly FigureSpan[]): string | undefi
   return headOf(cut === -1 ? words : words.slice(0, cut), '');
 }
 
+// Past forms of the measure, move, keep and trade verbs, and "worth": never in a noun phrase ("increase" or "cut" may be nouns, "rose" is not).
+const PAST_FORMS = set('rose risen fell fallen grew grown came stood slid sank shrank shrunk lost took sent drove kept held left sold bought brought put worth');
+const verbForm = (w: string) => PAST_FORMS.has(w) || (/ed$/.test(w) && (MEASURE_VERBS.has(w) || MOVE_VERBS.has(w) || KEEP_VERBS.has(w) || TRADE_VERBS.has(w)));
+
 /** The label as a reader sees it, or undefined when it is not a noun phrase. */
 function tidy(raw: string | undefined, sentence: string, name = false): string | undefined {
   if (!raw) return undefined;
@@ -497,7 +504,7 @@ function tidy(raw: string | undefined, sentence: string, name = false): string |
   const words = label.split(' ');
   if (words.length > 8) return undefined;
   const lower = words.map((w) => w.toLowerCase().replace(/['’]s$/, ''));
-  if (lower.some((w) => PRONOUNS.has(w) || AUXILIARIES.has(w) || REPORTING.has(w))) return undefined;
+  if (lower.some((w) => PRONOUNS.has(w) || AUXILIARIES.has(w) || REPORTING.has(w) || verbForm(w))) return undefined;
   if (closed(lower[0]) || closed(lower[lower.length - 1])) return undefined;
   if (words.length === 1 && VAGUE.has(lower[0])) return undefined;
   // Names alone (every word capitalised, not just the sentence's first) are who, not what is measured.
