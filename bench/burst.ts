@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startFakeSlack, type FakeSlack } from '../tests/fakes/slack/fake-slack.js';
 import { slashCommand } from '../tests/fakes/slack/requests.js';
 import { ensureBigStore } from './big-store.js';
-import { startArgs } from './start-args.js';
+import { startArgs, startEnv } from './start-args.js';
 import { loadCorpus, repoRoot, sample } from './corpus.js';
 import type { Figure } from './report.js';
 import { percentile } from './stats.js';
@@ -30,10 +30,11 @@ interface Timing {
 }
 
 /** Peak resident set (VmHWM) and current RSS of a process, in MiB. */
-function memory(pid: number): { peak: number; rss: number } {
+function memory(pid: number): { peak: number; rss: number; anon: number; file: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
+  // RssAnon is heaps and caches; RssFile the node binary, libraries and addons as far as they were read.
+  return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
 }
 
 /**
@@ -210,7 +211,7 @@ export async function benchBurst(opts: BurstOptions): Promise<Figure[]> {
     const mem = memory(bot.child.pid!);
     const heap = await heaps(healthPort);
     const shares = heap.workers.map((w) => w.toFixed(0)).join(', ');
-    opts.log(`  burst: peak RSS ${mem.peak.toFixed(0)} MiB; V8 heaps: main thread ${heap.main.toFixed(0)} MiB now, largest per worker ${shares} MiB`);
+    opts.log(`  burst: peak RSS ${mem.peak.toFixed(0)} MiB (now ${mem.rss.toFixed(0)}: anonymous ${mem.anon.toFixed(0)}, files ${mem.file.toFixed(0)}); V8 heaps: main thread ${heap.main.toFixed(0)} MiB now, largest per worker ${shares} MiB`);
     figures.push(
       {
         section: 'burst',
@@ -218,7 +219,7 @@ export async function benchBurst(opts: BurstOptions): Promise<Figure[]> {
         value: mem.peak,
         unit: 'MiB',
         target: { op: '<=', value: 350 },
-        note: `VmHWM of the bot process (main thread and workers share it) after the bursts, ${big.articles} articles; V8 heap: main ${heap.main.toFixed(0)} MiB, largest per worker ${shares} MiB`,
+        note: `VmHWM of the bot process (main thread and workers share it) after the bursts, ${big.articles} articles; RSS now ${mem.rss.toFixed(0)} MiB (anonymous ${mem.anon.toFixed(0)}, files ${mem.file.toFixed(0)}); V8 heap: main ${heap.main.toFixed(0)} MiB, largest per worker ${shares} MiB`,
       },
       ...heap.workers.map((w, i) => ({
         section: 'burst',
@@ -238,6 +239,7 @@ export async function benchBurst(opts: BurstOptions): Promise<Figure[]> {
 
 function startBot(fake: FakeSlack, dbPath: string, briefsDir: string, healthPort: number): { child: ChildProcess; stop(): Promise<void> } {
   const env: NodeJS.ProcessEnv = {
+    ...startEnv(),
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     BRIEFBOT_DB: dbPath,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { ensureBigStore } from './big-store.js';
-import { startArgs } from './start-args.js';
+import { startArgs, startEnv } from './start-args.js';
 import { loadCorpus, repoRoot, sample } from './corpus.js';
 import type { Figure } from './report.js';
 import { percentile } from './stats.js';
@@ -28,6 +28,7 @@ function memory(pid: number): { peak: number; rss: number } {
 export async function benchFootprint(opts: FootprintOptions): Promise<Figure[]> {
   const big = ensureBigStore(opts.articles, opts.log);
   const env: NodeJS.ProcessEnv = {
+    ...startEnv(),
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     BRIEFBOT_DB: big.path,

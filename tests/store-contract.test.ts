@@ -249,6 +249,19 @@ function storeContract(place: () => Promise<Place>): void {
       expect(texts).toEqual([WINNER, 'Football fans said the champion deserved the title.']);
     });
 
+    it('keeps the newest sentences of a pair of words when it holds more than it keeps, and all of them otherwise', async () => {
+      const { store } = await fresh();
+      const bodies = ['Dockers at the harbour went on strike.', 'The harbour strike entered its second week.', 'A strike closed the harbour again on Friday.', 'The harbour reopened.'];
+      await store.articles.addMany(bodies.map((b, i) => item(article(i, b))));
+      const pairs = (perPair: number) =>
+        withBudgets({ exactBudget: 0, postingBudget: 0, pairBudget: 10, pairTotal: 100, perPair }, async () => (await store.articles.searchSentences(['harbour', 'strike'], 5)).map((r) => r.text));
+      // Three sentences hold both words; stored in that order, the last is the newest.
+      expect(await pairs(1)).toEqual(['A strike closed the harbour again on Friday.']);
+      expect(await pairs(2)).toEqual(['The harbour strike entered its second week.', 'A strike closed the harbour again on Friday.']);
+      expect((await pairs(3)).sort()).toEqual(bodies.slice(0, 3).sort());
+      expect((await pairs(60)).sort()).toEqual(bodies.slice(0, 3).sort());
+    });
+
     it('falls back to the newest sentences holding the rarest word when nothing else is allowed', async () => {
       const { store } = await fresh();
       await store.articles.addMany(STORIES.map((b, i) => item(article(i, b))));
