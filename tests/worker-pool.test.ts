@@ -1,7 +1,13 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWorkerMetrics } from '../src/workers/metrics.js';
 import { createWorkers, type Workers } from '../src/workers/workers.js';
+import { startArgs, startEnv } from '../bench/start-args.js';
 
 /**
  * The pool: each worker reports its V8 heap with every task's reply, so the bot's /metrics can say
@@ -75,6 +81,27 @@ describe('dispatch', () => {
       expect(order).toEqual([a, b, a, b]);
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe('worker heap limit under npm start', () => {
+  // V8 heap flags given to node apply to every isolate and win over a worker's resourceLimits:
+  // a larger main-thread limit in the start script would let each worker grow past what
+  // src/workers/workers.ts allows for one hostile page.
+  it('is the 512 MiB a worker is given, with the node flags package.json starts the bot with', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'briefbot-heap-'));
+    try {
+      const script = join(dir, 'heap.mts');
+      const workersModule = new URL('../src/workers/workers.ts', import.meta.url).href;
+      writeFileSync(script, `import { createWorkers } from ${JSON.stringify(workersModule)};\nconst w = createWorkers({ size: 1 });\nconsole.log(JSON.stringify(await w.memory()));\nawait w.close();\n`);
+      const flags = startArgs().filter((a) => !a.endsWith('bin/start.ts'));
+      const { stdout } = await promisify(execFile)(process.execPath, [...flags, script], { env: { ...process.env, ...startEnv() } });
+      const mib = (JSON.parse(stdout) as { heapLimit: number }).heapLimit / 2 ** 20;
+      expect(mib).toBeGreaterThanOrEqual(512);
+      expect(mib).toBeLessThan(600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

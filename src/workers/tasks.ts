@@ -2,6 +2,7 @@
  * The work done in worker threads. Each handler is a plain function of plain data
  * (structured-clone safe both ways), so the same code runs inline in tests.
  */
+import { getHeapStatistics } from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import { analyseArticle } from '../articles/analyse.js';
 import { loadParsers, parseRaw, type Parsers, type ReadResult, type RawDocument } from '../articles/ingest.js';
@@ -70,7 +71,7 @@ export function taskHandlers() {
     /** This thread's own memory: its V8 heap (each worker has one) and buffers outside it; and which thread it is. */
     memory() {
       const m = process.memoryUsage();
-      return { heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, threadId };
+      return { heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, heapLimit: getHeapStatistics().heap_size_limit, threadId };
     },
     analyse(articles: ArticleInput[]) {
       return articles.map(analyseArticle);

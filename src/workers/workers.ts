@@ -20,7 +20,7 @@ export interface Workers {
   /** An answer from the store at `location`, read through the worker's own connection. */
   ask(location: StoreLocation, question: string, now: Date, context?: number): Promise<{ result: AskResult; storedArticles: number }>;
   /** One worker's own heap and buffers, in bytes (for the memory figures), and its thread id. */
-  memory(): Promise<{ heapTotal: number; heapUsed: number; external: number; threadId: number }>;
+  memory(): Promise<{ heapTotal: number; heapUsed: number; external: number; heapLimit: number; threadId: number }>;
   /** Lets queued and running tasks finish, then ends the threads. */
   close(): Promise<void>;
 }
