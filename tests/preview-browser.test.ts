@@ -11,8 +11,7 @@ import { inCI } from './helpers/ci.js';
 const ROOT = new URL('..', import.meta.url).pathname;
 const browserPath = chromiumPath();
 // Under CI the browser is installed by .ci/run: missing, these tests fail; elsewhere they skip with one line.
-const ci = inCI;
-if (!browserPath && !ci) console.log(`skipped: ${INSTALL_HINT}`);
+if (!browserPath && !inCI) process.stderr.write(`skipping "briefbot preview in a real Chromium": ${INSTALL_HINT}; under CI=true these tests fail instead\n`);
 
 function briefbot(dir: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
@@ -63,7 +62,7 @@ async function readerView(page: Page, selector: string) {
   });
 }
 
-describe.skipIf(!browserPath && !ci)('briefbot preview in a real Chromium', () => {
+describe.skipIf(!browserPath && !inCI)('briefbot preview in a real Chromium', () => {
   let dir: string;
   let browser: Browser;
   let page: Page;
