@@ -61,7 +61,7 @@ const ADVERBIAL = set(`today yesterday tomorrow now then already still also just
 // What can stand between a verb or "of" and its figure ("rose by as much as 30%", "a profit of about $3bn").
 const HEDGES = set('about around roughly approximately some nearly almost just only over under more less than up as much many little at least most close an a estimated record further extra additional below above beyond barely well');
 // Units a count is stated in: what is counted follows "of" ("14.27 million tonnes of crops").
-const UNITS = set('foot inch inches yards metre meter kilometre kilometer mile ton tonne years months weeks days hours minutes seconds decades centuries times tonnes tons tonne ton barrels barrel pounds pound kilograms kilos kilogram litres liters gallons gallon miles mile kilometres kilometers acres acre hectares square cubic metres meters feet units pieces');
+const UNITS = set('foot inch inches yards metre meter kilometre kilometer mile ton tonne years months weeks days hours minutes seconds decades centuries times tonnes tons barrels barrel pounds pound kilograms kilos kilogram litres liters gallons gallon miles kilometres kilometers acres acre hectares square cubic metres meters feet units pieces');
 // Single nouns that name a kind of value rather than what it measures ("a peak of 88%", "a rate of 20%").
 const VAGUE = set('rate level peak high low record total sum amount figure average maximum minimum share proportion percentage part portion majority minority half number value increase rise fall drop decline gain jump cut');
 const CHANGE_NOUNS = set('rise fall drop increase decrease gain growth decline jump cut hike reduction slump surge improvement boost');
@@ -85,7 +85,7 @@ const MOVE_VERBS = set(`raise raises raised raising cut cuts cutting lower lower
 const VERB_LINKS = set('to be by at from above below around under over expected forecast projected estimated set due likely seen valued priced put');
 
 // Adverbs that stand between a subject and its verb ("has recently jumped"); "alone" or "worldwide" end a noun phrase instead.
-const preVerbAdverb = (w: string) => ['also', 'still', 'now', 'already', 'just', 'only', 'even', 'again', 'ever', 'never', 'soon'].includes(w) || (/ly$/.test(w) && w.length > 4 && !LY_NOUNS.has(w));
+const preVerbAdverb = (w: string) => ['also', 'still', 'now', 'already', 'just', 'only', 'even', 'again', 'ever', 'never', 'soon'].includes(w) || lyAdverb(w);
 // Verbs of trade state a price only with "for" ("has sold for $57.5 million"); "sold $50 billion" is goods.
 const TRADE_MEASURES = set('sell sells sold selling');
 // Quantifiers that open a subject like a determiner ("All postcards are priced at £35").
@@ -98,7 +98,8 @@ const closed = (w: string) =>
 const LY_NOUNS = set('family supply july italy rally ally assembly monopoly reply anomaly homily belly jelly bully lily holly');
 // Plural nouns, not nouns that merely end in s ("news", "sales" is a plural that compounds).
 const plural = (w: string) => /[^su'’]s$/.test(w) && !['sales', 'news', 'series', 'species', 'means', 'goods', 'earnings', 'savings', 'arms', 'us'].includes(w) && w.length > 3;
-const adverb = (w: string) => ADVERBIAL.has(w) || (/ly$/.test(w) && w.length > 4 && !LY_NOUNS.has(w)) || /wide$/.test(w);
+const lyAdverb = (w: string) => /ly$/.test(w) && w.length > 4 && !LY_NOUNS.has(w);
+const adverb = (w: string) => ADVERBIAL.has(w) || lyAdverb(w) || /wide$/.test(w);
 // Words that open a verb's object: a word right before one is a verb ("Americans quit their jobs").
 const OBJECT_OPENERS = set('a an the its their his our my your these those them him us me');
 const possessive = (t: Tok | undefined) => !!t && t.word && /['’]s$|s['’]$/.test(t.text);
@@ -125,24 +126,36 @@ export function labelFigure(sentence: string, q: FigureSpan, others: readonly Fi
   const kind = q.kind ?? kindOf(q.text);
   // A share of a whole ("62% of voters", "half of") names the whole, not what is measured.
   if (kind === 'percent' && after[0]?.lower === 'of') return undefined;
-  // [rule, whether a capitalised word alone may be the label: what a count counts may be "Americans"].
-  const candidates: [() => string | undefined, boolean][] = [
-    [() => changeIn(before, after), false],
-    [() => (kind === 'count' ? counted(after) : undefined), true],
-    [() => modified(before, after), false],
-    [() => (kind !== 'percent' ? inPhrase(after) : undefined), false],
-    [() => nounOf(before), false],
-    // "remains 90% effective", "24% higher": the figure measures a quality, not the subject.
-    [() => (adjectival(after) ? undefined : subjectOf(sentence, before, others)), false],
-    [() => heading(before), false],
-    [() => objectOf(before, others), false],
-  ];
-  for (const [rule, name] of candidates) {
-    const label = tidy(rule(), sentence, name);
+  const figure: Figure = { sentence, before, after, kind, others };
+  for (const [rule, name] of RULES) {
+    const label = tidy(rule(figure), sentence, name);
     if (label) return label;
   }
   return undefined;
 }
+
+/** A figure in its sentence, as the rules read it. */
+interface Figure {
+  sentence: string;
+  before: Tok[];
+  after: Tok[];
+  kind: FigureSpan['kind'];
+  others: readonly FigureSpan[];
+}
+
+// The rules in the order they are tried, made once (labelFigure runs for every figure at ingest), each with
+// whether a capitalised word alone may be its label: what a count counts may be "Americans".
+const RULES: [(f: Figure) => string | undefined, boolean][] = [
+  [(f) => changeIn(f.before, f.after), false],
+  [(f) => (f.kind === 'count' ? counted(f.after) : undefined), true],
+  [(f) => modified(f.before, f.after), false],
+  [(f) => (f.kind !== 'percent' ? inPhrase(f.after) : undefined), false],
+  [(f) => nounOf(f.before), false],
+  // "remains 90% effective", "24% higher": the figure measures a quality, not the subject.
+  [(f) => (adjectival(f.after) ? undefined : subjectOf(f.sentence, f.before, f.others)), false],
+  [(f) => heading(f.before), false],
+  [(f) => objectOf(f.before, f.others), false],
+];
 
 function adjectival(after: Tok[]): boolean {
   const w = after[0];
