@@ -9,6 +9,7 @@ import { loadParsers, parseRaw, type Parsers, type ReadResult, type RawDocument 
 import { BriefbotError } from '../errors.js';
 import type { StoreLocation } from '../store/open.js';
 import type { ArticleAnalysis, ArticleInput, Store } from '../store/store.js';
+import type { Pause } from './serve.js';
 
 let parsers: Parsers | undefined;
 
@@ -31,9 +32,6 @@ const NOT_LOADED = () => {
   throw new BriefbotError('failed', 'this text file looks like HTML or a feed; read it with a .html or .xml name');
 };
 const textOnly: Parsers = { extractHtml: NOT_LOADED, parseFeed: NOT_LOADED };
-
-/** Runs `fn` with the current task's deadline stopped. */
-export type Pause = <T>(fn: () => Promise<T>) => Promise<T>;
 
 const answering = () => Promise.all([import('../ask/answer.js'), import('../store/open.js')]);
 
