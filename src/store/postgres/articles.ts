@@ -314,9 +314,7 @@ export class PgArticleStore implements ArticleStore {
     const terms = weighTerms(unique, (w) => df.get(w) ?? 0, Math.max(1, totals.sentences));
     // 0. Few postings in all: BM25 over every word is cheap, and exact.
     if (terms.reduce((a, t) => a + t.df, 0) <= RETRIEVAL.exactBudget) {
-      const ranked = await this.bm25Ranked(terms, limit, totals, false);
-      const rows = await this.rows(ranked);
-      return ranked.flatMap(({ rank }, i) => (rows[i] ? [{ ...rows[i], rank }] : []));
+      return (await this.withRows(await this.bm25Ranked(terms, limit, totals, false))).map(({ row, rank }) => ({ ...row, rank }));
     }
     // 1. BM25 over the rarest words, within the posting budget, and at the same time
     // 2. the newest sentences holding two of the words, rarest pairs first. A pair with a common
@@ -390,9 +388,7 @@ export class PgArticleStore implements ArticleStore {
       .map((p) => ({ id: p.id, row: p.row, rank: bm25({ tf: p.tf, docLength: p.tokens, avgLength, df, total }) }))
       .sort((a, b) => a.rank - b.rank || a.id - b.id)
       .slice(0, limit);
-    if (!whole || ranked.every((r) => r.row)) return ranked;
-    const rows = await this.rows(ranked);
-    return ranked.flatMap((r, i) => (rows[i] ? [{ id: r.id, rank: r.rank, row: rows[i] }] : []));
+    return !whole || ranked.every((r) => r.row) ? ranked : this.withRows(ranked);
   }
 
   /** Per sentence holding any of the terms (each one stem, in the postings index): its length and each term's count in it. */
@@ -435,12 +431,15 @@ export class PgArticleStore implements ArticleStore {
     });
   }
 
-  /** The ranked sentences' rows, in rank order (undefined for an id no longer there). */
-  private async rows(ranked: { id: number }[]): Promise<(SentenceRow | undefined)[]> {
+  /** The ranked sentences with their rows read, in rank order (an id no longer there left out). */
+  private async withRows(ranked: { id: number; rank: number }[]): Promise<{ id: number; rank: number; row: SentenceRow }[]> {
     if (ranked.length === 0) return [];
     const r = await this.pool.query<SentenceRecord & { id: string }>(`SELECT id, ${SENTENCE_COLUMNS} FROM sentences WHERE id = ANY($1::bigint[])`, [ranked.map((x) => x.id)]);
     const byId = new Map(r.rows.map((row) => [Number(row.id), toSentence(row)]));
-    return ranked.map(({ id }) => byId.get(id));
+    return ranked.flatMap(({ id, rank }) => {
+      const row = byId.get(id);
+      return row ? [{ id, rank, row }] : [];
+    });
   }
 
   /** The naive baseline on PostgreSQL: every word OR-ed, PostgreSQL's own ts_rank over every match. */
