@@ -144,7 +144,7 @@ function keyFigures(summary: string[], all: string[], max: number, language?: st
 function addFigures(out: KeyFigure[], seen: Set<string>, s: string, requireMeasure: boolean, max: number, language?: string): void {
   for (const q of findQuantities(s, language)) {
     if (out.length >= max || seen.has(q.text)) continue;
-    const measure = measureOf(s, q);
+    const measure = measureOf(s, q, language);
     if (requireMeasure && !measure) continue;
     seen.add(q.text);
     out.push({ measure, value: q.text, kind: q.kind, sentence: s });
