@@ -38,9 +38,13 @@ function countingStore(): { store: Store; records: number[] } {
 
 const key = (target: string): DeliveryKey => ({ brief: 'morning', slot: '2026-12-01T07:00:00.000Z', target });
 
-/** Runs each function in its own timer callback, all in one turn of the event loop (one timers phase). */
+/**
+ * Runs each function in its own callback, all in one turn of the event loop: immediates queued
+ * together run in one check phase, with microtasks between them. (A timer each could land in two
+ * timers phases when the clock ticked between their creation, which a loaded machine made happen.)
+ */
 function inOneTurn(fns: (() => Promise<void>)[]): Promise<void[]> {
-  return Promise.all(fns.map((f) => new Promise<void>((resolve, reject) => setTimeout(() => f().then(resolve, reject), 0))));
+  return Promise.all(fns.map((f) => new Promise<void>((resolve, reject) => setImmediate(() => f().then(resolve, reject)))));
 }
 
 describe('ledger writer', () => {
