@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workerEntry } from '../src/workers/bundle.js';
 import { registerWorkerMetrics } from '../src/workers/metrics.js';
 import { createWorkers, type Workers } from '../src/workers/workers.js';
 import { startArgs, startEnv } from '../bench/start-args.js';
@@ -82,6 +83,21 @@ describe('dispatch', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('worker code', () => {
+  it('is the workers\' bundle, built into node_modules/.cache and named by its content, not TypeScript loaded through tsx in each worker', () => {
+    const entry = workerEntry();
+    expect(entry.pathname).toMatch(/\/node_modules\/\.cache\/briefbot-workers\/[0-9a-f]{16}\/start\.mjs$/);
+    // Built once: the same sources give the same folder.
+    expect(workerEntry().href).toBe(entry.href);
+  });
+
+  it('names the TypeScript source in the stack of an error thrown in a worker', async () => {
+    const err = await workers.pool.run('no-such-task', undefined).catch((e: Error) => e);
+    expect((err as Error).message).toBe('unknown task "no-such-task"');
+    expect((err as Error).stack).toMatch(/src\/workers\/serve\.ts:\d+:\d+/);
   });
 });
 

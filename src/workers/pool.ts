@@ -26,7 +26,7 @@ export interface RunOptions {
 }
 
 export interface PoolOptions {
-  /** Module the workers run (src/workers/entry.mjs): it answers { id, task, payload } messages. */
+  /** Module the workers run (bundle.ts's build of src/workers/worker.ts): it answers { id, task, payload } messages. */
   entry: URL;
   /** Threads; default: the machine's cores. */
   size?: number;
@@ -310,7 +310,7 @@ export class WorkerPool {
     const worker = new Worker(this.options.entry, {
       workerData: this.options.workerData,
       resourceLimits: this.options.resourceLimits,
-      // The entry registers the TypeScript loader itself; inherited flags (vitest's, tsx's) are not needed.
+      // The entry is plain JavaScript (bundle.ts) or registers the TypeScript loader itself: inherited flags (vitest's, tsx's) are not needed.
       execArgv: [],
     });
     const slot: Slot = { worker, ready: false, peakTotal: 0, lastTask: 0 };

@@ -3,6 +3,7 @@ import type { AskResult } from '../ask/answer.js';
 import { BriefbotError } from '../errors.js';
 import type { StoreLocation } from '../store/open.js';
 import type { ArticleAnalysis, ArticleInput } from '../store/store.js';
+import { workerEntry } from './bundle.js';
 import { WorkerPool, poolSize } from './pool.js';
 import type { IngestReply, ReadReply } from './tasks.js';
 
@@ -48,7 +49,7 @@ export interface WorkersOptions {
 
 export function createWorkers(options: WorkersOptions = {}): Workers {
   const pool = new WorkerPool({
-    entry: new URL('./entry.mjs', import.meta.url),
+    entry: workerEntry(),
     size: options.size ?? poolSize(),
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
   });
