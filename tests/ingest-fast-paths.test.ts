@@ -12,11 +12,14 @@ import { analyseArticle } from '../src/articles/analyse.js';
 import { cleanLines, wordsAtMost } from '../src/articles/clean.js';
 import { simpleFrontMatter } from '../src/articles/text.js';
 import { parse as parseYaml } from 'yaml';
-import { isFurnitureLine } from '../src/articles/html.js';
+import { clean, isFurnitureLine } from '../src/articles/html.js';
+import { nonSpaceLength } from '../src/articles/non-space.js';
+import { decodeText } from '../src/articles/decode.js';
 import { Kind, sentenceKinds } from '../src/nlp/kinds.js';
 import { guessLanguage } from '../src/nlp/language.js';
 import { findQuantities } from '../src/nlp/quantities.js';
 import { squashSpaces } from '../src/nlp/spaces.js';
+import { withinOneArticle } from '../src/nlp/article-memo.js';
 import { STOPWORDS, terms, words } from '../src/nlp/tokens.js';
 import { contentHash } from '../src/store/retrieval.js';
 import { createHash } from 'node:crypto';
@@ -83,6 +86,80 @@ function refGuessLanguage(t: string): string | undefined {
   shares.sort((a, b) => b[1] - a[1]);
   return shares[0][1] > 0.2 ? shares[0][0] : undefined;
 }
+
+// isFurnitureLine as it was, counting words and tokens one regular expression match at a time.
+/** Words (runs of non-space) of `s`, counted up to `cap` + 1: the rules below only ask "at most n?" with n ≤ cap, and most lines are long. */
+function wordCount(s: string, cap = 60): number {
+  const word = /\S+/g;
+  let n = 0;
+  while (word.exec(s) && n <= cap) n++;
+  return n;
+}
+
+/** Whether `re` (global) matches more than `max` times in `s`, looking no further than needed. */
+function matchesMoreThan(re: RegExp, s: string, max: number, keep: (m: string) => boolean = () => true): boolean {
+  re.lastIndex = 0;
+  let n = 0;
+  for (let m = re.exec(s); m; m = re.exec(s)) if (keep(m[0]) && ++n > max) return true;
+  return false;
+}
+
+const SOCIAL = /^(?:facebook|twitter|whatsapp|pinterest|pint|pin|linkedin|reddit|telegram|tumblr|email|e-mail|mail|print|messenger|sms|flipboard|copy|link|share|tweet|x|vk|line|baixar|download|save)$/i;
+
+/** "Advertisement" as pages print it above ad slots, in the languages news pages are commonly written in. */
+const AD_LABEL =
+  /^(?:advertisement|advertisements|advert|ad|ads|sponsored|anzeige|werbung|publicidad|publicité|publicite|pubblicità|publicidade|reclame|advertentie|reklama|реклама|iklan|광고|广告|広告|إعلان)$/iu;
+
+/** Characters of AD_LABEL's longest word ("advertisements"). */
+const AD_LABEL_MAX = 14;
+
+const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
+const DATE_TOKEN = new RegExp(String.raw`^(?:${MONTH}|\d{1,4}(?:st|nd|rd|th)?|\d{1,2}:\d{2}(?::\d{2})?|[ap]\.?m\.?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|at|on|of|updated|published|posted|first|last|modified|gmt|utc|[ecmp][sd]t)$`, 'i');
+
+/** A line that is a date or time stamp, possibly labelled ("First Published: Tuesday, November 19, 2019 08:38 AM"). */
+function refIsDateLine(text: string): boolean {
+  // Over 12 words is no date line; a long paragraph is told apart without splitting all of it.
+  if (matchesMoreThan(/[^\s,|:;/]+/g, text, 12, (w) => /[\p{L}\p{N}]/u.test(w))) return false;
+  const words = text.split(/[\s,|:;/]+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  if (!words.length) return false;
+  const dateWords = words.filter((w) => DATE_TOKEN.test(w.replace(/[^\p{L}\p{N}:.]/gu, ''))).length;
+  return dateWords / words.length >= 0.75 && /\d/.test(text);
+}
+
+/** "Posted on March 30, 2015 by Admin", "By A and B on Monday, November 18th, 2019 at 11:08 a.m." */
+function refIsPostedLine(text: string): boolean {
+  return wordCount(text) <= 20 && /^(?:posted|published|updated|by)\b/i.test(text) && new RegExp(`\\b(?:${MONTH}|\\d{4})\\b`, 'i').test(text) && !/[.!?]["”’]?$/.test(text.replace(/\b[ap]\.m\.$/i, ''));
+}
+
+/**
+ * (Reference.) Lines of page furniture recognisable from their text alone, whatever the markup:
+ * share bars, ad labels, photo credits and captions with credits, "contributed to
+ * this report" notes, citation and copyright notices, filing and tag lines.
+ */
+function refIsFurnitureLine(text: string): boolean {
+  const t = text.trim();
+  const words = wordCount(t);
+  if (!matchesMoreThan(/[^\s|·•,/]+/g, t, 8)) {
+    const tokens = t.split(/[\s|·•,/]+/).filter(Boolean);
+    if (tokens.length && tokens.every((w) => SOCIAL.test(w.replace(/[^\p{L}-]/gu, '')))) return true;
+  }
+  // An ad label's letters and digits are at most AD_LABEL_MAX characters; most lines have more.
+  if (!matchesMoreThan(/[\p{L}\p{N}]/gu, t, AD_LABEL_MAX) && AD_LABEL.test(t.replace(/[^\p{L}\p{N}]+/gu, ''))) return true;
+  if (words <= 4 && /\bcomments?\b/i.test(t)) return true;
+  if (/^(?:\(?(?:image|photo|picture|credit|source|foto|bild)s?(?: credit)?\s*[:.…]|credit\.\.\.|\(image:)/i.test(t)) return true;
+  if (words <= 60 && t.endsWith(')') && /\((?:photos?|images?|pictured|credit)\b[^()]*\)$/i.test(t)) return true;
+  if (/^(?:getty images|getty|ap photo|reuters|afp|shutterstock)$/i.test(t)) return true;
+  if (words <= 25 && /\bcontributed (?:to this report|reporting)\b/i.test(t)) return true;
+  if (/^citation:/i.test(t) || /\bsubject to copyright\b|\ball rights reserved\b/i.test(t) || /^(?:©|copyright\b)/i.test(t)) return true;
+  if (/^(?:filed under|posted in|tags?|tagged|categories|category)\s*:/i.test(t)) return true;
+  if (words <= 10 && /^(?:related|see also|also on|also read|read more|more)\s*:/i.test(t)) return true;
+  if (/^(?:read more|read next|see more|show more|load more|more from [\p{L} ]+)$/iu.test(t)) return true;
+  if (/^(?:[a-z0-9-]+\.)+(?:com|org|net|co\.uk|in|de|fr|br|ru)$/i.test(t)) return true;
+  if (words <= 10 && /\bshare (?:it|this)\b/i.test(t) && /[?!]/.test(t)) return true;
+  if (refIsDateLine(t) || refIsPostedLine(t)) return true;
+  return false;
+}
+
 
 describe('ingest fast paths give what the plain forms give', () => {
   it(`words(), terms(): ${RUNS} random texts`, () => {
@@ -161,6 +238,27 @@ describe('ingest fast paths give what the plain forms give', () => {
     }
   });
 
+  it(`isFurnitureLine(), clean(), nonSpaceLength(): ${RUNS} random texts`, () => {
+    check(fc.property(text, (t) => {
+      expect(isFurnitureLine(t)).toBe(refIsFurnitureLine(t));
+      expect(clean(t)).toBe(t.replace(/[\s\u00a0\u200b\u200c\u200d\ufeff]+/g, ' ').trim());
+      expect(nonSpaceLength(t)).toBe(t.replace(/\s+/g, '').length);
+    }));
+    // Lines the counting rules decide on: short share bars and date lines, long lines of many tokens.
+    const line = fc.array(fc.constantFrom('Share', 'Facebook', 'Email', 'Tuesday', 'November', '19,', '2019', '08:38', 'AM', 'Updated:', 'Advertisement', 'ad', '|', '·', '/', ',', ' ', '\u200b', 'the', 'photo', '(Photo: Jane Doe)', 'Comments'), { maxLength: 30 }).map((a) => a.join(' '));
+    // And lines near each rule's count: share bars of 6 to 11 names, date lines of 10 to 15 words, ad labels of 13 to 16 letters.
+    const joined = (words: string[], seps: string[]) => fc.tuple(fc.array(fc.constantFrom(...words), { minLength: 6, maxLength: 16 }), fc.constantFrom(...seps)).map(([w, sep]) => w.join(sep));
+    const share = joined(['Facebook', 'Twitter', 'Email', 'Print', 'Share', 'Copy', 'Link', 'Save', 'Pin', 'x'], [' | ', ' ', ' · ', ', ', '/', ' • ']);
+    const date = joined(['Tuesday', 'November', '19', '2019', '08:38', 'AM', 'Updated', 'on', 'at', '-', '|'], [' ', ', ', ': ', ' / ']);
+    const ad = fc.tuple(fc.constantFrom('Advertisement', 'Advertisements', 'Advertisementsx', 'Advertisements12', 'Anzeige'), fc.constantFrom('', ' ', '-', ' · ')).map(([w, sep]) => w.split('').join(sep));
+    check(fc.property(fc.oneof(line, share, date, ad), (t) => { expect(isFurnitureLine(t)).toBe(refIsFurnitureLine(t)); }));
+  });
+
+  it('decodeText() after a page that was not UTF-8 reads the next one afresh', () => {
+    expect(decodeText(Uint8Array.from([0x63, 0x61, 0x66, 0xe9]))).toBe('café');
+    expect(decodeText(new TextEncoder().encode('café ok'))).toBe('café ok');
+  });
+
   it('page-noise rules that count only as far as they need', () => {
     expect(cleanLines(['A story line that is long enough to stay in the article.', 'Share', 'Read more…', 'By Jane Doe'])).toEqual(['A story line that is long enough to stay in the article.']);
     expect(isFurnitureLine('A d v e r t i s e m e n t')).toBe(true);
@@ -194,6 +292,11 @@ describe('the per-article memo', () => {
     const w = words('Prices rose');
     w.push('x');
     expect(words('Prices rose')).toEqual(['prices', 'rose']);
+    withinOneArticle(() => {
+      const t = terms('Prices rose');
+      t.push('x');
+      expect(terms('Prices rose')).toEqual(['price', 'rose']);
+    });
     const q = findQuantities('Exports rose 12% to RM3bn.');
     q.pop();
     expect(findQuantities('Exports rose 12% to RM3bn.').map((x) => x.text)).toEqual(['12%', 'RM3bn']);

@@ -5,7 +5,9 @@
  */
 import { Readability } from '@mozilla/readability';
 import { DOMParser } from 'linkedom';
+import { wordsAtMost } from './clean.js';
 import { capHtmlDepth } from './html-depth.js';
+import { nonSpaceLength } from './non-space.js';
 
 export interface ExtractedHtml {
   title?: string;
@@ -92,8 +94,13 @@ const BLOCK = new Set([
 const CELL = new Set(['TD', 'TH']);
 const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'BUTTON', 'SELECT', 'OPTION', 'OBJECT', 'IFRAME', 'CANVAS', 'HEAD', 'TITLE']);
 
+// Runs of space (and zero-width characters) as one space. Only the runs that are not already a lone space
+// are matched: most runs are, and each match is a call out of the regular expression engine.
+const SPACE_RUN_TO_FOLD = /(?: (?=[\s\u200b\u200c\u200d])|[^\S ]|[\u200b\u200c\u200d])[\s\u200b\u200c\u200d]*/g;
+
+/** `text.replace(/[\s\u00a0\u200b\u200c\u200d\ufeff]+/g, ' ').trim()` (the property test keeps that form). */
 export function clean(text: string): string {
-  return text.replace(/[\s\u00a0\u200b\u200c\u200d\ufeff]+/g, ' ').trim();
+  return text.replace(SPACE_RUN_TO_FOLD, ' ').trim();
 }
 
 /** One output line with what the walk learned about it. */
@@ -127,7 +134,7 @@ export function elementLines(root: Node, skip: (el: Element) => boolean = () => 
       if (child.nodeType === 3) {
         const v = child.nodeValue ?? '';
         if (inLink || inTime) {
-          const n = v.replace(/\s+/g, '').length;
+          const n = nonSpaceLength(v);
           if (inLink) linkChars += n;
           if (inTime) timeChars += n;
         }
@@ -178,7 +185,7 @@ const FURNITURE =
   /(?:^|[\s_-])(?:caption|credits?|byline|author|authors|bio|share|sharing|social|related|newsletter|promo|advert|advertisement|ads?|sponsor|sponsored|subscribe|subscription|comments?|breadcrumbs?|timestamp|dateline|date|published|tags?|toolbar|recommended|recirc|more-stories|read-more|disclaimer|copyright|gallery|featured-image|image-credit|photo-credit)(?=$|[\s_-])/i;
 
 function textLength(el: Element): number {
-  return (el.textContent ?? '').replace(/\s+/g, '').length;
+  return nonSpaceLength(el.textContent ?? '');
 }
 
 /** Removes figures, captions and furniture blocks, sparing any block that holds much of the story. */
@@ -198,31 +205,21 @@ function pruneFurniture(root: Element): void {
 /** A short line that is all link: navigation, "more from", related headlines. */
 function isLinkLine(l: Line): boolean {
   if (l.linkChars === 0) return false;
-  const chars = l.text.replace(/\s+/g, '').length;
+  const chars = nonSpaceLength(l.text);
   return chars > 0 && l.linkChars / chars >= 0.9 && l.text.split(' ').length <= 25;
 }
 
 function isTimeLine(l: Line): boolean {
   if (l.timeChars === 0) return false;
-  const chars = l.text.replace(/\s+/g, '').length;
+  const chars = nonSpaceLength(l.text);
   return chars > 0 && l.timeChars / chars >= 0.5;
 }
 
-/** Words (runs of non-space) of `s`, counted up to `cap` + 1: the rules below only ask "at most n?" with n ≤ cap, and most lines are long. */
-function wordCount(s: string, cap = 60): number {
-  const word = /\S+/g;
-  let n = 0;
-  while (word.exec(s) && n <= cap) n++;
-  return n;
-}
+// "More than n of them", each as one pattern anchored at the start that stops at the (n + 1)th: one call
+// into the regular expression engine per line, not one per word (these rules run on every line of a page).
 
-/** Whether `re` (global) matches more than `max` times in `s`, looking no further than needed. */
-function matchesMoreThan(re: RegExp, s: string, max: number, keep: (m: string) => boolean = () => true): boolean {
-  re.lastIndex = 0;
-  let n = 0;
-  for (let m = re.exec(s); m; m = re.exec(s)) if (keep(m[0]) && ++n > max) return true;
-  return false;
-}
+/** More than 8 tokens between share-bar separators. */
+const OVER_8_TOKENS = /^[\s|·•,/]*(?:[^\s|·•,/]+[\s|·•,/]+){8}[^\s|·•,/]/;
 
 const SOCIAL = /^(?:facebook|twitter|whatsapp|pinterest|pint|pin|linkedin|reddit|telegram|tumblr|email|e-mail|mail|print|messenger|sms|flipboard|copy|link|share|tweet|x|vk|line|baixar|download|save)$/i;
 
@@ -232,6 +229,10 @@ const AD_LABEL =
 
 /** Characters of AD_LABEL's longest word ("advertisements"). */
 const AD_LABEL_MAX = 14;
+/** More letters and digits than AD_LABEL_MAX. */
+const OVER_AD_LABEL_MAX = new RegExp(String.raw`^(?:[^\p{L}\p{N}]*[\p{L}\p{N}]){${AD_LABEL_MAX + 1}}`, 'u');
+/** More than 12 words (runs between date separators that hold a letter or digit): the first letter of each, past a separator. */
+const OVER_12_DATE_WORDS = /^[^\p{L}\p{N}]*(?:[\p{L}\p{N}][^\s,|:;/]*[\s,|:;/][^\p{L}\p{N}]*){12}[\p{L}\p{N}]/u;
 
 const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
 const DATE_TOKEN = new RegExp(String.raw`^(?:${MONTH}|\d{1,4}(?:st|nd|rd|th)?|\d{1,2}:\d{2}(?::\d{2})?|[ap]\.?m\.?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|at|on|of|updated|published|posted|first|last|modified|gmt|utc|[ecmp][sd]t)$`, 'i');
@@ -239,7 +240,7 @@ const DATE_TOKEN = new RegExp(String.raw`^(?:${MONTH}|\d{1,4}(?:st|nd|rd|th)?|\d
 /** A line that is a date or time stamp, possibly labelled ("First Published: Tuesday, November 19, 2019 08:38 AM"). */
 function isDateLine(text: string): boolean {
   // Over 12 words is no date line; a long paragraph is told apart without splitting all of it.
-  if (matchesMoreThan(/[^\s,|:;/]+/g, text, 12, (w) => /[\p{L}\p{N}]/u.test(w))) return false;
+  if (OVER_12_DATE_WORDS.test(text)) return false;
   const words = text.split(/[\s,|:;/]+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
   if (!words.length) return false;
   const dateWords = words.filter((w) => DATE_TOKEN.test(w.replace(/[^\p{L}\p{N}:.]/gu, ''))).length;
@@ -248,7 +249,7 @@ function isDateLine(text: string): boolean {
 
 /** "Posted on March 30, 2015 by Admin", "By A and B on Monday, November 18th, 2019 at 11:08 a.m." */
 function isPostedLine(text: string): boolean {
-  return wordCount(text) <= 20 && /^(?:posted|published|updated|by)\b/i.test(text) && new RegExp(`\\b(?:${MONTH}|\\d{4})\\b`, 'i').test(text) && !/[.!?]["”’]?$/.test(text.replace(/\b[ap]\.m\.$/i, ''));
+  return /^(?:posted|published|updated|by)\b/i.test(text) && wordsAtMost(text, 20) && new RegExp(`\\b(?:${MONTH}|\\d{4})\\b`, 'i').test(text) && !/[.!?]["”’]?$/.test(text.replace(/\b[ap]\.m\.$/i, ''));
 }
 
 /**
@@ -258,24 +259,23 @@ function isPostedLine(text: string): boolean {
  */
 export function isFurnitureLine(text: string): boolean {
   const t = text.trim();
-  const words = wordCount(t);
-  if (!matchesMoreThan(/[^\s|·•,/]+/g, t, 8)) {
+  if (!OVER_8_TOKENS.test(t)) {
     const tokens = t.split(/[\s|·•,/]+/).filter(Boolean);
     if (tokens.length && tokens.every((w) => SOCIAL.test(w.replace(/[^\p{L}-]/gu, '')))) return true;
   }
   // An ad label's letters and digits are at most AD_LABEL_MAX characters; most lines have more.
-  if (!matchesMoreThan(/[\p{L}\p{N}]/gu, t, AD_LABEL_MAX) && AD_LABEL.test(t.replace(/[^\p{L}\p{N}]+/gu, ''))) return true;
-  if (words <= 4 && /\bcomments?\b/i.test(t)) return true;
+  if (!OVER_AD_LABEL_MAX.test(t) && AD_LABEL.test(t.replace(/[^\p{L}\p{N}]+/gu, ''))) return true;
+  if (wordsAtMost(t, 4) && /\bcomments?\b/i.test(t)) return true;
   if (/^(?:\(?(?:image|photo|picture|credit|source|foto|bild)s?(?: credit)?\s*[:.…]|credit\.\.\.|\(image:)/i.test(t)) return true;
-  if (words <= 60 && t.endsWith(')') && /\((?:photos?|images?|pictured|credit)\b[^()]*\)$/i.test(t)) return true;
+  if (t.endsWith(')') && wordsAtMost(t, 60) && /\((?:photos?|images?|pictured|credit)\b[^()]*\)$/i.test(t)) return true;
   if (/^(?:getty images|getty|ap photo|reuters|afp|shutterstock)$/i.test(t)) return true;
-  if (words <= 25 && /\bcontributed (?:to this report|reporting)\b/i.test(t)) return true;
+  if (wordsAtMost(t, 25) && /\bcontributed (?:to this report|reporting)\b/i.test(t)) return true;
   if (/^citation:/i.test(t) || /\bsubject to copyright\b|\ball rights reserved\b/i.test(t) || /^(?:©|copyright\b)/i.test(t)) return true;
   if (/^(?:filed under|posted in|tags?|tagged|categories|category)\s*:/i.test(t)) return true;
-  if (words <= 10 && /^(?:related|see also|also on|also read|read more|more)\s*:/i.test(t)) return true;
+  if (wordsAtMost(t, 10) && /^(?:related|see also|also on|also read|read more|more)\s*:/i.test(t)) return true;
   if (/^(?:read more|read next|see more|show more|load more|more from [\p{L} ]+)$/iu.test(t)) return true;
   if (/^(?:[a-z0-9-]+\.)+(?:com|org|net|co\.uk|in|de|fr|br|ru)$/i.test(t)) return true;
-  if (words <= 10 && /\bshare (?:it|this)\b/i.test(t) && /[?!]/.test(t)) return true;
+  if (wordsAtMost(t, 10) && /\bshare (?:it|this)\b/i.test(t) && /[?!]/.test(t)) return true;
   if (isDateLine(t) || isPostedLine(t)) return true;
   return false;
 }
@@ -327,7 +327,7 @@ function metaContent(metas: Metas, ...keys: string[]): string | undefined {
   return undefined;
 }
 
-function jsonLd(doc: Doc): Record<string, unknown>[] {
+function jsonLd(scripts: Element[]): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   const visit = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(visit);
@@ -337,7 +337,7 @@ function jsonLd(doc: Doc): Record<string, unknown>[] {
       if (graph) visit(graph);
     }
   };
-  for (const s of Array.from(doc.querySelectorAll('script[type="application/ld+json"]'))) {
+  for (const s of scripts) {
     try {
       visit(JSON.parse(s.textContent ?? ''));
     } catch {
@@ -359,20 +359,36 @@ function ldAuthor(v: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The elements metadata is read from, in page order, found in one query: each query compiles
+ * its selector and walks the whole document, and four of them cost more than the rest of the metadata.
+ */
+function metadataElements(doc: Doc): { metas: Metas; scripts: Element[]; time?: Element; title?: Element } {
+  const found: ReturnType<typeof metadataElements> = { metas: [], scripts: [] };
+  for (const el of Array.from(doc.querySelectorAll('meta, script[type="application/ld+json"], time[datetime], title'))) {
+    // Each name is matched by one selector of the list only; the name is the one the selectors compare (lowercased).
+    const name = el.localName.toLowerCase();
+    if (name === 'meta') {
+      found.metas.push({
+        name: (el.getAttribute('property') ?? el.getAttribute('name') ?? el.getAttribute('itemprop') ?? '').toLowerCase(),
+        content: el.getAttribute('content') ?? '',
+      });
+    } else if (name === 'script') found.scripts.push(el);
+    else if (name === 'time') found.time ??= el;
+    else if (name === 'title') found.title ??= el;
+  }
+  return found;
+}
+
 function readMetadata(doc: Doc): Meta {
-  // Read once: a query of the whole document per key cost more than the rest of the metadata.
-  const metas: Metas = Array.from(doc.querySelectorAll('meta')).map((el) => ({
-    name: (el.getAttribute('property') ?? el.getAttribute('name') ?? el.getAttribute('itemprop') ?? '').toLowerCase(),
-    content: el.getAttribute('content') ?? '',
-  }));
-  const ld = jsonLd(doc);
+  const { metas, scripts, time: timeEl, title: titleEl } = metadataElements(doc);
+  const ld = jsonLd(scripts);
   const article = ld.find((o) => typeof o.datePublished === 'string' || typeof o.headline === 'string');
-  const timeEl = doc.querySelector('time[datetime]');
   const title = metaContent(metas, 'og:title', 'twitter:title') ?? str(article?.headline);
   const lang = str(doc.documentElement?.getAttribute('lang')) ?? metaContent(metas, 'og:locale', 'content-language');
   return {
     title,
-    documentTitle: str(doc.querySelector('title')?.textContent),
+    documentTitle: str(titleEl?.textContent),
     // article:author is often a profile URL, not a name.
     byline: [metaContent(metas, 'author', 'byl', 'parsely-author'), ldAuthor(article?.author), metaContent(metas, 'article:author')].find(
       (v) => v && !/^https?:\/\//i.test(v),
