@@ -58,7 +58,9 @@ const DATELINE_ONLY = /^[\p{Lu}][\p{Lu} .'’-]+(?:,\s?[\p{L}. ]+?\s?\d{0,2})?\s
 /** A line no summary may be: a byline, a credit, a dateline alone or a photo caption credit. */
 export function isCreditLine(line: string): boolean {
   const t = line.trim();
-  return (wordsAtMost(t, 30) && CREDIT.test(t)) || (wordsAtMost(t, 8) && DATELINE_ONLY.test(t));
+  // Both patterns are anchored at the start and fail on the first words of nearly every line; the word
+  // counts walk up to 31 words of it. So the patterns go first (the answer is the same either way).
+  return (CREDIT.test(t) && wordsAtMost(t, 30)) || (DATELINE_ONLY.test(t) && wordsAtMost(t, 8));
 }
 
 export function isNoiseLine(line: string): boolean {

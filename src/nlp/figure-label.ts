@@ -30,12 +30,15 @@ interface Tok {
 // Abbreviations with dots ("U.S."), hyphenated words with digits ("COVID-19"), words, numbers, any other character.
 const TOKEN = /(?:\p{L}\.){2,}|[\p{L}\p{M}](?:[\p{L}\p{M}\d'’-]*[\p{L}\p{M}\d])?|\d[\d.,]*\d|\d|\S/gu;
 
+/** Typographic apostrophes as ASCII ones; most tokens have none, and a test is cheaper than a replace that finds nothing. */
+const apostrophes = (s: string) => (s.includes('’') ? s.replace(/’/g, "'") : s);
+
 function tokens(text: string, offset: number): Tok[] {
   const out: Tok[] = [];
   for (const m of text.matchAll(TOKEN)) {
     const t = m[0];
     // An acronym is a name, never the closed-class word it spells ("US", "IT").
-    const lower = /^\p{Lu}{2,}$/u.test(t) ? t : t.toLowerCase().replace(/’/g, "'");
+    const lower = /^\p{Lu}{2,}$/u.test(t) ? t : apostrophes(t.toLowerCase());
     out.push({ text: t, lower, start: offset + m.index, end: offset + m.index + t.length, word: /^\p{L}/u.test(t) });
   }
   return out;

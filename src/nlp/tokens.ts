@@ -63,6 +63,11 @@ const INNER_MARK = /['’-]/;
 
 /** Content terms: lowercased, stopwords removed, stemmed. Numbers are kept whole. */
 export function terms(text: string): string[] {
+  return termsOf(text).slice();
+}
+
+// The summary's features read every sentence's terms, and the story signature the headline's and the lead's again.
+const termsOf = articleMemo((text: string): string[] => {
   const { words, plain } = tokens(text);
   const out: string[] = [];
   if (!plain) {
@@ -81,7 +86,7 @@ export function terms(text: string): string[] {
     addTerm(out, w, digit, mark);
   }
   return out;
-}
+});
 
 function addTerm(out: string[], w: string, numeric: boolean, innerMark: boolean): void {
   if (numeric) {
