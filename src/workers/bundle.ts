@@ -10,23 +10,34 @@ import { buildSync } from 'esbuild';
  * The bot runs its TypeScript through tsx's loader, and a worker thread does not inherit a
  * loader: registered in each worker (src/workers/entry.mjs), it runs its hooks on one more
  * thread per worker, which cost ~30 MiB of resident memory per worker and every module
- * load a round trip to that thread. Built once per process into a folder named by the
- * build's content, the workers load plain modules with no hooks. Packages stay external
- * (imported from node_modules as they are), and every dynamic import() stays its own chunk,
- * so the HTML and feed parsers still load only in a worker that meets a page or a feed.
+ * load a round trip to that thread. Built into a folder named by the build's content, the
+ * workers load plain modules with no hooks. Packages stay external (imported from
+ * node_modules as they are), and every dynamic import() stays its own chunk, so the HTML
+ * and feed parsers still load only in a worker that meets a page or a feed.
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
-const CACHE = join(repoRoot, 'node_modules', '.cache', 'briefbot-workers');
+
+export interface BundleSpec {
+  /** The module to bundle. */
+  entry: string;
+  /** The project's root: the manifest names sources relative to it. */
+  root: string;
+  /** Where builds are kept, one folder each, with the manifest of the latest. */
+  cache: string;
+}
+
+const WORKERS: BundleSpec = { entry: join(here, 'worker.ts'), root: repoRoot, cache: join(repoRoot, 'node_modules', '.cache', 'briefbot-workers') };
+
 /** Older builds are removed after this long: a process that old has its workers up, and rebuilds if its own is gone. */
 const KEEP_MS = 24 * 3600_000;
 
-let built: string | undefined;
-let warned = false;
-
 // Maps are read as modules load, so they are switched on before the bundle is imported.
 const START = "process.setSourceMapsEnabled(true);\nawait import('./worker.mjs');\n";
+
+let built: string | undefined;
+let warned = false;
 
 /**
  * The module workers start from: the built bundle, or src/workers/entry.mjs (tsx in the
@@ -34,7 +45,7 @@ const START = "process.setSourceMapsEnabled(true);\nawait import('./worker.mjs')
  */
 export function workerEntry(): URL {
   try {
-    if (!built || !existsSync(built)) built = unchanged() ?? build();
+    if (!built || !existsSync(built)) built = bundle(WORKERS);
     return pathToFileURL(built);
   } catch (err) {
     // The same code runs either way, with more memory per worker: worth one line, not a failure.
@@ -44,16 +55,26 @@ export function workerEntry(): URL {
   }
 }
 
-function build(): string {
+/**
+ * The path of a start module that runs `spec.entry` bundled: the latest build while none of
+ * its sources changed (a few stat calls), else a new build (80–240 ms).
+ */
+export function bundle(spec: BundleSpec): string {
+  return unchanged(spec) ?? build(spec);
+}
+
+function build(spec: BundleSpec): string {
+  const out = join(spec.cache, 'out');
   const result = buildSync({
-    entryPoints: [join(here, 'worker.ts')],
+    entryPoints: [spec.entry],
+    absWorkingDir: spec.root,
     bundle: true,
     splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     packages: 'external',
-    outdir: join(CACHE, 'out'),
+    outdir: out,
     outExtension: { '.js': '.mjs' },
     // Stack traces of a task's errors name the TypeScript sources, as under tsx (the maps' relative
     // paths hold from the final folder too: it sits beside 'out').
@@ -65,15 +86,15 @@ function build(): string {
     logLevel: 'silent',
   });
   const hash = createHash('sha256').update(START);
-  for (const f of result.outputFiles) hash.update(relative(CACHE, f.path)).update(f.contents);
+  for (const f of result.outputFiles) hash.update(relative(out, f.path)).update(f.contents);
   const name = hash.digest('hex').slice(0, 16);
-  const dir = join(CACHE, name);
-  const entry = join(dir, 'start.mjs');
-  if (!existsSync(entry)) {
+  const dir = join(spec.cache, name);
+  const start = join(dir, 'start.mjs');
+  if (!existsSync(start)) {
     // Written aside and renamed whole: another process building the same code at the same time finds all or nothing.
-    const tmp = join(CACHE, `${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    const tmp = join(spec.cache, `${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
     for (const f of result.outputFiles) {
-      const to = join(tmp, relative(join(CACHE, 'out'), f.path));
+      const to = join(tmp, relative(out, f.path));
       mkdirSync(dirname(to), { recursive: true });
       writeFileSync(to, f.contents);
     }
@@ -82,58 +103,57 @@ function build(): string {
       renameSync(tmp, dir);
     } catch (err) {
       rmSync(tmp, { recursive: true, force: true });
-      if (!existsSync(entry)) throw err;
+      if (!existsSync(start)) throw err;
     }
   }
-  prune(name);
-  record(entry, Object.keys(result.metafile.inputs));
-  return entry;
+  prune(spec.cache, name);
+  // esbuild names the inputs relative to its working directory, the root.
+  record(spec, start, Object.keys(result.metafile.inputs));
+  return start;
 }
 
 /** Which build is current, and the sources it was built from with their sizes and times. */
-const MANIFEST = join(CACHE, 'current.json');
-type Manifest = { entry: string; inputs: [path: string, size: number, mtimeMs: number][] };
+type Manifest = { start: string; inputs: [path: string, size: number, mtimeMs: number][] };
+const manifestOf = (spec: BundleSpec) => join(spec.cache, 'current.json');
 
-/** The last build, when none of its sources changed since: a start then costs a few stat calls, not a build. */
-function unchanged(): string | undefined {
+/** The latest build, when none of its sources changed since. */
+function unchanged(spec: BundleSpec): string | undefined {
   let m: Manifest;
   try {
-    m = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
+    m = JSON.parse(readFileSync(manifestOf(spec), 'utf8')) as Manifest;
   } catch {
     return undefined;
   }
-  if (!existsSync(m.entry)) return undefined;
+  if (!existsSync(m.start)) return undefined;
   for (const [path, size, mtimeMs] of m.inputs) {
     try {
-      const st = statSync(join(repoRoot, path));
+      const st = statSync(join(spec.root, path));
       if (st.size !== size || st.mtimeMs !== mtimeMs) return undefined;
     } catch {
       return undefined;
     }
   }
-  return m.entry;
+  return m.start;
 }
 
-function record(entry: string, inputs: string[]): void {
-  // esbuild names inputs relative to the working directory.
+function record(spec: BundleSpec, start: string, inputs: string[]): void {
   const manifest: Manifest = {
-    entry,
-    inputs: inputs.map((i) => {
-      const path = relative(repoRoot, join(process.cwd(), i));
-      const st = statSync(join(repoRoot, path));
+    start,
+    inputs: inputs.map((path) => {
+      const st = statSync(join(spec.root, path));
       return [path, st.size, st.mtimeMs];
     }),
   };
-  const tmp = `${MANIFEST}.${process.pid}.tmp`;
+  const tmp = `${manifestOf(spec)}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(manifest));
-  renameSync(tmp, MANIFEST);
+  renameSync(tmp, manifestOf(spec));
 }
 
-function prune(keep: string): void {
+function prune(cache: string, keep: string): void {
   const now = Date.now();
-  for (const d of readdirSync(CACHE)) {
+  for (const d of readdirSync(cache)) {
     if (d === keep || d === 'current.json') continue;
-    const path = join(CACHE, d);
+    const path = join(cache, d);
     try {
       if (now - statSync(path).mtimeMs > KEEP_MS) rmSync(path, { recursive: true, force: true });
     } catch {
