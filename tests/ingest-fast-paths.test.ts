@@ -18,6 +18,7 @@ import { decodeText } from '../src/articles/decode.js';
 import { Kind, sentenceKinds } from '../src/nlp/kinds.js';
 import { guessLanguage } from '../src/nlp/language.js';
 import { findQuantities } from '../src/nlp/quantities.js';
+import { allMatches } from '../src/nlp/matches.js';
 import { squashSpaces } from '../src/nlp/spaces.js';
 import { withinOneArticle } from '../src/nlp/article-memo.js';
 import { STOPWORDS, terms, words } from '../src/nlp/tokens.js';
@@ -162,6 +163,15 @@ function refIsFurnitureLine(text: string): boolean {
 
 
 describe('ingest fast paths give what the plain forms give', () => {
+  it(`allMatches(): what matchAll gives, empty matches and surrogate pairs included, ${RUNS} random texts`, () => {
+    const patterns = [/\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)*/gu, /\d[\d.,]*/g, /a*/g, /(?:)/gu, /x?/gu, /(\p{L})(\p{N})?/gu, /(?<word>[a-z]+)|\s/gi];
+    const shape = (ms: RegExpMatchArray[]) => ms.map((m) => ({ index: m.index, all: [...m], groups: m.groups }));
+    check(fc.property(fc.oneof(text, fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })), (t) => {
+      for (const re of patterns) expect(shape(allMatches(re, t))).toEqual(shape([...t.matchAll(re)]));
+    }));
+    expect(() => allMatches(/a/, 'a')).toThrow(TypeError);
+  });
+
   it(`words(), terms(): ${RUNS} random texts`, () => {
     check(fc.property(text, (t) => {
       expect(words(t)).toEqual(refWords(t));

@@ -1,4 +1,5 @@
 import { STOPWORDS, stem, terms } from '../nlp/tokens.js';
+import { allMatches } from '../nlp/matches.js';
 
 /**
  * Same-story grouping: which articles of a window report the same event. Outlets
@@ -56,7 +57,7 @@ function addName(names: Set<string>, w: string): void {
 export function storySignature(title: string, bodySentences: string[], params: Pick<StoryParams, 'leadSentences'> = STORY_PARAMS): StorySignature {
   const lead = bodySentences.slice(0, params.leadSentences);
   const names = new Set<string>();
-  for (const s of lead) for (const m of s.matchAll(NAME)) addName(names, m[0]);
+  for (const s of lead) for (const m of allMatches(NAME, s)) addName(names, m[0]);
   // A Title Case headline capitalises every word; only its acronyms are surely names.
   let titleWords = 0;
   let capitalised = 0;
@@ -66,8 +67,8 @@ export function storySignature(title: string, bodySentences: string[], params: P
     if (CAPITALISED.test(w)) capitalised++;
   }
   const titleCase = capitalised > titleWords * 0.6;
-  if (titleCase) for (const m of title.matchAll(ACRONYM)) addName(names, m[0]);
-  else for (const m of title.matchAll(NAME)) addName(names, m[0]);
+  if (titleCase) for (const m of allMatches(ACRONYM, title)) addName(names, m[0]);
+  else for (const m of allMatches(NAME, title)) addName(names, m[0]);
   // The terms of the headline and lead read as one text are each line's terms in turn (no word spans a
   // line break), and each line's tokens are already at hand from the summary's features.
   const all = terms(title);

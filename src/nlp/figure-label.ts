@@ -18,6 +18,7 @@
  * about 0.1 ms of CPU per sentence, so several times the per-article ingest budget
  * for an article with a handful of figures, and it runs on the answer path too.
  */
+import { allMatches } from './matches.js';
 
 interface Tok {
   text: string;
@@ -35,7 +36,7 @@ const apostrophes = (s: string) => (s.includes('’') ? s.replace(/’/g, "'") :
 
 function tokens(text: string, offset: number): Tok[] {
   const out: Tok[] = [];
-  for (const m of text.matchAll(TOKEN)) {
+  for (const m of allMatches(TOKEN, text)) {
     const t = m[0];
     // An acronym is a name, never the closed-class word it spells ("US", "IT").
     const lower = /^\p{Lu}{2,}$/u.test(t) ? t : apostrophes(t.toLowerCase());

@@ -1,5 +1,6 @@
 import { isPlainFrom } from './plain.js';
 import { findQuantities } from './quantities.js';
+import { allMatches } from './matches.js';
 
 /** Kinds of answer a sentence can give and a question can want, as bit flags (stored per sentence). */
 export const Kind = {
@@ -70,23 +71,24 @@ const REASON_SPAN_RE = new RegExp(REASON_RE.source, 'gi');
 export function answerSpans(sentence: string, wanted: number): string[] {
   const out: string[] = [];
   if (wanted & (Kind.PERSON | Kind.PLACE | Kind.ENTITY)) {
-    for (const m of sentence.matchAll(NAME_RE)) {
-      if (m.index === sentence.search(/\p{L}/u) && !/\s/.test(m[0])) continue;
+    const first = sentence.search(/\p{L}/u);
+    for (const m of allMatches(NAME_RE, sentence)) {
+      if (m.index === first && !/\s/.test(m[0])) continue;
       // A place is named after a preposition ("in Kenya", "from the Crimea"); a bare name is someone or something.
       if (wanted === Kind.PLACE && !PLACE_BEFORE.test(sentence.slice(Math.max(0, m.index - 16), m.index))) continue;
       // A sentence's full stop is not part of the name; an initial's or "U.S." is.
       out.push(m[0].replace(/(?<!\b\p{Lu}|\.\p{L})\.$/u, ''));
     }
   }
-  if (wanted & (Kind.AMOUNT | Kind.NUMBER)) for (const m of sentence.matchAll(NUMBER_RE)) out.push(m[0]);
-  if (wanted & Kind.DATE) for (const m of sentence.matchAll(DATE_SPAN_RE)) out.push(m[0]);
-  if (wanted & Kind.REASON) for (const m of sentence.matchAll(REASON_SPAN_RE)) out.push(m[0]);
+  if (wanted & (Kind.AMOUNT | Kind.NUMBER)) for (const m of allMatches(NUMBER_RE, sentence)) out.push(m[0]);
+  if (wanted & Kind.DATE) for (const m of allMatches(DATE_SPAN_RE, sentence)) out.push(m[0]);
+  if (wanted & Kind.REASON) for (const m of allMatches(REASON_SPAN_RE, sentence)) out.push(m[0]);
   return out;
 }
 
 /** The numbers of a sentence that are not part of a date ("Nov. 23", "in 2024"): counts, amounts, shares. */
 export function numbersOutsideDates(sentence: string): string[] {
-  return [...sentence.replace(DATE_SPAN_RE, ' ').matchAll(NUMBER_RE)].map((m) => m[0]);
+  return allMatches(NUMBER_RE, sentence.replace(DATE_SPAN_RE, ' ')).map((m) => m[0]);
 }
 
 /** What kind of answer a question wants (0: no particular kind). */

@@ -10,6 +10,7 @@
  */
 import { articleMemo } from './article-memo.js';
 import { labelFigure } from './figure-label.js';
+import { allMatches } from './matches.js';
 
 export interface Quantity {
   text: string;
@@ -61,7 +62,7 @@ const quantitiesComma = articleMemo((sentence: string) => quantitiesIn(sentence,
 function quantitiesIn(sentence: string, comma: boolean): Quantity[] {
   const found: Quantity[] = [];
   for (const { kind, re } of comma ? PATTERNS.comma : PATTERNS.en) {
-    for (const m of sentence.matchAll(re)) {
+    for (const m of allMatches(re, sentence)) {
       const text = m[0].trim();
       const index = m.index + (m[0].length - m[0].trimStart().length);
       // Keep the longest match at a position; drop matches inside an earlier one.

@@ -5,6 +5,7 @@
  * abbreviation or an initial ("Nov. 23", "U.S. officials", "J. Smith").
  */
 import { squashSpaces } from './spaces.js';
+import { allMatches } from './matches.js';
 
 const ABBREVIATIONS = new Set(
   [
@@ -29,7 +30,7 @@ const BOUNDARY = /([.!?]+)(["'”’)\]]*)\s+(?=["'“‘(\[]?[\p{Lu}\p{N}])/gu;
 
 function splitLine(line: string, out: string[]): void {
   let start = 0;
-  for (const m of line.matchAll(BOUNDARY)) {
+  for (const m of allMatches(BOUNDARY, line)) {
     const end = m.index + m[1].length + m[2].length;
     if (m[1] === '.' && !m[2] && isAbbreviation(line.slice(start, m.index))) continue;
     const sentence = line.slice(start, end).trim();
