@@ -36,7 +36,14 @@ const textOnly: Parsers = { extractHtml: NOT_LOADED, parseFeed: NOT_LOADED };
 // Loaded on the first question, then kept: every import() goes through tsx's resolve and load
 // hooks on their own thread again, even for a module already loaded (0.3–0.5 ms per question).
 let answerCode: Promise<[typeof import('../ask/answer.js'), typeof import('../store/open.js')]> | undefined;
-const answering = () => (answerCode ??= Promise.all([import('../ask/answer.js'), import('../store/open.js')]));
+const answering = () => {
+  if (!answerCode) {
+    answerCode = Promise.all([import('../ask/answer.js'), import('../store/open.js')]);
+    // A load that failed is tried again by the next question rather than kept.
+    answerCode.catch(() => (answerCode = undefined));
+  }
+  return answerCode;
+};
 
 type WireError = { code: string; message: string };
 /** A read result as it crosses threads: errors as their code and message. */
