@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logSettings } from '../src/logger.js';
-import { inCI } from './helpers/ci.js';
+import { describeNeeding } from './helpers/ci.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -87,8 +87,7 @@ const hasScript = (() => {
 
 // Under CI the terminal test must run: a missing `script` fails it instead of skipping.
 // Elsewhere it skips, saying why (never silently).
-if (!hasScript && !inCI) process.stderr.write('skipping "npm start in a terminal": util-linux `script` is not installed (apt-get install util-linux); under CI=true this test fails instead\n');
-describe.skipIf(!hasScript && !inCI)('npm start in a terminal (a pseudo-terminal via util-linux script)', () => {
+describeNeeding('npm start in a terminal (a pseudo-terminal via util-linux script)', 'util-linux script', hasScript ? undefined : 'util-linux `script` is not installed (apt-get install util-linux)', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'briefbot-tty-'));
@@ -96,7 +95,6 @@ describe.skipIf(!hasScript && !inCI)('npm start in a terminal (a pseudo-terminal
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('shows the bot and its answers with no info log line among them', async () => {
-    expect(hasScript, 'CI: the terminal test needs util-linux `script` (apt-get install util-linux)').toBe(true);
     const screen = await new Promise<string>((resolve, reject) => {
       const child = spawn('script', ['-qfec', `${process.execPath} --import tsx bin/start.ts`, '/dev/null'], {
         cwd: ROOT,

@@ -4,14 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chromiumPath, INSTALL_HINT, launchChromium, type Browser } from '../scripts/chromium.js';
-import { inCI } from './helpers/ci.js';
+import { describeNeeding } from './helpers/ci.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const browserPath = chromiumPath();
-// Under CI the browser is installed by .ci/run: missing, these tests fail; elsewhere they skip with one line.
-if (!browserPath && !inCI) process.stderr.write(`skipping "briefbot preview in a real Chromium": ${INSTALL_HINT}; under CI=true these tests fail instead\n`);
 
 function briefbot(dir: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve) => {
@@ -62,13 +60,13 @@ async function readerView(page: Page, selector: string) {
   });
 }
 
-describe.skipIf(!browserPath && !inCI)('briefbot preview in a real Chromium', () => {
+// Under CI the browser is installed by .ci/run: missing, these tests fail; elsewhere they skip with one line.
+describeNeeding('briefbot preview in a real Chromium', 'Chromium', browserPath ? undefined : `${INSTALL_HINT} (.ci/run runs it first)`, () => {
   let dir: string;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    expect(browserPath, `CI=true: ${INSTALL_HINT} (.ci/run runs it first)`).toBeDefined();
     dir = mkdtempSync(join(tmpdir(), 'briefbot-preview-'));
     const samples = join(dir, 'samples');
     cpSync(join(ROOT, 'samples'), samples, { recursive: true });

@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { createScratchDatabase, type ScratchDatabase } from '../../src/store/postgres/scratch.js';
-import { describe, it } from 'vitest';
-import { inCI } from './ci.js';
+import { describeNeeding } from './ci.js';
 
 /**
  * The real PostgreSQL the tests run against: BRIEFBOT_TEST_DATABASE_URL, or the
@@ -42,18 +41,5 @@ export function createTestDatabase(): Promise<TestDatabase> {
  */
 export async function describePostgres(name: string, fn: () => void): Promise<void> {
   const problem = await postgresProblem();
-  if (!problem) {
-    describe(name, fn);
-    return;
-  }
-  if (inCI) {
-    describe(name, () => {
-      it('needs PostgreSQL', () => {
-        throw new Error(`${problem}: CI runs every PostgreSQL test (set BRIEFBOT_TEST_DATABASE_URL)`);
-      });
-    });
-    return;
-  }
-  process.stderr.write(`skipping "${name}": ${problem}; set BRIEFBOT_TEST_DATABASE_URL to a server to run it\n`);
-  describe.skip(name, fn);
+  describeNeeding(name, 'PostgreSQL', problem && `${problem}; set BRIEFBOT_TEST_DATABASE_URL to a server to run it`, fn);
 }
