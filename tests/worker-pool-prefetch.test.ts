@@ -85,6 +85,17 @@ describe('prefetching bulk tasks', () => {
     expect(await after).toBe('after');
   });
 
+  it('starts a replacement worker from the entry asked for again, not the one the pool began with', async () => {
+    const shared = new SharedArrayBuffer(GATES * 4);
+    gates = new Int32Array(shared);
+    const asked: number[] = [];
+    const entry = () => (asked.push(asked.length), new URL('./helpers/pool-test-worker.mjs', import.meta.url));
+    pool = new WorkerPool({ entry, size: 1, workerData: { gates: shared } });
+    await expect(pool.run('spin', undefined, { deadlineMs: 100 })).rejects.toMatchObject({ code: 'timeout' });
+    expect(await pool.run('echo', 'after')).toBe('after');
+    expect(asked).toEqual([0, 1]);
+  });
+
   it('lets an interactive task wait behind at most the one prefetched bulk task per worker', async () => {
     const p = makePool(2);
     const done: string[] = [];

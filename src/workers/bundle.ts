@@ -30,7 +30,7 @@ export interface BundleSpec {
 
 const WORKERS: BundleSpec = { entry: join(here, 'worker.ts'), root: repoRoot, cache: join(repoRoot, 'node_modules', '.cache', 'briefbot-workers') };
 
-/** Older builds are removed after this long: a process that old has its workers up, and rebuilds if its own is gone. */
+/** Builds of other sources are removed after this long; a process whose build is gone makes it again for its next worker. */
 const KEEP_MS = 24 * 3600_000;
 
 // Maps are read as modules load, so they are switched on before the bundle is imported.
@@ -40,8 +40,10 @@ let built: string | undefined;
 let warned = false;
 
 /**
- * The module workers start from: the built bundle, or src/workers/entry.mjs (tsx in the
- * worker) when it cannot be built or written (no esbuild, a read-only install).
+ * The module a worker starts from: the built bundle, or src/workers/entry.mjs (tsx in the
+ * worker) when it cannot be built or written (no esbuild, a read-only install). The pool asks
+ * for every worker it starts: this process's build while its folder is there (a process
+ * with other sources removes it after KEEP_MS), else a build of the sources as they are then.
  */
 export function workerEntry(): URL {
   try {

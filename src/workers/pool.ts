@@ -26,8 +26,12 @@ export interface RunOptions {
 }
 
 export interface PoolOptions {
-  /** Module the workers run (bundle.ts's build of src/workers/worker.ts): it answers { id, task, payload } messages. */
-  entry: URL;
+  /**
+   * Module the workers run (bundle.ts's build of src/workers/worker.ts): it answers { id, task,
+   * payload } messages. A function is asked again for every worker started, replacements
+   * included, so a build removed since the pool began is made again rather than failing the start.
+   */
+  entry: URL | (() => URL);
   /** Threads; default: the machine's cores. */
   size?: number;
   workerData?: unknown;
@@ -307,7 +311,8 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.options.entry, {
+    const { entry } = this.options;
+    const worker = new Worker(typeof entry === 'function' ? entry() : entry, {
       workerData: this.options.workerData,
       resourceLimits: this.options.resourceLimits,
       // The entry is plain JavaScript (bundle.ts) or registers the TypeScript loader itself: inherited flags (vitest's, tsx's) are not needed.

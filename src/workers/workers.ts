@@ -49,7 +49,7 @@ export interface WorkersOptions {
 
 export function createWorkers(options: WorkersOptions = {}): Workers {
   const pool = new WorkerPool({
-    entry: workerEntry(),
+    entry: workerEntry,
     size: options.size ?? poolSize(),
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
   });
