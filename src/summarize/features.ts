@@ -1,4 +1,5 @@
 import { isCreditLine } from '../articles/clean.js';
+import { allMatches } from '../nlp/matches.js';
 import { findQuantities } from '../nlp/quantities.js';
 import { terms, wordCount } from '../nlp/tokens.js';
 
@@ -123,7 +124,7 @@ export function sentenceFeatures(sentences: string[], options: { title?: string;
     v[AT.figure] = findQuantities(s, options.language).length > 0 ? 1 : 0;
     v[AT.question] = QUESTION.test(s) ? 1 : 0;
     v[AT.quoteStart] = QUOTE_START.test(s) ? 1 : 0;
-    v[AT.quoteMarks] = Math.min(countMatches(s, QUOTE_MARKS), 4) / 4;
+    v[AT.quoteMarks] = Math.min(allMatches(QUOTE_MARKS, s).length, 4) / 4;
     v[AT.attribution] = ATTRIBUTION.test(lower) ? 1 : 0;
     v[AT.dangling] = DANGLING.test(lower) ? 1 : 0;
     v[AT.unfinished] = UNFINISHED.test(s) || !ENDED.test(s) ? 1 : 0;
@@ -135,12 +136,4 @@ export function sentenceFeatures(sentences: string[], options: { title?: string;
     };
   }
   return out;
-}
-
-/** Matches of a global pattern in the text (`text.match(re).length`, without the array). */
-function countMatches(text: string, re: RegExp): number {
-  re.lastIndex = 0;
-  let n = 0;
-  while (re.exec(text)) n++;
-  return n;
 }
