@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startFakeSlack, type FakeSlack } from '../tests/fakes/slack/fake-slack.js';
 import { slashCommand } from '../tests/fakes/slack/requests.js';
 import { ensureBigStore } from './big-store.js';
+import { processMemory } from './proc-memory.js';
 import { startArgs, startEnv } from './start-args.js';
 import { loadCorpus, repoRoot, sample } from './corpus.js';
 import type { Figure } from './report.js';
@@ -27,14 +28,6 @@ const APP_TOKEN = 'xapp-bench-burst';
 interface Timing {
   ack: number;
   answer: number;
-}
-
-/** Peak resident set (VmHWM) and current RSS of a process, in MiB. */
-function memory(pid: number): { peak: number; rss: number; anon: number; file: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  // RssAnon is heaps and caches; RssFile the node binary, libraries and addons as far as they were read.
-  return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
 }
 
 /**
@@ -208,7 +201,7 @@ export async function benchBurst(opts: BurstOptions): Promise<Figure[]> {
         },
       );
     }
-    const mem = memory(bot.child.pid!);
+    const mem = processMemory(bot.child.pid!);
     const heap = await heaps(healthPort);
     const shares = heap.workers.map((w) => w.toFixed(0)).join(', ');
     opts.log(`  burst: peak RSS ${mem.peak.toFixed(0)} MiB (now ${mem.rss.toFixed(0)}: anonymous ${mem.anon.toFixed(0)}, files ${mem.file.toFixed(0)}); V8 heaps: main thread ${heap.main.toFixed(0)} MiB now, largest per worker ${shares} MiB`);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { ensureBigStore } from './big-store.js';
+import { processMemory } from './proc-memory.js';
 import { startArgs, startEnv } from './start-args.js';
 import { loadCorpus, repoRoot, sample } from './corpus.js';
 import type { Figure } from './report.js';
@@ -10,13 +10,6 @@ export interface FootprintOptions {
   articles: number;
   questions: number;
   log: (s: string) => void;
-}
-
-/** Peak resident set (VmHWM) and current RSS of a process, in MiB. */
-function memory(pid: number): { peak: number; rss: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
 }
 
 /**
@@ -62,7 +55,7 @@ export async function benchFootprint(opts: FootprintOptions): Promise<Figure[]> 
   try {
     await until(() => out.includes('briefbot is ready'), 60_000, 'ready line');
     const readyMs = performance.now() - started;
-    const atReady = memory(child.pid!);
+    const atReady = processMemory(child.pid!);
     const latencies: number[] = [];
     for (const q of sample(loadCorpus().questions, opts.questions, 11)) {
       const before = out.length;
@@ -71,7 +64,7 @@ export async function benchFootprint(opts: FootprintOptions): Promise<Figure[]> 
       await until(() => out.length > before && out.endsWith('\n'), 30_000, 'answer');
       latencies.push(performance.now() - t);
     }
-    const after = memory(child.pid!);
+    const after = processMemory(child.pid!);
     return [
       {
         section: 'footprint',
